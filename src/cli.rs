@@ -1,0 +1,62 @@
+//! Command-line arguments (SPEC §2).
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Plans where a nation buys its rare earth elements: a diversified, cost-
+/// and risk-aware sourcing plan solved with HiGHS.
+#[derive(Debug, Parser)]
+#[command(name = "remopt", version, about, long_about = None)]
+#[command(
+    after_help = "Examples:\n  remopt check inputs/japan.toml\n  remopt solve inputs/japan.toml\n  remopt solve inputs/eu.toml --out /tmp/eu --json\n\nExit codes: 0 solved, 1 internal error, 2 bad invocation or invalid scenario,\n3 infeasible, 4 stopped by the time limit."
+)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Solve a scenario and write plan.csv, summary.csv, constraints.csv, run.json.
+    #[command(
+        after_help = "Example:\n  remopt solve inputs/japan.toml --out outputs/japan-2026 --time-limit 60"
+    )]
+    Solve(SolveArgs),
+    /// Validate a scenario without solving it.
+    #[command(after_help = "Example:\n  remopt check inputs/japan.toml")]
+    Check(CheckArgs),
+}
+
+/// `remopt solve`.
+#[derive(Debug, Args)]
+pub struct SolveArgs {
+    /// The scenario file (TOML, see SPEC §3).
+    pub scenario: PathBuf,
+    /// Output folder [default: outputs/<scenario name>]; replaced whole, only once every file is written.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Stop HiGHS after this many seconds (exit 4; the best plan found, if any, is written and marked).
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub time_limit: Option<f64>,
+    /// Print a machine-readable JSON summary on stdout instead of the table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `remopt check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The scenario file (TOML, see SPEC §3).
+    pub scenario: PathBuf,
+}
+
+fn parse_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s.is_finite() && s >= 0.0 => Ok(s),
+        _ => Err(format!(
+            "{text:?} is not a number of seconds >= 0 (e.g. 60 or 0.5)"
+        )),
+    }
+}

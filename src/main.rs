@@ -1,0 +1,180 @@
+//! `remopt`: maps every outcome to the exit codes of SPEC §2; the work is in
+//! [`run`].
+
+use clap::Parser;
+use remopt::cli::{CheckArgs, Cli, Command, SolveArgs};
+use remopt::pipeline::{self, Failure, SolveSettings};
+use remopt::report::{self, json::RunRecord, json::Summary};
+use remopt::scenario::{self, InvalidScenario};
+use remopt::solve::Status;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// Why remopt stopped without exit code 0.
+enum Stop {
+    /// Exit 1: a bug in remopt (or HiGHS).
+    Internal(String),
+    /// Exit 1: the outputs could not be written (the file system, not a bug).
+    Io(String),
+    /// Exit 2: bad invocation or invalid scenario.
+    Invalid(String),
+    /// Exit 3: no plan meets every hard constraint.
+    Infeasible(String),
+    /// Exit 4: the time limit; a plan was written when `true`.
+    TimeLimit { plan_written: bool, message: String },
+}
+
+impl From<InvalidScenario> for Stop {
+    fn from(e: InvalidScenario) -> Self {
+        Stop::Invalid(e.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = matches!(&cli.command, Command::Solve(SolveArgs { json: true, .. }));
+    let outcome = std::panic::catch_unwind(|| run(cli))
+        .unwrap_or_else(|_| Err(Stop::Internal("remopt panicked (see the message above)".into())));
+    let (code, status, message) = match outcome {
+        Ok(()) => return ExitCode::SUCCESS,
+        Err(Stop::Internal(m)) => (
+            1,
+            "internal_error",
+            format!("internal error (a bug in remopt, please report it): {m}"),
+        ),
+        Err(Stop::Io(m)) => (1, "io_error", m),
+        Err(Stop::Invalid(m)) => (2, "invalid", m),
+        Err(Stop::Infeasible(m)) => (3, "infeasible", m),
+        Err(Stop::TimeLimit {
+            plan_written: true,
+            message,
+        }) => {
+            eprintln!("{message}");
+            return ExitCode::from(4);
+        }
+        Err(Stop::TimeLimit {
+            plan_written: false,
+            message,
+        }) => (4, "time_limit", message),
+    };
+    if json {
+        println!("{}", serde_json::json!({ "status": status, "message": message }));
+    }
+    eprintln!("{message}");
+    ExitCode::from(code)
+}
+
+fn run(cli: Cli) -> Result<(), Stop> {
+    match cli.command {
+        Command::Check(args) => check(args),
+        Command::Solve(args) => solve(args),
+    }
+}
+
+fn check(args: CheckArgs) -> Result<(), Stop> {
+    let scenario = scenario::load(&args.scenario)?;
+    for warning in &scenario.warnings {
+        println!("warning: {warning}");
+    }
+    println!(
+        "{}: valid scenario {:?}: {} elements, {} suppliers, {} offers, objective {}",
+        args.scenario.display(),
+        scenario.name,
+        scenario.elements.len(),
+        scenario.suppliers.len(),
+        scenario.offers.len(),
+        scenario.policy.objective.as_str()
+    );
+    Ok(())
+}
+
+fn solve(args: SolveArgs) -> Result<(), Stop> {
+    let load_start = Instant::now();
+    let scenario = scenario::load(&args.scenario)?;
+    let load_seconds = load_start.elapsed().as_secs_f64();
+    let out_dir = args
+        .out
+        .unwrap_or_else(|| PathBuf::from("outputs").join(&scenario.name));
+    check_output_dir(&out_dir)?;
+
+    let settings = SolveSettings {
+        time_limit: args.time_limit,
+    };
+    let outcome = pipeline::optimise(&scenario, &settings).map_err(|failure| match failure {
+        Failure::Infeasible(reason) => Stop::Infeasible(reason),
+        Failure::TimeLimitWithoutPlan(e) => Stop::TimeLimit {
+            plan_written: false,
+            message: format!(
+                "{e}; no plan written (previous outputs in {} untouched)",
+                out_dir.display()
+            ),
+        },
+        Failure::Solver(e) => Stop::Internal(e.to_string()),
+        Failure::Verification(v) => Stop::Internal(v.to_string()),
+    })?;
+
+    let record = RunRecord::new(&scenario, &outcome, load_seconds);
+    let files = [
+        ("plan.csv", report::csv::plan(&scenario, &outcome)),
+        ("summary.csv", report::csv::summary(&outcome)),
+        ("constraints.csv", report::csv::constraints(&outcome)),
+        ("run.json", report::json::run_json(&record)),
+    ];
+    report::write::replace_dir(&out_dir, &files).map_err(|e| {
+        Stop::Io(format!(
+            "could not write the outputs to {}: {e} (previous outputs left as they were)",
+            out_dir.display()
+        ))
+    })?;
+
+    if args.json {
+        let binding = outcome
+            .constraints
+            .iter()
+            .filter(|c| c.info.kind != remopt::model::ConstraintKind::Demand && report::csv::is_binding(c))
+            .map(|c| c.info.name.as_str())
+            .collect();
+        let summary = Summary {
+            run: &record,
+            elements: outcome
+                .metrics
+                .elements
+                .iter()
+                .chain([&outcome.metrics.total])
+                .collect(),
+            binding,
+            output_dir: out_dir.display().to_string(),
+        };
+        println!("{}", report::json::summary_json(&summary));
+    } else {
+        print!("{}", report::table::render(&scenario, &outcome, &out_dir));
+    }
+    match outcome.status {
+        Status::Optimal => Ok(()),
+        Status::TimeLimit => Err(Stop::TimeLimit {
+            plan_written: true,
+            message: format!(
+                "stopped by the time limit: the plan in {} is feasible and verified but NOT proven optimal",
+                out_dir.display()
+            ),
+        }),
+    }
+}
+
+/// Refuses, before any solve, an output path that can never be a folder.
+fn check_output_dir(out_dir: &std::path::Path) -> Result<(), Stop> {
+    let blocked = out_dir
+        .ancestors()
+        .filter(|p| !p.as_os_str().is_empty())
+        .find(|p| p.exists())
+        .filter(|p| !p.is_dir());
+    match blocked {
+        Some(file) => Err(Stop::Invalid(format!(
+            "--out {}: {} is a file, not a folder; give a folder path",
+            out_dir.display(),
+            file.display()
+        ))),
+        None => Ok(()),
+    }
+}

@@ -1,0 +1,141 @@
+//! The reported metrics of SPEC §4.4, per element and for the whole plan.
+
+use crate::plan::Plan;
+use crate::scenario::Scenario;
+use itertools::Itertools;
+use std::collections::BTreeMap;
+
+/// Metrics of one element, or of the whole plan (`symbol = "TOTAL"`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ElementMetrics {
+    /// Element symbol, or `TOTAL`.
+    pub symbol: String,
+    /// Demand, tonnes.
+    pub demand_t: f64,
+    /// Tonnes bought.
+    pub supplied_t: f64,
+    /// Tonnes unmet.
+    pub shortfall_t: f64,
+    /// Money spent on purchases (the total adds fixed contract costs).
+    pub cost: f64,
+    /// Purchase cost per kg supplied; `None` when nothing is supplied.
+    pub mean_price_per_kg: Option<f64>,
+    /// `(sum r x + u) / D`; `None` when a used supplier's risk is unknown.
+    pub mean_risk: Option<f64>,
+    /// Herfindahl–Hirschman index by country over tonnes supplied, 0..1.
+    pub hhi: Option<f64>,
+    /// The country supplying the most tonnes (ties: first code).
+    pub top_country: Option<String>,
+    /// Its share of tonnes supplied.
+    pub top_country_share: Option<f64>,
+    /// Number of offers used (for `TOTAL`: distinct suppliers used).
+    pub suppliers_used: usize,
+}
+
+/// Every element's metrics, then the whole plan's.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Metrics {
+    /// One per demanded element, in scenario order.
+    pub elements: Vec<ElementMetrics>,
+    /// The whole plan.
+    pub total: ElementMetrics,
+    /// Shortfall penalties, money.
+    pub penalty_cost: f64,
+}
+
+/// Tonnes bought by country, and the concentration figures derived from them.
+#[derive(Default)]
+struct Tally<'a> {
+    supplied: f64,
+    cost: f64,
+    risk_weighted: Option<f64>,
+    by_country: BTreeMap<&'a str, f64>,
+}
+
+impl<'a> Tally<'a> {
+    fn new() -> Self {
+        Tally {
+            risk_weighted: Some(0.0),
+            ..Default::default()
+        }
+    }
+
+    fn add(&mut self, country: &'a str, risk: Option<f64>, tonnes: f64, cost: f64) {
+        self.supplied += tonnes;
+        self.cost += cost;
+        *self.by_country.entry(country).or_default() += tonnes;
+        self.risk_weighted = self.risk_weighted.zip(risk).map(|(sum, r)| sum + r * tonnes);
+    }
+
+    fn finish(
+        self,
+        symbol: String,
+        demand_t: f64,
+        shortfall_t: f64,
+        suppliers_used: usize,
+    ) -> ElementMetrics {
+        let supplied = self.supplied;
+        let share = |q: f64| q / supplied;
+        let top = self
+            .by_country
+            .iter()
+            .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0)))
+            .filter(|_| supplied > 0.0);
+        ElementMetrics {
+            symbol,
+            demand_t,
+            supplied_t: supplied,
+            shortfall_t,
+            cost: self.cost,
+            mean_price_per_kg: (supplied > 0.0).then(|| self.cost / (1000.0 * supplied)),
+            mean_risk: self.risk_weighted.map(|r| (r + shortfall_t) / demand_t),
+            hhi: (supplied > 0.0).then(|| self.by_country.values().map(|&q| share(q).powi(2)).sum()),
+            top_country: top.map(|(c, _)| c.to_string()),
+            top_country_share: top.map(|(_, &q)| share(q)),
+            suppliers_used,
+        }
+    }
+}
+
+/// Computes the metrics of `plan`.
+pub fn compute(scenario: &Scenario, plan: &Plan) -> Metrics {
+    let mut total = Tally::new();
+    let mut elements = Vec::with_capacity(scenario.elements.len());
+    for (e, element) in scenario.elements.iter().enumerate() {
+        let mut tally = Tally::new();
+        let mut used = 0;
+        for (o, offer) in scenario.offers_of(e) {
+            let q = plan.quantities_t[o];
+            if q > 0.0 {
+                let supplier = scenario.supplier_of(offer);
+                let cost = 1000.0 * offer.price_per_kg * q;
+                tally.add(&supplier.country, supplier.risk, q, cost);
+                total.add(&supplier.country, supplier.risk, q, cost);
+                used += 1;
+            }
+        }
+        elements.push(tally.finish(
+            element.symbol.clone(),
+            element.demand_t,
+            plan.shortfall_t[e],
+            used,
+        ));
+    }
+    let penalty = scenario.policy.shortfall_penalty_per_kg.unwrap_or(0.0);
+    let penalty_cost = elements.iter().map(|m| 1000.0 * penalty * m.shortfall_t).sum();
+    let distinct_suppliers = scenario
+        .offers
+        .iter()
+        .zip(&plan.quantities_t)
+        .filter(|(_, &q)| q > 0.0)
+        .map(|(o, _)| o.supplier)
+        .unique()
+        .count();
+    let demand = elements.iter().map(|m| m.demand_t).sum();
+    let shortfall = elements.iter().map(|m| m.shortfall_t).sum();
+    Metrics {
+        total: total.finish("TOTAL".to_string(), demand, shortfall, distinct_suppliers),
+        elements,
+        penalty_cost,
+    }
+}

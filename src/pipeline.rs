@@ -1,0 +1,177 @@
+//! Scenario → model → HiGHS → verified plan: the solve recipe of SPEC §4.
+
+use crate::metrics::{self, Metrics};
+use crate::model::{self, ConstraintInfo, Layout, ModelSize, Stage};
+use crate::plan::Plan;
+use crate::scenario::{ObjectiveKind, Scenario};
+use crate::solve::{self, SolveError, SolveOptions, Solved, Status};
+use crate::verify::{self, Violation};
+use std::time::Instant;
+
+/// What the planner asked of this solve.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SolveSettings {
+    /// Wall-clock limit for all solver stages together, seconds.
+    pub time_limit: Option<f64>,
+}
+
+/// A named constraint with its solved activity and shadow price.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConstraintResult {
+    /// Name, family, bounds.
+    pub info: ConstraintInfo,
+    /// Left-hand side at the plan.
+    pub activity: f64,
+    /// Change of the objective per unit increase of the bound.
+    pub shadow_price: f64,
+}
+
+/// Seconds spent in each phase.
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
+pub struct Timing {
+    /// Building the model(s).
+    pub build_seconds: f64,
+    /// Inside HiGHS.
+    pub solve_seconds: f64,
+    /// Verifying the plan and computing metrics.
+    pub verify_seconds: f64,
+}
+
+/// A verified plan with everything the reports need.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// Optimal, or stopped by the time limit.
+    pub status: Status,
+    /// The plan.
+    pub plan: Plan,
+    /// Per-element and total metrics.
+    pub metrics: Metrics,
+    /// Every named row of the final stage.
+    pub constraints: Vec<ConstraintResult>,
+    /// The optimised value: cost plus penalties, or the stage-one risk sum.
+    pub objective: f64,
+    /// Size of the final model.
+    pub size: ModelSize,
+    /// Phase timings.
+    pub timing: Timing,
+    /// Simplex iterations over all stages.
+    pub iterations: i64,
+}
+
+/// Why no verified plan came out.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    /// No plan meets every hard constraint.
+    #[error("{0}")]
+    Infeasible(String),
+    /// The time limit came before any feasible plan.
+    #[error("{0}")]
+    TimeLimitWithoutPlan(SolveError),
+    /// HiGHS failed in a way remopt did not expect.
+    #[error("{0}")]
+    Solver(SolveError),
+    /// The plan broke the scenario: a bug in remopt.
+    #[error("{0}")]
+    Verification(Violation),
+}
+
+impl From<SolveError> for Failure {
+    fn from(error: SolveError) -> Self {
+        match error {
+            SolveError::Infeasible => Failure::Infeasible(String::new()),
+            SolveError::TimeLimitWithoutPlan { .. } => Failure::TimeLimitWithoutPlan(error),
+            SolveError::Solver(_) => Failure::Solver(error),
+        }
+    }
+}
+
+/// Builds, solves and verifies the plan of `scenario`.
+pub fn optimise(scenario: &Scenario, settings: &SolveSettings) -> Result<Outcome, Failure> {
+    let started = Instant::now();
+    let mut timing = Timing::default();
+    let mut iterations = 0;
+    let mut run_stage = |stage: Stage| -> Result<(Layout, Solved), Failure> {
+        let build_start = Instant::now();
+        let model::Model { problem, layout } = model::build(scenario, stage);
+        timing.build_seconds += build_start.elapsed().as_secs_f64();
+        let options = SolveOptions {
+            time_limit: settings
+                .time_limit
+                .map(|limit| (limit - started.elapsed().as_secs_f64()).max(0.0)),
+        };
+        let solved = solve::solve(problem, &options).map_err(|e| match e {
+            SolveError::Infeasible => Failure::Infeasible(crate::diagnose::explain(scenario)),
+            other => Failure::from(other),
+        })?;
+        timing.solve_seconds += solved.seconds;
+        iterations += solved.iterations;
+        Ok((layout, solved))
+    };
+
+    let (layout, solved, objective) = match scenario.policy.objective {
+        ObjectiveKind::Cost => {
+            let (layout, solved) = run_stage(Stage::Cost)?;
+            let objective = solved.objective;
+            (layout, solved, objective)
+        }
+        ObjectiveKind::Risk => {
+            let (first_layout, first) = run_stage(Stage::Risk)?;
+            if first.status == Status::TimeLimit {
+                let objective = first.objective;
+                (first_layout, first, objective)
+            } else {
+                let risk_star = first.objective;
+                let risk_bound = risk_star * (1.0 + 1e-6) + 1e-9;
+                let (layout, solved) = run_stage(Stage::CostWithinRisk { risk_bound })?;
+                (layout, solved, risk_star)
+            }
+        }
+    };
+
+    let verify_start = Instant::now();
+    let plan = layout.plan(&solved.columns);
+    let recomputed = verify::verify(scenario, &plan).map_err(Failure::Verification)?;
+    match layout.stage {
+        Stage::Risk => {
+            let risk_sum = recomputed.risk_sum.unwrap_or(f64::NAN);
+            verify::check_objective("objective (risk sum)", solved.objective, risk_sum)
+        }
+        Stage::Cost | Stage::CostWithinRisk { .. } => verify::check_objective(
+            "objective (cost plus penalties)",
+            solved.objective,
+            recomputed.total_cost + recomputed.penalty_cost,
+        ),
+    }
+    .map_err(Failure::Verification)?;
+    if let (Stage::CostWithinRisk { risk_bound }, Some(risk_sum)) = (layout.stage, recomputed.risk_sum) {
+        if risk_sum - risk_bound > verify::TOLERANCE * risk_bound.max(1.0) {
+            return Err(Failure::Verification(Violation {
+                constraint: "risk_level".into(),
+                detail: format!("risk sum {risk_sum} > first-stage optimum bound {risk_bound}"),
+            }));
+        }
+    }
+    let metrics = metrics::compute(scenario, &plan);
+    timing.verify_seconds = verify_start.elapsed().as_secs_f64();
+
+    let constraints = layout
+        .constraints
+        .iter()
+        .zip(solved.row_activity.iter().zip(&solved.row_duals))
+        .map(|(info, (&activity, &dual))| ConstraintResult {
+            info: info.clone(),
+            activity,
+            shadow_price: dual,
+        })
+        .collect();
+    Ok(Outcome {
+        status: solved.status,
+        plan,
+        metrics,
+        constraints,
+        objective,
+        size: layout.size,
+        timing,
+        iterations,
+    })
+}

@@ -1,0 +1,152 @@
+//! `plan.csv`, `summary.csv` and `constraints.csv` (SPEC §5.1–5.3).
+
+use super::{number, optional};
+use crate::metrics::ElementMetrics;
+use crate::pipeline::{ConstraintResult, Outcome};
+use crate::scenario::Scenario;
+
+/// Header of `plan.csv`.
+pub const PLAN_COLUMNS: [&str; 10] = [
+    "element",
+    "supplier",
+    "supplier_name",
+    "country",
+    "kind",
+    "quantity_t",
+    "share_of_demand",
+    "price_per_kg",
+    "cost",
+    "risk",
+];
+
+/// Header of `summary.csv`.
+pub const SUMMARY_COLUMNS: [&str; 11] = [
+    "element",
+    "demand_t",
+    "supplied_t",
+    "shortfall_t",
+    "cost",
+    "mean_price_per_kg",
+    "mean_risk",
+    "hhi",
+    "top_country",
+    "top_country_share",
+    "suppliers_used",
+];
+
+/// Header of `constraints.csv`.
+pub const CONSTRAINT_COLUMNS: [&str; 10] = [
+    "name",
+    "kind",
+    "element",
+    "subject",
+    "activity",
+    "lower",
+    "upper",
+    "slack",
+    "binding",
+    "shadow_price",
+];
+
+/// Relative slack under which a constraint counts as binding (SPEC §5.3).
+pub const BINDING_TOLERANCE: f64 = 1e-9;
+
+fn render<const N: usize>(header: [&str; N], rows: impl IntoIterator<Item = [String; N]>) -> Vec<u8> {
+    let mut writer = ::csv::Writer::from_writer(Vec::new());
+    // Writing to a Vec cannot fail; a failure here would be a csv crate bug.
+    writer.write_record(header).expect("in-memory CSV write");
+    for row in rows {
+        writer.write_record(&row).expect("in-memory CSV write");
+    }
+    writer.into_inner().expect("in-memory CSV flush")
+}
+
+/// One row per offer used (x > 0), sorted by element then supplier.
+pub fn plan(scenario: &Scenario, outcome: &Outcome) -> Vec<u8> {
+    let rows = scenario
+        .offers
+        .iter()
+        .zip(&outcome.plan.quantities_t)
+        .filter(|(_, &q)| q > 0.0)
+        .map(|(offer, &q)| {
+            let supplier = scenario.supplier_of(offer);
+            let element = scenario.element_of(offer);
+            [
+                element.symbol.clone(),
+                supplier.id.clone(),
+                supplier.name.clone(),
+                supplier.country.clone(),
+                supplier.kind.as_str().to_string(),
+                number(q),
+                number(q / element.demand_t),
+                number(offer.price_per_kg),
+                number(1000.0 * offer.price_per_kg * q),
+                optional(supplier.risk),
+            ]
+        });
+    render(PLAN_COLUMNS, rows)
+}
+
+fn summary_row(m: &ElementMetrics) -> [String; 11] {
+    [
+        m.symbol.clone(),
+        number(m.demand_t),
+        number(m.supplied_t),
+        number(m.shortfall_t),
+        number(m.cost),
+        optional(m.mean_price_per_kg),
+        optional(m.mean_risk),
+        optional(m.hhi),
+        m.top_country.clone().unwrap_or_default(),
+        optional(m.top_country_share),
+        m.suppliers_used.to_string(),
+    ]
+}
+
+/// One row per element, then `TOTAL`.
+pub fn summary(outcome: &Outcome) -> Vec<u8> {
+    let metrics = &outcome.metrics;
+    render(
+        SUMMARY_COLUMNS,
+        metrics.elements.iter().chain([&metrics.total]).map(summary_row),
+    )
+}
+
+/// Distance from `activity` to the nearer finite bound.
+pub fn slack(c: &ConstraintResult) -> f64 {
+    [c.info.lower, c.info.upper]
+        .into_iter()
+        .filter(|b| b.is_finite())
+        .map(|b| (c.activity - b).abs())
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// Whether the slack is within [`BINDING_TOLERANCE`] relative to the bound.
+pub fn is_binding(c: &ConstraintResult) -> bool {
+    let bound = if c.info.upper.is_finite() {
+        c.info.upper
+    } else {
+        c.info.lower
+    };
+    slack(c) <= BINDING_TOLERANCE * bound.abs().max(1.0)
+}
+
+/// One row per named constraint, in model order.
+pub fn constraints(outcome: &Outcome) -> Vec<u8> {
+    let bound = |b: f64| if b.is_finite() { number(b) } else { String::new() };
+    let rows = outcome.constraints.iter().map(|c| {
+        [
+            c.info.name.clone(),
+            c.info.kind.as_str().to_string(),
+            c.info.element.clone().unwrap_or_default(),
+            c.info.subject.clone().unwrap_or_default(),
+            number(c.activity),
+            bound(c.info.lower),
+            bound(c.info.upper),
+            number(slack(c)),
+            is_binding(c).to_string(),
+            number(c.shadow_price),
+        ]
+    });
+    render(CONSTRAINT_COLUMNS, rows)
+}

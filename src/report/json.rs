@@ -1,0 +1,151 @@
+//! `run.json` (SPEC §5.5) and the `--json` summary printed on stdout.
+
+use crate::metrics::ElementMetrics;
+use crate::model::ModelSize;
+use crate::pipeline::{Outcome, Timing};
+use crate::scenario::Scenario;
+use serde::Serialize;
+
+/// Everything `run.json` records about one solve.
+#[derive(Debug, Serialize)]
+pub struct RunRecord<'a> {
+    /// Version of remopt that wrote the file.
+    pub remopt_version: &'static str,
+    /// The scenario file and its hash.
+    pub scenario: ScenarioRecord<'a>,
+    /// Solver name and version.
+    pub solver: SolverRecord,
+    /// `LP` (MIP arrives with yes/no decisions).
+    pub problem_type: &'static str,
+    /// `cost` or `risk`.
+    pub objective_kind: &'static str,
+    /// `optimal` or `time_limit`.
+    pub status: &'static str,
+    /// The optimised value: cost plus penalties, or the stage-one risk sum.
+    pub objective: f64,
+    /// Currency of every money figure.
+    pub currency: &'a str,
+    /// Purchases plus fixed contract costs.
+    pub total_cost: f64,
+    /// Shortfall penalties.
+    pub penalty_cost: f64,
+    /// Unmet demand over all elements, tonnes.
+    pub total_shortfall_t: f64,
+    /// Relative MIP gap; `null` for an LP.
+    pub mip_gap: Option<f64>,
+    /// Rows, columns, non-zeros of the final model.
+    pub model: ModelSize,
+    /// Simplex iterations over all stages.
+    pub simplex_iterations: i64,
+    /// Seconds per phase (the only fields that differ between runs).
+    pub timing: TimingRecord,
+    /// Warnings raised while validating the scenario.
+    pub warnings: &'a [String],
+}
+
+/// The scenario part of `run.json`.
+#[derive(Debug, Serialize)]
+pub struct ScenarioRecord<'a> {
+    /// Path as given.
+    pub path: String,
+    /// Hex SHA-256 of its bytes.
+    pub sha256: &'a str,
+    /// `[scenario] name`.
+    pub name: &'a str,
+    /// `[scenario] title`.
+    pub title: &'a str,
+    /// `--set` overrides applied before validation (none yet).
+    pub overrides: Vec<String>,
+}
+
+/// The solver part of `run.json`.
+#[derive(Debug, Serialize)]
+pub struct SolverRecord {
+    /// Always `HiGHS`.
+    pub name: &'static str,
+    /// Its version.
+    pub version: String,
+}
+
+/// Timing fields of `run.json`.
+#[derive(Debug, Serialize)]
+pub struct TimingRecord {
+    /// Reading and validating the scenario.
+    pub load_seconds: f64,
+    /// Building the model(s).
+    pub build_seconds: f64,
+    /// Inside HiGHS.
+    pub solve_seconds: f64,
+    /// Verifying the plan and computing metrics.
+    pub verify_seconds: f64,
+}
+
+impl<'a> RunRecord<'a> {
+    /// The record of `outcome`, solved from `scenario`.
+    pub fn new(scenario: &'a Scenario, outcome: &Outcome, load_seconds: f64) -> RunRecord<'a> {
+        let Timing {
+            build_seconds,
+            solve_seconds,
+            verify_seconds,
+        } = outcome.timing;
+        RunRecord {
+            remopt_version: env!("CARGO_PKG_VERSION"),
+            scenario: ScenarioRecord {
+                path: scenario.source.path.display().to_string(),
+                sha256: &scenario.source.sha256,
+                name: &scenario.name,
+                title: &scenario.title,
+                overrides: Vec::new(),
+            },
+            solver: SolverRecord {
+                name: "HiGHS",
+                version: crate::solve::highs_version(),
+            },
+            problem_type: "LP",
+            objective_kind: scenario.policy.objective.as_str(),
+            status: outcome.status.as_str(),
+            objective: outcome.objective,
+            currency: &scenario.currency,
+            total_cost: outcome.metrics.total.cost,
+            penalty_cost: outcome.metrics.penalty_cost,
+            total_shortfall_t: outcome.metrics.total.shortfall_t,
+            mip_gap: None,
+            model: outcome.size,
+            simplex_iterations: outcome.iterations,
+            timing: TimingRecord {
+                load_seconds,
+                build_seconds,
+                solve_seconds,
+                verify_seconds,
+            },
+            warnings: &scenario.warnings,
+        }
+    }
+}
+
+/// `run.json`, pretty-printed with a final newline.
+pub fn run_json(record: &RunRecord<'_>) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(record).expect("run record serialises");
+    bytes.push(b'\n');
+    bytes
+}
+
+/// The `--json` summary: the run record, each element's metrics, the
+/// binding constraints, and where the files went.
+#[derive(Debug, Serialize)]
+pub struct Summary<'a> {
+    /// Everything in `run.json`.
+    #[serde(flatten)]
+    pub run: &'a RunRecord<'a>,
+    /// Per-element metrics, then `TOTAL`.
+    pub elements: Vec<&'a ElementMetrics>,
+    /// Names of the binding constraints other than demand rows.
+    pub binding: Vec<&'a str>,
+    /// Folder the outputs were written to.
+    pub output_dir: String,
+}
+
+/// Renders the `--json` summary.
+pub fn summary_json(summary: &Summary<'_>) -> String {
+    serde_json::to_string_pretty(summary).expect("summary serialises")
+}

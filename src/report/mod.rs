@@ -1,0 +1,37 @@
+//! Outputs of SPEC §5: each report renders to bytes; [`write`] alone touches
+//! the file system.
+
+pub mod csv;
+pub mod json;
+pub mod table;
+pub mod write;
+
+/// A number as written in every output: shortest text that reads back to the
+/// same `f64`, never `-0`.
+pub fn number(value: f64) -> String {
+    if value == 0.0 {
+        "0".to_string()
+    } else {
+        value.to_string()
+    }
+}
+
+/// An optional number: empty when absent.
+pub fn optional(value: Option<f64>) -> String {
+    value.map(number).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_round_trip_and_never_print_negative_zero() {
+        assert_eq!(number(-0.0), "0");
+        assert_eq!(number(0.1 + 0.2), "0.30000000000000004");
+        assert_eq!(number(1.5e9), "1500000000");
+        let tiny = 1.234e-12;
+        assert_eq!(number(tiny).parse::<f64>().unwrap(), tiny);
+        assert_eq!(optional(None), "");
+    }
+}

@@ -1,0 +1,125 @@
+//! The short human summary printed on stdout after a solve.
+
+use super::csv::is_binding;
+use crate::metrics::ElementMetrics;
+use crate::model::ConstraintKind;
+use crate::pipeline::Outcome;
+use crate::scenario::Scenario;
+use comfy_table::{presets::ASCII_BORDERS_ONLY_CONDENSED, CellAlignment, Table};
+use std::path::Path;
+
+fn tonnes(t: f64) -> String {
+    format!("{t:.1}")
+}
+
+fn money(amount: f64) -> String {
+    format!("{:.2} M", amount / 1e6)
+}
+
+fn top(m: &ElementMetrics) -> String {
+    match (&m.top_country, m.top_country_share) {
+        (Some(c), Some(s)) => format!("{c} {:.1}%", 100.0 * s),
+        _ => "-".to_string(),
+    }
+}
+
+/// Binding caps (not demand rows) whose element is `symbol`, or which concern
+/// no single element when `symbol` is `None`.
+fn binding_caps(outcome: &Outcome, symbol: Option<&str>) -> Vec<String> {
+    outcome
+        .constraints
+        .iter()
+        .filter(|c| c.info.kind != ConstraintKind::Demand && c.info.element.as_deref() == symbol)
+        .filter(|c| is_binding(c))
+        .map(|c| match (&c.info.subject, c.info.element.is_some()) {
+            // Inside an element's row the element is implied: print `country_share[CN]`.
+            (Some(subject), true) => format!("{}[{subject}]", c.info.kind.as_str()),
+            _ => c.info.name.clone(),
+        })
+        .collect()
+}
+
+/// The terminal summary of a solved plan.
+pub fn render(scenario: &Scenario, outcome: &Outcome, output_dir: &Path) -> String {
+    let mut table = Table::new();
+    table.load_preset(ASCII_BORDERS_ONLY_CONDENSED).set_header(vec![
+        "element",
+        "demand t",
+        "supplied t",
+        "shortfall t",
+        &format!("cost {}", scenario.currency),
+        "top country",
+        "binding caps",
+    ]);
+    for m in &outcome.metrics.elements {
+        let caps = binding_caps(outcome, Some(&m.symbol));
+        table.add_row(vec![
+            m.symbol.clone(),
+            tonnes(m.demand_t),
+            tonnes(m.supplied_t),
+            tonnes(m.shortfall_t),
+            money(m.cost),
+            top(m),
+            if caps.is_empty() {
+                "-".to_string()
+            } else {
+                caps.join(", ")
+            },
+        ]);
+    }
+    let total = &outcome.metrics.total;
+    let shared = binding_caps(outcome, None);
+    table.add_row(vec![
+        "TOTAL".to_string(),
+        tonnes(total.demand_t),
+        tonnes(total.supplied_t),
+        tonnes(total.shortfall_t),
+        money(total.cost),
+        top(total),
+        if shared.is_empty() {
+            "-".to_string()
+        } else {
+            shared.join(", ")
+        },
+    ]);
+    for column in 1..=4 {
+        if let Some(c) = table.column_mut(column) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    let status = match outcome.status {
+        crate::solve::Status::Optimal => "optimal",
+        crate::solve::Status::TimeLimit => "NOT PROVEN OPTIMAL (stopped by the time limit)",
+    };
+    let mut text = format!(
+        "{} ({}): {status} LP, objective {} = {}\n",
+        scenario.title,
+        scenario.name,
+        scenario.policy.objective.as_str(),
+        objective_text(scenario, outcome),
+    );
+    text.push_str(&table.to_string());
+    text.push('\n');
+    if outcome.metrics.penalty_cost > 0.0 {
+        text.push_str(&format!(
+            "shortfall penalties: {} {}\n",
+            money(outcome.metrics.penalty_cost),
+            scenario.currency
+        ));
+    }
+    for warning in &scenario.warnings {
+        text.push_str(&format!("warning: {warning}\n"));
+    }
+    text.push_str(&format!(
+        "plan verified against every cap; outputs in {}/ (plan.csv, summary.csv, constraints.csv, run.json)\n",
+        output_dir.display()
+    ));
+    text
+}
+
+fn objective_text(scenario: &Scenario, outcome: &Outcome) -> String {
+    match scenario.policy.objective {
+        crate::scenario::ObjectiveKind::Cost => format!("{} {}", money(outcome.objective), scenario.currency),
+        crate::scenario::ObjectiveKind::Risk => format!("{:.6} (sum of mean risks)", outcome.objective),
+    }
+}

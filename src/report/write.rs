@@ -1,0 +1,94 @@
+//! Writes a run's files so that a reader never sees half of them.
+//!
+//! Files go to a fresh temporary folder beside the destination; only when all
+//! are written and synced does the folder replace the destination. The
+//! previous outputs are moved aside first and restored if the swap fails.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::Path;
+
+/// Writes every `(file name, bytes)` into `dir`, replacing its previous
+/// contents in one step. On any error, `dir` is left as it was.
+pub fn replace_dir(dir: &Path, files: &[(&str, Vec<u8>)]) -> io::Result<()> {
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    fs::create_dir_all(parent)?;
+    let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("outputs");
+    let staging = tempfile::Builder::new()
+        .prefix(&format!(".{name}.new-"))
+        .tempdir_in(parent)?;
+    for (file, bytes) in files {
+        let mut f = fs::File::create(staging.path().join(file))?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+    }
+    let staged = staging.keep();
+    let result = swap_into_place(&staged, dir, parent, name);
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&staged);
+    }
+    result
+}
+
+fn swap_into_place(staged: &Path, dir: &Path, parent: &Path, name: &str) -> io::Result<()> {
+    if !dir.exists() {
+        return fs::rename(staged, dir);
+    }
+    let backup = tempfile::Builder::new()
+        .prefix(&format!(".{name}.old-"))
+        .tempdir_in(parent)?;
+    let backup_path = backup.path().join("previous");
+    fs::rename(dir, &backup_path)?;
+    if let Err(error) = fs::rename(staged, dir) {
+        fs::rename(&backup_path, dir)?;
+        return Err(error);
+    }
+    // Dropping the backup folder deletes the previous outputs.
+    drop(backup);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_the_whole_folder_and_leaves_no_staging_behind() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("run");
+        replace_dir(&out, &[("a.csv", b"first".to_vec()), ("old.csv", b"x".to_vec())]).unwrap();
+        replace_dir(&out, &[("a.csv", b"second".to_vec())]).unwrap();
+        assert_eq!(fs::read(out.join("a.csv")).unwrap(), b"second");
+        assert!(
+            !out.join("old.csv").exists(),
+            "files of the previous run do not linger"
+        );
+        let names: Vec<_> = fs::read_dir(root.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("run")]);
+    }
+
+    #[test]
+    fn a_failed_write_keeps_the_previous_outputs() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("run");
+        replace_dir(&out, &[("a.csv", b"first".to_vec())]).unwrap();
+        // A file name that cannot be created makes the staging step fail.
+        let err = replace_dir(
+            &out,
+            &[("a.csv", b"second".to_vec()), ("no/such/dir.csv", vec![])],
+        );
+        assert!(err.is_err());
+        assert_eq!(fs::read(out.join("a.csv")).unwrap(), b"first");
+        assert_eq!(
+            fs::read_dir(root.path()).unwrap().count(),
+            1,
+            "staging folder cleaned up"
+        );
+    }
+}

@@ -1,0 +1,311 @@
+//! The scenario: raw TOML ([`raw`]) validated into a resolved [`Scenario`].
+//!
+//! Everything downstream reads a `Scenario` only; it never sees TOML.
+
+pub mod raw;
+mod source_map;
+mod validate;
+
+pub use raw::{ObjectiveKind, SupplierKind};
+pub use source_map::LineCol;
+
+use sha2::{Digest, Sha256};
+use source_map::SourceMap;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// A validated scenario: every rule of SPEC §3 holds, every reference resolves.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// Where it was read from and the SHA-256 of its bytes.
+    pub source: Source,
+    /// `[a-z0-9-]+`, names the output folder.
+    pub name: String,
+    /// Human title (the name when absent).
+    pub title: String,
+    /// The buyer, when given.
+    pub region: Option<String>,
+    /// Plan year, when given.
+    pub year: Option<i64>,
+    /// Currency of every price and total (`USD` when absent).
+    pub currency: String,
+    /// Elements with demand above zero, sorted by symbol.
+    pub elements: Vec<Element>,
+    /// Every supplier, sorted by id.
+    pub suppliers: Vec<Supplier>,
+    /// Offers for demanded elements, sorted by element then supplier id.
+    pub offers: Vec<Offer>,
+    /// `[countries]` data by two-letter code.
+    pub countries: BTreeMap<String, Country>,
+    /// Objective, budget and shortfall penalty.
+    pub policy: Policy,
+    /// Things worth telling the planner that do not stop the solve.
+    pub warnings: Vec<String>,
+}
+
+/// The file a scenario came from.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Path as given on the command line.
+    pub path: PathBuf,
+    /// Hex SHA-256 of the file's bytes.
+    pub sha256: String,
+}
+
+/// One demanded element with its resolved caps.
+#[derive(Debug, Clone)]
+pub struct Element {
+    /// Element symbol, e.g. `Dy`.
+    pub symbol: String,
+    /// Demand, tonnes per year, > 0.
+    pub demand_t: f64,
+    /// Caps for this element, per-element overrides already applied.
+    pub caps: ElementCaps,
+    /// Indices into [`Scenario::offers`] of this element's offers.
+    pub offers: Range<usize>,
+}
+
+/// The caps that apply to one element (`None`: no cap).
+#[derive(Debug, Clone, Default)]
+pub struct ElementCaps {
+    /// `policy.elements.e.max_country_share`, else `policy.max_country_share`.
+    pub max_country_share: Option<f64>,
+    /// `policy.elements.e.country_share`: caps for single countries.
+    pub country_share: BTreeMap<String, f64>,
+    /// Cap on any single supplier's share.
+    pub max_supplier_share: Option<f64>,
+    /// Cap on the mean risk (unmet demand counting as 1).
+    pub max_avg_risk: Option<f64>,
+    /// Floor on the share from recyclers.
+    pub min_recycled_share: Option<f64>,
+}
+
+/// A candidate supplier.
+#[derive(Debug, Clone)]
+pub struct Supplier {
+    /// `[a-z0-9-]+`.
+    pub id: String,
+    /// Human name.
+    pub name: String,
+    /// Two upper-case letters.
+    pub country: String,
+    /// mine | refiner | recycler | stockpile.
+    pub kind: SupplierKind,
+    /// Own risk, else its country's; `None` when neither is given.
+    pub risk: Option<f64>,
+    /// Cap on the sum of its offers, tonnes.
+    pub capacity_t: Option<f64>,
+}
+
+/// One offer: a supplier selling one demanded element.
+#[derive(Debug, Clone)]
+pub struct Offer {
+    /// Index into [`Scenario::suppliers`].
+    pub supplier: usize,
+    /// Index into [`Scenario::elements`].
+    pub element: usize,
+    /// Price per kg.
+    pub price_per_kg: f64,
+    /// Cap on tonnes, when given.
+    pub capacity_t: Option<f64>,
+}
+
+/// Optional per-country data.
+#[derive(Debug, Clone, Default)]
+pub struct Country {
+    /// Default risk of its suppliers.
+    pub risk: Option<f64>,
+    /// Cap on its share of each element's demand.
+    pub max_share: Option<f64>,
+}
+
+/// Plan-wide policy.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// What is minimised.
+    pub objective: ObjectiveKind,
+    /// Cap on total cost.
+    pub budget: Option<f64>,
+    /// Price per kg of unmet demand; `None` forbids unmet demand.
+    pub shortfall_penalty_per_kg: Option<f64>,
+}
+
+impl Scenario {
+    /// The supplier behind an offer.
+    pub fn supplier_of(&self, offer: &Offer) -> &Supplier {
+        &self.suppliers[offer.supplier]
+    }
+
+    /// The element of an offer.
+    pub fn element_of(&self, offer: &Offer) -> &Element {
+        &self.elements[offer.element]
+    }
+
+    /// The offers of one element, by element index.
+    pub fn offers_of(&self, element: usize) -> impl Iterator<Item = (usize, &Offer)> {
+        let range = self.elements[element].offers.clone();
+        range.clone().zip(&self.offers[range])
+    }
+
+    /// The cap `a_ce` on country `c`'s share of element `e` (SPEC §4.1): the
+    /// most specific of `policy.elements.e.country_share.c`,
+    /// `countries.c.max_share`, `policy.elements.e.max_country_share`,
+    /// `policy.max_country_share`.
+    pub fn country_share_cap(&self, country: &str, element: usize) -> Option<f64> {
+        let caps = &self.elements[element].caps;
+        caps.country_share
+            .get(country)
+            .copied()
+            .or_else(|| self.countries.get(country).and_then(|c| c.max_share))
+            .or(caps.max_country_share)
+    }
+
+    /// Countries with at least one offer for `element`, sorted.
+    pub fn countries_offering(&self, element: usize) -> Vec<&str> {
+        let mut countries: Vec<&str> = self
+            .offers_of(element)
+            .map(|(_, offer)| self.supplier_of(offer).country.as_str())
+            .collect();
+        countries.sort_unstable();
+        countries.dedup();
+        countries
+    }
+
+    /// Whether every supplier with an offer for `element` has a known risk.
+    pub fn risk_known_for(&self, element: usize) -> bool {
+        self.offers_of(element)
+            .all(|(_, o)| self.supplier_of(o).risk.is_some())
+    }
+}
+
+/// One rule of SPEC §3 broken, located in the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioError {
+    /// The scenario file.
+    pub file: PathBuf,
+    /// Line and column, where the key was written.
+    pub position: Option<LineCol>,
+    /// Dotted key path, e.g. `suppliers.lynas.offers.Nd.price_per_kg`.
+    pub key_path: String,
+    /// The offending value as written, when there is one.
+    pub value: Option<String>,
+    /// What is wrong and what would be valid.
+    pub message: String,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(p) = self.position {
+            write!(f, ":{}:{}", p.line, p.column)?;
+        }
+        if !self.key_path.is_empty() {
+            write!(f, ": {}", self.key_path)?;
+            if let Some(value) = &self.value {
+                write!(f, " = {value}")?;
+            }
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Why a scenario could not be loaded: every problem found, not just the first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InvalidScenario {
+    /// The problems, in file order where known.
+    pub errors: Vec<ScenarioError>,
+}
+
+impl fmt::Display for InvalidScenario {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, error) in self.errors.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{error}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for InvalidScenario {}
+
+impl InvalidScenario {
+    fn single(file: &Path, message: String) -> InvalidScenario {
+        InvalidScenario {
+            errors: vec![ScenarioError {
+                file: file.to_path_buf(),
+                position: None,
+                key_path: String::new(),
+                value: None,
+                message,
+            }],
+        }
+    }
+}
+
+/// Reads, parses and validates the scenario at `path`.
+pub fn load(path: &Path) -> Result<Scenario, InvalidScenario> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| InvalidScenario::single(path, format!("cannot read the scenario file: {e}")))?;
+    parse(path, &bytes)
+}
+
+/// Parses and validates scenario `bytes` read from `path`.
+pub fn parse(path: &Path, bytes: &[u8]) -> Result<Scenario, InvalidScenario> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| InvalidScenario::single(path, format!("the scenario file is not UTF-8 text: {e}")))?;
+    let map = SourceMap::parse(text).map_err(|e| syntax_error(path, text, &e, None))?;
+    let raw: raw::RawScenario = toml::from_str(text).map_err(|e| syntax_error(path, text, &e, Some(&map)))?;
+    let source = Source {
+        path: path.to_path_buf(),
+        sha256: Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect(),
+    };
+    validate::validate(raw, source).map_err(|problems| {
+        let mut errors: Vec<ScenarioError> = problems
+            .into_iter()
+            .map(|p| ScenarioError {
+                file: path.to_path_buf(),
+                position: map.position(&p.path),
+                key_path: p.path.join("."),
+                value: p.value,
+                message: p.message,
+            })
+            .collect();
+        errors.sort_by_key(|e| e.position.map(|p| (p.line, p.column)));
+        InvalidScenario { errors }
+    })
+}
+
+fn syntax_error(
+    path: &Path,
+    text: &str,
+    error: &toml::de::Error,
+    map: Option<&SourceMap>,
+) -> InvalidScenario {
+    let span = error.span();
+    let key_path = match (map, &span) {
+        (Some(map), Some(span)) => map.path_at(span.start).map(|p| p.join(".")).unwrap_or_default(),
+        _ => String::new(),
+    };
+    let position = span.map(|s| source_map::line_col(text, s.start));
+    InvalidScenario {
+        errors: vec![ScenarioError {
+            file: path.to_path_buf(),
+            position,
+            key_path,
+            value: None,
+            message: error.message().trim_end().to_string(),
+        }],
+    }
+}
+
+/// A rule broken, before it is located in the file.
+#[derive(Debug, Clone)]
+pub(crate) struct Problem {
+    pub path: Vec<String>,
+    pub value: Option<String>,
+    pub message: String,
+}

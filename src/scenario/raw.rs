@@ -1,0 +1,247 @@
+//! Serde types that mirror the scenario TOML one to one.
+//!
+//! Nothing here is checked beyond types: every unknown key is rejected by
+//! `deny_unknown_fields`, and every rule of SPEC §3 is applied afterwards in
+//! [`super::validate`], which turns these into a [`super::Scenario`].
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// The whole scenario document.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    /// `[scenario]`: identity of the plan.
+    pub scenario: RawHeader,
+    /// `[demand]`: tonnes per year by element symbol.
+    #[serde(default)]
+    pub demand: BTreeMap<String, f64>,
+    /// `[countries.XX]`: optional per-country data.
+    #[serde(default)]
+    pub countries: BTreeMap<String, RawCountry>,
+    /// `[suppliers.id]`: candidate suppliers and their offers.
+    #[serde(default)]
+    pub suppliers: BTreeMap<String, RawSupplier>,
+    /// `[policy]`: objective and caps.
+    #[serde(default)]
+    pub policy: RawPolicy,
+    /// `[data]`: shared spreadsheet inputs.
+    pub data: Option<RawData>,
+}
+
+/// `[scenario]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHeader {
+    /// Output folder name, `[a-z0-9-]+`.
+    pub name: String,
+    /// Human title.
+    pub title: Option<String>,
+    /// The buyer: ISO 3166-1 alpha-2 code or a bloc.
+    pub region: Option<String>,
+    /// Plan year.
+    pub year: Option<i64>,
+    /// Currency of every price and total.
+    pub currency: Option<String>,
+    /// Free text.
+    pub notes: Option<String>,
+}
+
+/// `[countries.XX]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCountry {
+    /// Default risk of suppliers located there.
+    pub risk: Option<f64>,
+    /// Cap on this country's share of each element's demand.
+    pub max_share: Option<f64>,
+}
+
+/// The kind of a supplier; only `recycler` changes the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SupplierKind {
+    /// A mine selling concentrate or oxide.
+    Mine,
+    /// A separation plant or refinery.
+    Refiner,
+    /// Recycled material; counts toward `min_recycled_share`.
+    Recycler,
+    /// A stockpile release.
+    Stockpile,
+}
+
+impl SupplierKind {
+    /// The word used in the TOML and in every output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SupplierKind::Mine => "mine",
+            SupplierKind::Refiner => "refiner",
+            SupplierKind::Recycler => "recycler",
+            SupplierKind::Stockpile => "stockpile",
+        }
+    }
+}
+
+/// `[suppliers.id]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSupplier {
+    /// Human name; defaults to the id.
+    pub name: Option<String>,
+    /// Two upper-case letters.
+    pub country: String,
+    /// mine | refiner | recycler | stockpile.
+    pub kind: SupplierKind,
+    /// Own risk score; defaults to the country's.
+    pub risk: Option<f64>,
+    /// Cap on the sum of all its offers.
+    pub capacity_t: Option<f64>,
+    /// Yes/no contract cost (MIP).
+    pub fixed_cost: Option<f64>,
+    /// Offers by element symbol.
+    #[serde(default)]
+    pub offers: BTreeMap<String, RawOffer>,
+    /// Offers from a spreadsheet beside the scenario.
+    pub offers_csv: Option<String>,
+}
+
+/// One offer `offers.Nd = { ... }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOffer {
+    /// Price per kg.
+    pub price_per_kg: Option<f64>,
+    /// Cap on tonnes bought.
+    pub capacity_t: Option<f64>,
+    /// Minimum order when used (MIP).
+    pub min_order_t: Option<f64>,
+    /// Volume tiers replacing `price_per_kg`.
+    pub tiers: Option<Vec<RawTier>>,
+}
+
+/// One volume tier.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTier {
+    /// Cumulative upper end of the band.
+    pub up_to_t: Option<f64>,
+    /// Price inside the band.
+    pub price_per_kg: f64,
+}
+
+/// Which quantity the plan minimises first.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ObjectiveKind {
+    /// Total cost plus shortfall penalties.
+    #[default]
+    Cost,
+    /// Sum of the elements' mean risk, then cost (lexicographic).
+    Risk,
+}
+
+impl ObjectiveKind {
+    /// The word used in the TOML and in every output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ObjectiveKind::Cost => "cost",
+            ObjectiveKind::Risk => "risk",
+        }
+    }
+}
+
+/// The per-element caps, as given at one level (policy-wide or per element).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct CapSet {
+    /// Default cap on any country's share.
+    pub max_country_share: Option<f64>,
+    /// Cap on any single supplier's share.
+    pub max_supplier_share: Option<f64>,
+    /// Cap on the demand-weighted mean risk.
+    pub max_avg_risk: Option<f64>,
+    /// Floor on the recycled share.
+    pub min_recycled_share: Option<f64>,
+    /// Minimum number of suppliers (MIP).
+    pub min_suppliers: Option<i64>,
+    /// Maximum number of suppliers (MIP).
+    pub max_suppliers: Option<i64>,
+    /// Minimum share of an offer that is used (MIP).
+    pub min_share_if_used: Option<f64>,
+}
+
+// serde cannot combine `flatten` with `deny_unknown_fields`, so both levels
+// spell the caps out and expose them as one `CapSet`.
+macro_rules! with_caps {
+    ($(#[$meta:meta])* pub struct $name:ident { $($(#[$fmeta:meta])* pub $field:ident : $ty:ty,)* }) => {
+        $(#[$meta])*
+        pub struct $name {
+            $($(#[$fmeta])* pub $field: $ty,)*
+            /// Default cap on any country's share.
+            pub max_country_share: Option<f64>,
+            /// Cap on any single supplier's share.
+            pub max_supplier_share: Option<f64>,
+            /// Cap on the demand-weighted mean risk.
+            pub max_avg_risk: Option<f64>,
+            /// Floor on the recycled share.
+            pub min_recycled_share: Option<f64>,
+            /// Minimum number of suppliers (MIP).
+            pub min_suppliers: Option<i64>,
+            /// Maximum number of suppliers (MIP).
+            pub max_suppliers: Option<i64>,
+            /// Minimum share of an offer that is used (MIP).
+            pub min_share_if_used: Option<f64>,
+        }
+
+        impl $name {
+            /// The caps given at this level.
+            pub fn caps(&self) -> CapSet {
+                CapSet {
+                    max_country_share: self.max_country_share,
+                    max_supplier_share: self.max_supplier_share,
+                    max_avg_risk: self.max_avg_risk,
+                    min_recycled_share: self.min_recycled_share,
+                    min_suppliers: self.min_suppliers,
+                    max_suppliers: self.max_suppliers,
+                    min_share_if_used: self.min_share_if_used,
+                }
+            }
+        }
+    };
+}
+
+with_caps! {
+    /// `[policy]`.
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct RawPolicy {
+        /// `cost` (default) or `risk`.
+        pub objective: Option<ObjectiveKind>,
+        /// Cap on total cost.
+        pub budget: Option<f64>,
+        /// Price of unmet demand; absent means unmet demand is forbidden.
+        pub shortfall_penalty_per_kg: Option<f64>,
+        /// `[policy.elements.XX]` overrides.
+        #[serde(default)]
+        pub elements: BTreeMap<String, RawElementPolicy>,
+    }
+}
+
+with_caps! {
+    /// `[policy.elements.XX]`.
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct RawElementPolicy {
+        /// Cap for one country and this element only.
+        #[serde(default)]
+        pub country_share: BTreeMap<String, f64>,
+    }
+}
+
+/// `[data]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawData {
+    /// One price list for all suppliers.
+    pub offers_csv: Option<String>,
+}

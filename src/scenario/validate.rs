@@ -1,0 +1,551 @@
+//! Raw TOML types → a validated [`Scenario`], applying every rule of SPEC §3.
+//!
+//! Every problem is collected (not just the first) with its key path, so a
+//! planner fixes a file in one pass.
+
+use super::raw::{CapSet, ObjectiveKind, RawOffer, RawScenario, RawSupplier};
+use super::{Country, Element, ElementCaps, Offer, Policy, Problem, Scenario, Source, Supplier};
+use crate::elements::{is_rare_earth, valid_symbols};
+use std::collections::{BTreeMap, BTreeSet};
+
+const LATER_MIP: &str = "is a yes/no (MIP) feature that this version of remopt does not support yet";
+
+/// Collects problems under a growing key path.
+struct Checker {
+    problems: Vec<Problem>,
+}
+
+impl Checker {
+    fn fail(&mut self, path: &[&str], value: Option<String>, message: impl Into<String>) {
+        let problem = Problem {
+            path: path.iter().map(|s| s.to_string()).collect(),
+            value,
+            message: message.into(),
+        };
+        // A policy-wide cap is checked once per element: report it once.
+        if !self
+            .problems
+            .iter()
+            .any(|p| p.path == problem.path && p.message == problem.message)
+        {
+            self.problems.push(problem);
+        }
+    }
+
+    /// A finite number >= 0 (quantities, prices, capacities, costs).
+    fn non_negative(&mut self, path: &[&str], value: Option<f64>, what: &str) -> Option<f64> {
+        let v = value?;
+        if !v.is_finite() || v < 0.0 {
+            self.fail(
+                path,
+                Some(v.to_string()),
+                format!("{what} must be a finite number >= 0"),
+            );
+            return None;
+        }
+        Some(v)
+    }
+
+    /// A finite number in [0, 1] (shares and risks).
+    fn unit_interval(&mut self, path: &[&str], value: Option<f64>, what: &str) -> Option<f64> {
+        let v = value?;
+        if !(0.0..=1.0).contains(&v) {
+            self.fail(
+                path,
+                Some(v.to_string()),
+                format!("{what} must be between 0 and 1 (e.g. 0.5 for 50%)"),
+            );
+            return None;
+        }
+        Some(v)
+    }
+
+    fn country_code(&mut self, path: &[&str], code: &str) -> bool {
+        let ok = code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase());
+        if !ok {
+            self.fail(
+                path,
+                Some(format!("{code:?}")),
+                "a country code must be two upper-case letters (ISO 3166-1 alpha-2, e.g. \"CN\", \"AU\")",
+            );
+        }
+        ok
+    }
+
+    fn element_symbol(&mut self, path: &[&str], symbol: &str) -> bool {
+        let ok = is_rare_earth(symbol);
+        if !ok {
+            self.fail(
+                path,
+                None,
+                format!(
+                    "{symbol:?} is not a rare earth element; valid symbols: {}",
+                    valid_symbols()
+                ),
+            );
+        }
+        ok
+    }
+}
+
+fn is_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Validates `raw` into a [`Scenario`], or returns every problem found.
+pub(crate) fn validate(raw: RawScenario, source: Source) -> Result<Scenario, Vec<Problem>> {
+    let mut check = Checker { problems: Vec::new() };
+    let mut warnings = Vec::new();
+
+    let header = &raw.scenario;
+    if !is_id(&header.name) {
+        check.fail(
+            &["scenario", "name"],
+            Some(format!("{:?}", header.name)),
+            "the name names the output folder: use lower-case letters, digits and '-' only (e.g. \"japan-2026\")",
+        );
+    }
+    if let Some(region) = &header.region {
+        let ok = (2..=8).contains(&region.len()) && region.bytes().all(|b| b.is_ascii_uppercase());
+        if !ok {
+            check.fail(
+                &["scenario", "region"],
+                Some(format!("{region:?}")),
+                "the region must be an ISO 3166-1 alpha-2 code or a bloc in upper-case letters (e.g. \"JP\", \"EU\")",
+            );
+        }
+    }
+    if let Some(currency) = &header.currency {
+        if !(currency.len() == 3 && currency.bytes().all(|b| b.is_ascii_uppercase())) {
+            check.fail(
+                &["scenario", "currency"],
+                Some(format!("{currency:?}")),
+                "the currency must be a three-letter ISO 4217 code (e.g. \"USD\", \"EUR\", \"JPY\")",
+            );
+        }
+    }
+    if let Some(year) = header.year {
+        if !(1900..=2200).contains(&year) {
+            check.fail(
+                &["scenario", "year"],
+                Some(year.to_string()),
+                "the year must be between 1900 and 2200",
+            );
+        }
+    }
+
+    // Demand: elements above zero, sorted by symbol (BTreeMap order).
+    let mut demanded: Vec<(String, f64)> = Vec::new();
+    let mut demand_rejected = false;
+    for (symbol, &quantity) in &raw.demand {
+        let path = ["demand", symbol.as_str()];
+        if !check.element_symbol(&path, symbol) {
+            demand_rejected = true;
+            continue;
+        }
+        match check.non_negative(&path, Some(quantity), "a demand in tonnes per year") {
+            Some(q) if q > 0.0 => demanded.push((symbol.clone(), q)),
+            Some(_) => {}
+            None => demand_rejected = true,
+        }
+    }
+    if demanded.is_empty() && !demand_rejected {
+        check.fail(
+            &["demand"],
+            None,
+            "no element has a demand above 0: give at least one, e.g. `Nd = 4300`",
+        );
+    }
+    let element_index: BTreeMap<&str, usize> = demanded
+        .iter()
+        .enumerate()
+        .map(|(i, (s, _))| (s.as_str(), i))
+        .collect();
+
+    // Countries.
+    let mut countries = BTreeMap::new();
+    for (code, country) in &raw.countries {
+        if !check.country_code(&["countries", code], code) {
+            continue;
+        }
+        let risk = check.unit_interval(&["countries", code, "risk"], country.risk, "a risk score");
+        let max_share = check.unit_interval(
+            &["countries", code, "max_share"],
+            country.max_share,
+            "a country share cap",
+        );
+        countries.insert(code.clone(), Country { risk, max_share });
+    }
+
+    // Suppliers (BTreeMap order = sorted by id) and their offers.
+    let mut suppliers = Vec::new();
+    let mut offers = Vec::new();
+    for (id, supplier) in &raw.suppliers {
+        if !is_id(id) {
+            check.fail(
+                &["suppliers", id],
+                None,
+                format!("supplier id {id:?} must use lower-case letters, digits and '-' only (e.g. \"cn-export\")"),
+            );
+            continue;
+        }
+        let index = suppliers.len();
+        suppliers.push(validate_supplier(&mut check, id, supplier, &countries));
+        for (symbol, offer) in &supplier.offers {
+            let path = ["suppliers", id, "offers", symbol.as_str()];
+            if !check.element_symbol(&path, symbol) {
+                continue;
+            }
+            let Some(price) = validate_offer(&mut check, &path, offer) else {
+                continue;
+            };
+            match element_index.get(symbol.as_str()) {
+                Some(&element) => offers.push(Offer {
+                    supplier: index,
+                    element,
+                    price_per_kg: price,
+                    capacity_t: offer.capacity_t,
+                }),
+                None => warnings.push(format!(
+                    "suppliers.{id}.offers.{symbol}: {symbol} has no demand, so this offer is ignored"
+                )),
+            }
+        }
+        if supplier.offers.is_empty() && supplier.offers_csv.is_none() {
+            warnings.push(format!("suppliers.{id}: has no offers, so it cannot be used"));
+        }
+    }
+    offers.sort_by_key(|o| (o.element, o.supplier));
+
+    if let Some(data) = &raw.data {
+        if let Some(csv) = &data.offers_csv {
+            check.fail(
+                &["data", "offers_csv"],
+                Some(format!("{csv:?}")),
+                "price lists from CSV are not supported by this version of remopt yet: write the offers in the scenario as `offers.Nd = { price_per_kg = .., capacity_t = .. }`",
+            );
+        }
+    }
+
+    // Policy.
+    let policy_raw = &raw.policy;
+    let objective = policy_raw.objective.unwrap_or_default();
+    let budget = check.non_negative(&["policy", "budget"], policy_raw.budget, "a budget");
+    let penalty = check.non_negative(
+        &["policy", "shortfall_penalty_per_kg"],
+        policy_raw.shortfall_penalty_per_kg,
+        "a shortfall penalty per kg",
+    );
+    let defaults = validate_caps(&mut check, &["policy"], policy_raw.caps());
+    let mut element_caps: Vec<ElementCaps> = Vec::new();
+    let mut element_overrides: BTreeMap<&str, CapSet> = BTreeMap::new();
+    let known_countries: BTreeSet<&str> = countries
+        .keys()
+        .map(String::as_str)
+        .chain(suppliers.iter().map(|s| s.country.as_str()))
+        .collect();
+    for (symbol, element_policy) in &policy_raw.elements {
+        let path = ["policy", "elements", symbol.as_str()];
+        if !check.element_symbol(&path, symbol) {
+            continue;
+        }
+        let caps = validate_caps(&mut check, &path, element_policy.caps());
+        for (code, &share) in &element_policy.country_share {
+            let cpath = [
+                "policy",
+                "elements",
+                symbol.as_str(),
+                "country_share",
+                code.as_str(),
+            ];
+            if check.country_code(&cpath, code) && !known_countries.contains(code.as_str()) {
+                check.fail(
+                    &cpath,
+                    Some(share.to_string()),
+                    format!(
+                        "no supplier is in country {code} and [countries.{code}] is not defined; known countries: {}",
+                        known_countries.iter().copied().collect::<Vec<_>>().join(" ")
+                    ),
+                );
+            }
+            check.unit_interval(&cpath, Some(share), "a country share cap");
+        }
+        if !element_index.contains_key(symbol.as_str()) {
+            warnings.push(format!(
+                "policy.elements.{symbol}: {symbol} has no demand, so these caps are ignored"
+            ));
+        }
+        element_overrides.insert(symbol.as_str(), caps);
+    }
+    for (symbol, _) in &demanded {
+        let own = element_overrides
+            .get(symbol.as_str())
+            .copied()
+            .unwrap_or_default();
+        let caps = merge(own, defaults);
+        check_mip_caps(&mut check, symbol, &caps, &own);
+        element_caps.push(ElementCaps {
+            max_country_share: caps.max_country_share,
+            country_share: policy_raw
+                .elements
+                .get(symbol)
+                .map(|p| p.country_share.clone())
+                .unwrap_or_default(),
+            max_supplier_share: caps.max_supplier_share,
+            max_avg_risk: caps.max_avg_risk,
+            min_recycled_share: caps.min_recycled_share,
+        });
+    }
+
+    // Elements, with the range of their offers.
+    let mut elements = Vec::with_capacity(demanded.len());
+    for (index, ((symbol, demand_t), caps)) in demanded.into_iter().zip(element_caps).enumerate() {
+        let start = offers.partition_point(|o| o.element < index);
+        let end = offers.partition_point(|o| o.element <= index);
+        if start == end {
+            check.fail(
+                &["demand", symbol.as_str()],
+                Some(demand_t.to_string()),
+                format!("{symbol} is demanded but no supplier offers it: add `offers.{symbol} = {{ price_per_kg = .., capacity_t = .. }}` to a supplier, or set its demand to 0"),
+            );
+        }
+        elements.push(Element {
+            symbol,
+            demand_t,
+            caps,
+            offers: start..end,
+        });
+    }
+
+    // A risk must be known wherever it is used (SPEC §3): never guessed.
+    let risk_reason = if objective == ObjectiveKind::Risk {
+        Some("policy.objective = \"risk\"")
+    } else if defaults.max_avg_risk.is_some() || element_overrides.values().any(|c| c.max_avg_risk.is_some())
+    {
+        Some("max_avg_risk is set")
+    } else {
+        None
+    };
+    if let Some(reason) = risk_reason {
+        for supplier in suppliers.iter().filter(|s| s.risk.is_none()) {
+            check.fail(
+                &["suppliers", supplier.id.as_str(), "risk"],
+                None,
+                format!(
+                    "the risk of supplier {} is unknown and is needed because {reason}: give `risk = ..` (0..1) for the supplier or under [countries.{}]",
+                    supplier.id, supplier.country
+                ),
+            );
+        }
+    }
+
+    if !check.problems.is_empty() {
+        return Err(check.problems);
+    }
+    Ok(Scenario {
+        source,
+        name: header.name.clone(),
+        title: header.title.clone().unwrap_or_else(|| header.name.clone()),
+        region: header.region.clone(),
+        year: header.year,
+        currency: header.currency.clone().unwrap_or_else(|| "USD".to_string()),
+        elements,
+        suppliers,
+        offers,
+        countries,
+        policy: Policy {
+            objective,
+            budget,
+            shortfall_penalty_per_kg: penalty,
+        },
+        warnings,
+    })
+}
+
+fn validate_supplier(
+    check: &mut Checker,
+    id: &str,
+    raw: &RawSupplier,
+    countries: &BTreeMap<String, Country>,
+) -> Supplier {
+    check.country_code(&["suppliers", id, "country"], &raw.country);
+    let own_risk = check.unit_interval(&["suppliers", id, "risk"], raw.risk, "a risk score");
+    let capacity_t = check.non_negative(
+        &["suppliers", id, "capacity_t"],
+        raw.capacity_t,
+        "a capacity in tonnes",
+    );
+    if let Some(cost) = check.non_negative(&["suppliers", id, "fixed_cost"], raw.fixed_cost, "a fixed cost") {
+        if cost > 0.0 {
+            check.fail(
+                &["suppliers", id, "fixed_cost"],
+                Some(cost.to_string()),
+                format!("a fixed contract cost above 0 {LATER_MIP}; use 0 or remove it"),
+            );
+        }
+    }
+    if let Some(csv) = &raw.offers_csv {
+        check.fail(
+            &["suppliers", id, "offers_csv"],
+            Some(format!("{csv:?}")),
+            "price lists from CSV are not supported by this version of remopt yet: write the offers in the scenario as `offers.Nd = { price_per_kg = .., capacity_t = .. }`",
+        );
+    }
+    Supplier {
+        id: id.to_string(),
+        name: raw.name.clone().unwrap_or_else(|| id.to_string()),
+        country: raw.country.clone(),
+        kind: raw.kind,
+        risk: own_risk.or_else(|| countries.get(&raw.country).and_then(|c| c.risk)),
+        capacity_t,
+    }
+}
+
+/// Checks one offer; returns its price when it is usable.
+fn validate_offer(check: &mut Checker, path: &[&str; 4], offer: &RawOffer) -> Option<f64> {
+    let at = |key: &'static str| [path[0], path[1], path[2], path[3], key];
+    let capacity_ok = offer.capacity_t.is_none()
+        || check
+            .non_negative(&at("capacity_t"), offer.capacity_t, "a capacity in tonnes")
+            .is_some();
+    if let Some(min_order) =
+        check.non_negative(&at("min_order_t"), offer.min_order_t, "a minimum order in tonnes")
+    {
+        if min_order > 0.0 {
+            check.fail(
+                &at("min_order_t"),
+                Some(min_order.to_string()),
+                format!("a minimum order above 0 {LATER_MIP}; use 0 or remove it"),
+            );
+        }
+    }
+    if offer.tiers.is_some() {
+        check.fail(
+            &at("tiers"),
+            None,
+            "volume tiers are not supported by this version of remopt yet: give a single `price_per_kg`",
+        );
+        return None;
+    }
+    let Some(price) = offer.price_per_kg else {
+        check.fail(
+            path,
+            None,
+            "an offer needs `price_per_kg` (e.g. `{ price_per_kg = 60, capacity_t = 1000 }`)",
+        );
+        return None;
+    };
+    let price = check.non_negative(&at("price_per_kg"), Some(price), "a price per kg")?;
+    capacity_ok.then_some(price)
+}
+
+/// Range-checks one level of caps; invalid values are dropped.
+fn validate_caps(check: &mut Checker, at: &[&str], caps: CapSet) -> CapSet {
+    let path = |key: &'static str| at.iter().copied().chain([key]).collect::<Vec<_>>();
+    let count = |check: &mut Checker, key: &'static str, value: Option<i64>| {
+        let v = value?;
+        if v < 0 {
+            check.fail(
+                &path(key),
+                Some(v.to_string()),
+                "a number of suppliers must be >= 0",
+            );
+            return None;
+        }
+        Some(v)
+    };
+    CapSet {
+        max_country_share: check.unit_interval(
+            &path("max_country_share"),
+            caps.max_country_share,
+            "a country share cap",
+        ),
+        max_supplier_share: check.unit_interval(
+            &path("max_supplier_share"),
+            caps.max_supplier_share,
+            "a supplier share cap",
+        ),
+        max_avg_risk: check.unit_interval(&path("max_avg_risk"), caps.max_avg_risk, "a mean risk cap"),
+        min_recycled_share: check.unit_interval(
+            &path("min_recycled_share"),
+            caps.min_recycled_share,
+            "a recycled share",
+        ),
+        min_suppliers: count(check, "min_suppliers", caps.min_suppliers),
+        max_suppliers: count(check, "max_suppliers", caps.max_suppliers),
+        min_share_if_used: check.unit_interval(
+            &path("min_share_if_used"),
+            caps.min_share_if_used,
+            "a minimum share",
+        ),
+    }
+}
+
+/// The element's own caps where given, else the policy-wide ones.
+fn merge(own: CapSet, defaults: CapSet) -> CapSet {
+    CapSet {
+        max_country_share: own.max_country_share.or(defaults.max_country_share),
+        max_supplier_share: own.max_supplier_share.or(defaults.max_supplier_share),
+        max_avg_risk: own.max_avg_risk.or(defaults.max_avg_risk),
+        min_recycled_share: own.min_recycled_share.or(defaults.min_recycled_share),
+        min_suppliers: own.min_suppliers.or(defaults.min_suppliers),
+        max_suppliers: own.max_suppliers.or(defaults.max_suppliers),
+        min_share_if_used: own.min_share_if_used.or(defaults.min_share_if_used),
+    }
+}
+
+/// The rules on the yes/no caps, then a clear refusal while MIP is not built.
+/// Each problem is reported where the value was written: under
+/// `policy.elements.<e>` when the element overrides it, else under `policy`.
+fn check_mip_caps(check: &mut Checker, symbol: &str, caps: &CapSet, own: &CapSet) {
+    let at = |given_here: bool, key: &'static str| -> (Vec<&str>, String) {
+        if given_here {
+            (vec!["policy", "elements", symbol, key], format!(" for {symbol}"))
+        } else {
+            (vec!["policy", key], String::new())
+        }
+    };
+    if let (Some(min), Some(max)) = (caps.min_suppliers, caps.max_suppliers) {
+        if min > max {
+            let (p, scope) = at(
+                own.min_suppliers.is_some() || own.max_suppliers.is_some(),
+                "min_suppliers",
+            );
+            check.fail(
+                &p,
+                Some(min.to_string()),
+                format!("min_suppliers must be <= max_suppliers ({max}){scope}"),
+            );
+        }
+    }
+    if let Some(min) = caps.min_suppliers.filter(|&n| n > 0) {
+        let (p, scope) = at(own.min_suppliers.is_some(), "min_suppliers");
+        if caps.min_share_if_used.is_some_and(|s| s > 0.0) {
+            check.fail(
+                &p,
+                Some(min.to_string()),
+                format!("min_suppliers above 0 {LATER_MIP}"),
+            );
+        } else {
+            check.fail(
+                &p,
+                Some(min.to_string()),
+                format!("min_suppliers needs min_share_if_used > 0{scope} (otherwise an offer could count as a supplier while delivering nothing)"),
+            );
+        }
+    }
+    if let Some(max) = caps.max_suppliers {
+        let (p, _) = at(own.max_suppliers.is_some(), "max_suppliers");
+        check.fail(&p, Some(max.to_string()), format!("max_suppliers {LATER_MIP}"));
+    }
+    if let Some(share) = caps.min_share_if_used.filter(|&s| s > 0.0) {
+        let (p, _) = at(own.min_share_if_used.is_some(), "min_share_if_used");
+        check.fail(
+            &p,
+            Some(share.to_string()),
+            format!("min_share_if_used above 0 {LATER_MIP}"),
+        );
+    }
+}

@@ -1,0 +1,126 @@
+//! The one place that talks to HiGHS: options, the solve, status and results.
+
+use good_lp::solvers::highs::HighsProblem;
+use std::time::Instant;
+
+/// How HiGHS is run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SolveOptions {
+    /// Wall-clock limit in seconds, when given.
+    pub time_limit: Option<f64>,
+}
+
+/// How a solve that produced a plan ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Proven optimal.
+    Optimal,
+    /// Stopped by the time limit with a feasible, unproven plan.
+    TimeLimit,
+}
+
+impl Status {
+    /// The word used in `run.json` and the terminal.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Optimal => "optimal",
+            Status::TimeLimit => "time_limit",
+        }
+    }
+}
+
+/// A solve that produced a plan.
+#[derive(Debug, Clone)]
+pub struct Solved {
+    /// Optimal or stopped early.
+    pub status: Status,
+    /// Objective value reported by HiGHS.
+    pub objective: f64,
+    /// Value of each column, in column order.
+    pub columns: Vec<f64>,
+    /// Activity (left-hand side) of each row, in row order.
+    pub row_activity: Vec<f64>,
+    /// Dual of each row: change of the objective per unit increase of its bound.
+    pub row_duals: Vec<f64>,
+    /// Simplex iterations.
+    pub iterations: i64,
+    /// Wall-clock seconds inside HiGHS.
+    pub seconds: f64,
+}
+
+/// A solve that produced no plan.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SolveError {
+    /// No plan meets every hard constraint.
+    #[error("infeasible: no plan meets every hard constraint")]
+    Infeasible,
+    /// The time limit came before any feasible plan.
+    #[error("stopped by the time limit after {seconds:.3} s before any feasible plan was found")]
+    TimeLimitWithoutPlan {
+        /// Seconds spent.
+        seconds: f64,
+    },
+    /// HiGHS failed or answered something remopt's models cannot produce.
+    #[error("HiGHS: {0}")]
+    Solver(String),
+}
+
+/// Solves `problem` with HiGHS, kept silent and on one thread.
+pub fn solve(problem: HighsProblem, options: &SolveOptions) -> Result<Solved, SolveError> {
+    use highs::{HighsModelStatus as S, HighsSolutionStatus};
+
+    let mut highs_model = problem
+        .try_into_inner()
+        .map_err(|e| SolveError::Solver(format!("could not load the model: {e}")))?;
+    set(&mut highs_model, "output_flag", false)?;
+    // One thread: deterministic, and no pool oversubscribing the machine.
+    set(&mut highs_model, "threads", 1)?;
+    if let Some(limit) = options.time_limit {
+        set(&mut highs_model, "time_limit", limit)?;
+    }
+
+    let start = Instant::now();
+    let solved = highs_model
+        .try_solve()
+        .map_err(|e| SolveError::Solver(format!("the solve failed: {e:?}")))?;
+    let seconds = start.elapsed().as_secs_f64();
+
+    let status = match solved.status() {
+        S::Optimal => Status::Optimal,
+        // Every remopt LP has a cost bounded below by 0, so "unbounded or
+        // infeasible" can only mean infeasible.
+        S::Infeasible | S::UnboundedOrInfeasible => return Err(SolveError::Infeasible),
+        S::ReachedTimeLimit | S::ReachedIterationLimit | S::ReachedInterrupt => {
+            if solved.primal_solution_status() == HighsSolutionStatus::Feasible {
+                Status::TimeLimit
+            } else {
+                return Err(SolveError::TimeLimitWithoutPlan { seconds });
+            }
+        }
+        other => return Err(SolveError::Solver(format!("unexpected model status {other:?}"))),
+    };
+    let solution = solved.get_solution();
+    Ok(Solved {
+        status,
+        objective: solved.objective_value(),
+        columns: solution.columns().to_vec(),
+        row_activity: solution.rows().to_vec(),
+        row_duals: solution.dual_rows().to_vec(),
+        iterations: solved.simplex_iteration_count(),
+        seconds,
+    })
+}
+
+fn set<V: highs::HighsOptionValue>(model: &mut highs::Model, name: &str, value: V) -> Result<(), SolveError> {
+    model
+        .try_set_option(name, value)
+        .map_err(|e| SolveError::Solver(format!("cannot set option {name}: {e:?}")))
+}
+
+/// The HiGHS version linked into remopt, e.g. `1.16.0`.
+pub fn highs_version() -> String {
+    // SAFETY: Highs_version returns a pointer to a static NUL-terminated string.
+    unsafe { std::ffi::CStr::from_ptr(highs_sys::Highs_version()) }
+        .to_string_lossy()
+        .into_owned()
+}

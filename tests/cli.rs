@@ -1,0 +1,244 @@
+//! The command line end to end: every exit code of SPEC §2, the output files
+//! and their columns, and the guarantee that a failed run keeps the previous
+//! outputs.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn remopt() -> Command {
+    Command::cargo_bin("remopt").unwrap()
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn read(dir: &Path, file: &str) -> String {
+    fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
+}
+
+#[test]
+fn solve_writes_the_four_files_with_the_spec_columns_and_exits_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("small");
+    remopt()
+        .args([
+            "solve",
+            fixture("small.toml").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("optimal LP"))
+        .stdout(predicate::str::contains("country_share[CN]"));
+    let plan = read(&out, "plan.csv");
+    assert_eq!(
+        plan,
+        "element,supplier,supplier_name,country,kind,quantity_t,share_of_demand,price_per_kg,cost,risk\n\
+         Nd,a,Supplier A,CN,mine,50,0.5,10,500000,0.8\n\
+         Nd,b,\"Supplier B, \"\"quoted\"\"\",AU,refiner,50,0.5,20,1000000,0.2\n"
+    );
+    let summary = read(&out, "summary.csv");
+    let mut lines = summary.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "element,demand_t,supplied_t,shortfall_t,cost,mean_price_per_kg,mean_risk,hhi,top_country,top_country_share,suppliers_used"
+    );
+    assert_eq!(lines.next().unwrap(), "Nd,100,100,0,1500000,15,0.5,0.5,AU,0.5,2");
+    assert_eq!(
+        lines.next().unwrap(),
+        "TOTAL,100,100,0,1500000,15,0.5,0.5,AU,0.5,2"
+    );
+    let constraints = read(&out, "constraints.csv");
+    assert!(constraints
+        .starts_with("name,kind,element,subject,activity,lower,upper,slack,binding,shadow_price\n"));
+    assert!(
+        constraints.contains("\ndemand[Nd],demand,Nd,,100,100,,0,true,20000\n"),
+        "{constraints}"
+    );
+    // Names with a comma are quoted, as CSV requires.
+    assert!(
+        constraints.contains("\n\"country_share[CN,Nd]\",country_share,Nd,CN,50,,50,0,true,-10000\n"),
+        "{constraints}"
+    );
+    assert!(
+        constraints.contains("\n\"offer_capacity[a,Nd]\",offer_capacity,Nd,a,50,,60,10,false,0\n"),
+        "{constraints}"
+    );
+    let run: serde_json::Value = serde_json::from_str(&read(&out, "run.json")).unwrap();
+    assert_eq!(run["status"], "optimal");
+    assert_eq!(run["problem_type"], "LP");
+    assert_eq!(run["objective"], 1_500_000.0);
+    assert_eq!(run["total_cost"], 1_500_000.0);
+    assert_eq!(run["penalty_cost"], 0.0);
+    assert_eq!(run["total_shortfall_t"], 0.0);
+    assert_eq!(run["mip_gap"], serde_json::Value::Null);
+    assert_eq!(run["solver"]["name"], "HiGHS");
+    assert_eq!(run["model"]["columns"], 2);
+    assert_eq!(run["scenario"]["sha256"].as_str().unwrap().len(), 64);
+    // Nothing but the four files.
+    assert_eq!(fs::read_dir(&out).unwrap().count(), 4);
+}
+
+#[test]
+fn json_flag_prints_a_machine_readable_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = remopt()
+        .args([
+            "solve",
+            fixture("small.toml").to_str().unwrap(),
+            "--json",
+            "--out",
+        ])
+        .arg(dir.path().join("o"))
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["status"], "optimal");
+    assert_eq!(v["objective"], 1_500_000.0);
+    assert_eq!(v["elements"][0]["symbol"], "Nd");
+    assert_eq!(v["binding"][0], "country_share[CN,Nd]");
+}
+
+#[test]
+fn check_validates_without_writing() {
+    remopt()
+        .args(["check", fixture("small.toml").to_str().unwrap()])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "valid scenario \"small\": 1 elements, 2 suppliers, 2 offers",
+        ));
+}
+
+#[test]
+fn a_typo_exits_2_naming_line_and_key_path() {
+    let path = fixture("typo.toml");
+    remopt()
+        .args(["check", path.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "typo.toml:13:1: policy.max_contry_share: unknown field `max_contry_share`",
+        ));
+}
+
+#[test]
+fn bad_invocations_exit_2() {
+    remopt().args(["solve"]).assert().code(2);
+    remopt().args(["frobnicate"]).assert().code(2);
+    remopt()
+        .args([
+            "solve",
+            fixture("small.toml").to_str().unwrap(),
+            "--time-limit=-3",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a number of seconds >= 0"));
+    remopt()
+        .args(["solve", "no-such-scenario.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no-such-scenario.toml: cannot read the scenario file",
+        ));
+    // An output path below a file can never be a folder: refused before solving.
+    remopt()
+        .args(["solve", fixture("small.toml").to_str().unwrap(), "--out"])
+        .arg(fixture("small.toml").join("out"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is a file, not a folder"));
+}
+
+#[test]
+fn an_infeasible_scenario_exits_3_with_a_reason() {
+    remopt()
+        .args(["solve", fixture("infeasible.toml").to_str().unwrap(), "--out"])
+        .arg(tempfile::tempdir().unwrap().path().join("o"))
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("Nd needs 100.0 t").and(predicate::str::contains("at most 50.0 t")));
+}
+
+#[test]
+fn a_time_limit_exits_4_and_keeps_the_previous_outputs_when_no_plan_was_found() {
+    // Large enough that HiGHS's presolve cannot finish it within 0 seconds.
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("big.toml");
+    fs::write(&scenario, remopt::synthetic::scenario_toml(5, 400)).unwrap();
+    let out = dir.path().join("o");
+    fs::create_dir(&out).unwrap();
+    fs::write(out.join("plan.csv"), "previous").unwrap();
+    remopt()
+        .arg("solve")
+        .arg(&scenario)
+        .args(["--time-limit", "0", "--out"])
+        .arg(&out)
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("stopped by the time limit"));
+    assert_eq!(read(&out, "plan.csv"), "previous");
+}
+
+#[test]
+fn outputs_that_cannot_be_written_exit_1_without_claiming_a_result() {
+    // /proc accepts no new folders, even from root.
+    remopt()
+        .args([
+            "solve",
+            fixture("small.toml").to_str().unwrap(),
+            "--out",
+            "/proc/remopt-test-out",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("could not write the outputs"));
+}
+
+#[test]
+fn a_failing_run_keeps_the_previous_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o");
+    let solve = |scenario: &str| {
+        remopt()
+            .args(["solve", fixture(scenario).to_str().unwrap(), "--out"])
+            .arg(&out)
+            .assert()
+    };
+    solve("small.toml").code(0);
+    let before: Vec<_> = ["plan.csv", "summary.csv", "constraints.csv", "run.json"]
+        .iter()
+        .map(|f| read(&out, f))
+        .collect();
+    solve("infeasible.toml").code(3);
+    solve("typo.toml").code(2);
+    let after: Vec<_> = ["plan.csv", "summary.csv", "constraints.csv", "run.json"]
+        .iter()
+        .map(|f| read(&out, f))
+        .collect();
+    assert_eq!(before, after);
+    assert_eq!(
+        fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no staging folder left behind"
+    );
+}
+
+#[test]
+fn help_explains_every_flag_with_an_example() {
+    remopt()
+        .args(["solve", "--help"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("--time-limit").and(predicate::str::contains("Example")));
+}
