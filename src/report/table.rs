@@ -39,6 +39,16 @@ fn binding_caps(outcome: &Outcome, symbol: Option<&str>) -> Vec<String> {
         .collect()
 }
 
+/// At most a few names, then how many more: the full list is in constraints.csv.
+fn listing(names: Vec<String>) -> String {
+    const SHOWN: usize = 4;
+    match names.len() {
+        0 => "-".to_string(),
+        n if n <= SHOWN => names.join(", "),
+        n => format!("{}, +{} more", names[..SHOWN - 1].join(", "), n - (SHOWN - 1)),
+    }
+}
+
 /// The terminal summary of a solved plan.
 pub fn render(scenario: &Scenario, outcome: &Outcome, output_dir: &Path) -> String {
     let mut table = Table::new();
@@ -52,7 +62,7 @@ pub fn render(scenario: &Scenario, outcome: &Outcome, output_dir: &Path) -> Stri
         "binding caps",
     ]);
     for m in &outcome.metrics.elements {
-        let caps = binding_caps(outcome, Some(&m.symbol));
+        let caps = listing(binding_caps(outcome, Some(&m.symbol)));
         table.add_row(vec![
             m.symbol.clone(),
             tonnes(m.demand_t),
@@ -60,15 +70,11 @@ pub fn render(scenario: &Scenario, outcome: &Outcome, output_dir: &Path) -> Stri
             tonnes(m.shortfall_t),
             money(m.cost),
             top(m),
-            if caps.is_empty() {
-                "-".to_string()
-            } else {
-                caps.join(", ")
-            },
+            caps,
         ]);
     }
     let total = &outcome.metrics.total;
-    let shared = binding_caps(outcome, None);
+    let shared = listing(binding_caps(outcome, None));
     table.add_row(vec![
         "TOTAL".to_string(),
         tonnes(total.demand_t),
@@ -76,11 +82,7 @@ pub fn render(scenario: &Scenario, outcome: &Outcome, output_dir: &Path) -> Stri
         tonnes(total.shortfall_t),
         money(total.cost),
         top(total),
-        if shared.is_empty() {
-            "-".to_string()
-        } else {
-            shared.join(", ")
-        },
+        shared,
     ]);
     for column in 1..=4 {
         if let Some(c) = table.column_mut(column) {

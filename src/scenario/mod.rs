@@ -257,13 +257,16 @@ pub fn load(path: &Path) -> Result<Scenario, InvalidScenario> {
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<Scenario, InvalidScenario> {
     let text = std::str::from_utf8(bytes)
         .map_err(|e| InvalidScenario::single(path, format!("the scenario file is not UTF-8 text: {e}")))?;
-    let map = SourceMap::parse(text).map_err(|e| syntax_error(path, text, &e, None))?;
-    let raw: raw::RawScenario = toml::from_str(text).map_err(|e| syntax_error(path, text, &e, Some(&map)))?;
+    // The source map costs a second parse: it is built only to locate errors.
+    let locate = || SourceMap::parse(text);
+    let raw: raw::RawScenario =
+        toml::from_str(text).map_err(|e| syntax_error(path, text, &e, locate().ok()))?;
     let source = Source {
         path: path.to_path_buf(),
         sha256: Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect(),
     };
     validate::validate(raw, source).map_err(|problems| {
+        let map = locate().unwrap_or_default();
         let mut errors: Vec<ScenarioError> = problems
             .into_iter()
             .map(|p| ScenarioError {
@@ -279,14 +282,9 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Scenario, InvalidScenario> {
     })
 }
 
-fn syntax_error(
-    path: &Path,
-    text: &str,
-    error: &toml::de::Error,
-    map: Option<&SourceMap>,
-) -> InvalidScenario {
+fn syntax_error(path: &Path, text: &str, error: &toml::de::Error, map: Option<SourceMap>) -> InvalidScenario {
     let span = error.span();
-    let key_path = match (map, &span) {
+    let key_path = match (&map, &span) {
         (Some(map), Some(span)) => map.path_at(span.start).map(|p| p.join(".")).unwrap_or_default(),
         _ => String::new(),
     };

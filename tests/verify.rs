@@ -1,0 +1,147 @@
+//! The independent verifier catches deliberately corrupted plans, naming the
+//! constraint each one breaks.
+
+use remopt::pipeline::{optimise, SolveSettings};
+use remopt::plan::Plan;
+use remopt::scenario::{parse, Scenario};
+use remopt::verify::{check_objective, verify};
+use std::path::Path;
+
+/// Offers in order: Dy/a, Dy/r, Nd/a, Nd/b, Nd/r (element, then supplier).
+const SCENARIO: &str = r#"
+[scenario]
+name = "v"
+[demand]
+Nd = 100
+Dy = 10
+[countries.CN]
+risk = 0.8
+max_share = 0.6
+[suppliers.a]
+country = "CN"
+kind = "mine"
+capacity_t = 65
+offers.Nd = { price_per_kg = 10, capacity_t = 60 }
+offers.Dy = { price_per_kg = 300 }
+[suppliers.b]
+country = "AU"
+kind = "mine"
+risk = 0.2
+offers.Nd = { price_per_kg = 20 }
+[suppliers.r]
+country = "FR"
+kind = "recycler"
+risk = 0.3
+offers.Nd = { price_per_kg = 30 }
+offers.Dy = { price_per_kg = 500 }
+[policy]
+max_supplier_share = 0.7
+max_avg_risk = 0.6
+min_recycled_share = 0.05
+budget = 6000000
+"#;
+
+fn scenario() -> Scenario {
+    parse(Path::new("v.toml"), SCENARIO.as_bytes()).unwrap()
+}
+
+fn good_plan() -> Plan {
+    // Dy: a 6, r 4 (CN 60%, recycled 40%, risk (4.8 + 1.2) / 10 = 0.6).
+    // Nd: a 55, b 40, r 5 (risk (44 + 8 + 1.5) / 100 = 0.535).
+    Plan {
+        quantities_t: vec![6.0, 4.0, 55.0, 40.0, 5.0],
+        shortfall_t: vec![0.0, 0.0],
+    }
+}
+
+fn violated(plan: &Plan) -> String {
+    verify(&scenario(), plan)
+        .expect_err("the corrupted plan must be rejected")
+        .constraint
+}
+
+#[test]
+fn a_feasible_plan_passes_and_its_cost_is_recomputed() {
+    let checked = verify(&scenario(), &good_plan()).unwrap();
+    let cost = 1000.0 * (6.0 * 300.0 + 4.0 * 500.0 + 55.0 * 10.0 + 40.0 * 20.0 + 5.0 * 30.0);
+    assert_eq!(checked.total_cost, cost);
+    assert_eq!(checked.penalty_cost, 0.0);
+}
+
+#[test]
+fn each_corruption_is_named() {
+    let cases: [(&str, fn(&mut Plan)); 8] = [
+        ("demand[Nd]", |p| p.quantities_t[3] = 39.0),
+        ("demand[Dy]", |p| p.shortfall_t[0] = 0.5),
+        ("offer_capacity[a,Nd]", |p| {
+            p.quantities_t[2] = 61.0;
+            p.quantities_t[3] = 34.0
+        }),
+        ("supplier_capacity[a]", |p| {
+            p.quantities_t[0] = 6.0;
+            p.quantities_t[2] = 60.0;
+            p.quantities_t[3] = 35.0
+        }),
+        ("country_share[CN,Dy]", |p| {
+            p.quantities_t[0] = 7.0;
+            p.quantities_t[1] = 3.0
+        }),
+        ("supplier_share[b,Nd]", |p| {
+            p.quantities_t[3] = 71.0;
+            p.quantities_t[2] = 24.0
+        }),
+        ("recycled_share[Nd]", |p| {
+            p.quantities_t[4] = 4.0;
+            p.quantities_t[3] = 41.0
+        }),
+        ("x[b,Nd]", |p| p.quantities_t[3] = -1.0),
+    ];
+    for (expected, corrupt) in cases {
+        let mut plan = good_plan();
+        corrupt(&mut plan);
+        assert_eq!(violated(&plan), expected);
+    }
+}
+
+#[test]
+fn a_mean_risk_above_its_cap_is_named() {
+    let tight = format!("{SCENARIO}[policy.elements.Nd]\nmax_avg_risk = 0.5\n");
+    let scenario = parse(Path::new("v.toml"), tight.as_bytes()).unwrap();
+    let err = verify(&scenario, &good_plan()).unwrap_err();
+    assert_eq!(err.constraint, "avg_risk[Nd]");
+    assert!(err.detail.contains("mean risk 0.535"), "{}", err.detail);
+}
+
+#[test]
+fn a_plan_over_budget_is_named() {
+    // The good plan costs 5,300,000.
+    let tight = SCENARIO.replace("budget = 6000000", "budget = 5000000");
+    let scenario = parse(Path::new("v.toml"), tight.as_bytes()).unwrap();
+    let err = verify(&scenario, &good_plan()).unwrap_err();
+    assert_eq!(err.constraint, "budget");
+    assert_eq!(err.detail, "total cost 5300000 > budget 5000000");
+}
+
+#[test]
+fn unmet_demand_without_a_penalty_is_a_violation() {
+    let mut plan = good_plan();
+    plan.quantities_t[3] = 30.0;
+    plan.shortfall_t[1] = 10.0;
+    let err = verify(&scenario(), &plan).unwrap_err();
+    assert_eq!(err.constraint, "demand[Nd]");
+    assert!(err.detail.contains("no shortfall penalty"), "{}", err.detail);
+}
+
+#[test]
+fn a_misreported_objective_is_caught() {
+    assert!(check_objective("objective", 100.0, 100.00001).is_ok());
+    let err = check_objective("objective", 100.0, 101.0).unwrap_err();
+    assert!(err.detail.contains("HiGHS reports 100"), "{}", err.detail);
+}
+
+#[test]
+fn the_solved_plan_of_the_same_scenario_passes() {
+    let outcome = optimise(&scenario(), &SolveSettings::default()).unwrap();
+    let checked = verify(&scenario(), &outcome.plan).unwrap();
+    assert!((checked.total_cost - outcome.objective).abs() <= 1e-6 * outcome.objective);
+}
