@@ -70,7 +70,8 @@ fn a_feasible_plan_passes_and_its_cost_is_recomputed() {
 
 #[test]
 fn each_corruption_is_named() {
-    let cases: [(&str, fn(&mut Plan)); 8] = [
+    type Corruption = fn(&mut Plan);
+    let cases: [(&str, Corruption); 8] = [
         ("demand[Nd]", |p| p.quantities_t[3] = 39.0),
         ("demand[Dy]", |p| p.shortfall_t[0] = 0.5),
         ("offer_capacity[a,Nd]", |p| {
