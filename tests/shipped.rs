@@ -1,0 +1,210 @@
+//! The shipped scenarios: the Japan golden outputs reproduced byte for byte,
+//! runs that repeat exactly, and each scenario's key figures.
+
+use assert_cmd::Command;
+use remopt::model::ConstraintKind;
+use remopt::pipeline::{optimise, Outcome, SolveSettings};
+use remopt::report::csv::is_binding;
+use remopt::scenario::{load, Scenario};
+use std::fs;
+use std::path::Path;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+const CSV_FILES: [&str; 3] = ["plan.csv", "summary.csv", "constraints.csv"];
+
+/// Solves `inputs/<name>.toml` through the binary, from the repository root
+/// so that `run.json` records the same relative path as the golden file.
+fn solve_cli(name: &str, out: &Path) {
+    Command::cargo_bin("remopt")
+        .unwrap()
+        .current_dir(ROOT)
+        .args(["solve", &format!("inputs/{name}.toml"), "--out"])
+        .arg(out)
+        .assert()
+        .code(0);
+}
+
+fn run_json_without_timing(dir: &Path) -> serde_json::Value {
+    let mut run: serde_json::Value =
+        serde_json::from_slice(&fs::read(dir.join("run.json")).unwrap()).unwrap();
+    run.as_object_mut()
+        .unwrap()
+        .remove("timing")
+        .expect("run.json has timing");
+    run
+}
+
+#[test]
+fn japan_reproduces_the_golden_outputs_byte_for_byte() {
+    let golden = Path::new(ROOT).join("outputs/japan-2026");
+    let dir = tempfile::tempdir().unwrap();
+    solve_cli("japan", dir.path());
+    for file in CSV_FILES {
+        let expected = fs::read_to_string(golden.join(file)).unwrap();
+        let actual = fs::read_to_string(dir.path().join(file)).unwrap();
+        assert!(
+            expected == actual,
+            "{file} differs from outputs/japan-2026/{file}"
+        );
+    }
+    assert_eq!(
+        run_json_without_timing(dir.path()),
+        run_json_without_timing(&golden)
+    );
+}
+
+#[test]
+fn two_runs_of_each_shipped_scenario_are_byte_identical() {
+    for name in ["japan", "eu", "usa"] {
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        solve_cli(name, a.path());
+        solve_cli(name, b.path());
+        for file in CSV_FILES {
+            assert_eq!(
+                fs::read(a.path().join(file)).unwrap(),
+                fs::read(b.path().join(file)).unwrap(),
+                "{name} {file}"
+            );
+        }
+        assert_eq!(
+            run_json_without_timing(a.path()),
+            run_json_without_timing(b.path()),
+            "{name} run.json"
+        );
+    }
+}
+
+fn shipped(name: &str) -> (Scenario, Outcome) {
+    let scenario = load(&Path::new(ROOT).join("inputs").join(format!("{name}.toml"))).unwrap();
+    let outcome = optimise(&scenario, &SolveSettings::default()).unwrap();
+    (scenario, outcome)
+}
+
+fn binding(outcome: &Outcome, kind: ConstraintKind) -> Vec<&str> {
+    outcome
+        .constraints
+        .iter()
+        .filter(|c| c.info.kind == kind && is_binding(c))
+        .map(|c| c.info.name.as_str())
+        .collect()
+}
+
+fn relative(actual: f64, expected: f64, tolerance: f64) {
+    assert!(
+        (actual - expected).abs() <= tolerance * expected.abs(),
+        "got {actual}, expected {expected}"
+    );
+}
+
+#[test]
+fn japan_is_diversified_with_binding_risk_caps_that_have_a_price() {
+    let (scenario, out) = shipped("japan");
+    assert!(scenario.warnings.is_empty(), "{:?}", scenario.warnings);
+    // Cross-checked with an independent LP (scipy's HiGHS on a separately
+    // written model) when the scenario was built.
+    relative(out.objective, 1_579_502_815.0, 1e-9);
+    assert_eq!(out.metrics.total.shortfall_t, 0.0);
+    let used: Vec<(&str, usize)> = out
+        .metrics
+        .elements
+        .iter()
+        .map(|m| (m.symbol.as_str(), m.suppliers_used))
+        .collect();
+    assert_eq!(
+        used,
+        [("Ce", 3), ("Dy", 3), ("Nd", 4), ("Pr", 4), ("Tb", 3), ("Y", 2)]
+    );
+    assert_eq!(
+        binding(&out, ConstraintKind::CountryShare),
+        [
+            "country_share[CN,Dy]",
+            "country_share[CN,Nd]",
+            "country_share[CN,Pr]"
+        ]
+    );
+    assert_eq!(
+        binding(&out, ConstraintKind::AvgRisk),
+        ["avg_risk[Dy]", "avg_risk[Tb]", "avg_risk[Y]"]
+    );
+    // Every binding cap has a non-positive shadow price, and the China cap on
+    // Dy is worth about 204.7 USD per kg (per 1,000 kg here: money per tonne).
+    for c in out
+        .constraints
+        .iter()
+        .filter(|c| c.info.kind != ConstraintKind::Demand && c.info.upper.is_finite())
+    {
+        assert!(
+            c.shadow_price <= 1e-9,
+            "{} has shadow price {}",
+            c.info.name,
+            c.shadow_price
+        );
+    }
+    let dy_cap = out
+        .constraints
+        .iter()
+        .find(|c| c.info.name == "country_share[CN,Dy]")
+        .unwrap();
+    relative(dy_cap.shadow_price, -204_700.0, 1e-3);
+    for demand in out
+        .constraints
+        .iter()
+        .filter(|c| c.info.kind == ConstraintKind::Demand)
+    {
+        assert!(
+            demand.shadow_price > 0.0,
+            "{} has shadow price {}",
+            demand.info.name,
+            demand.shadow_price
+        );
+    }
+}
+
+#[test]
+fn the_eu_plan_meets_the_crma_benchmark() {
+    let (_, out) = shipped("eu");
+    relative(out.objective, 1_067_331_536.0, 1e-9);
+    assert_eq!(out.metrics.total.shortfall_t, 0.0);
+    assert_eq!(
+        binding(&out, ConstraintKind::CountryShare),
+        [
+            "country_share[CN,Dy]",
+            "country_share[CN,Nd]",
+            "country_share[CN,Pr]"
+        ]
+    );
+    for m in out.metrics.elements.iter().filter(|m| m.symbol != "Ce") {
+        assert!(
+            m.top_country_share.unwrap() <= 0.65 + 1e-9,
+            "{}: {:?}",
+            m.symbol,
+            m.top_country_share
+        );
+    }
+}
+
+#[test]
+fn the_us_plan_leaves_heavy_rare_earths_short_at_the_penalty() {
+    let (_, out) = shipped("usa");
+    relative(out.objective, 960_760_400.0, 1e-9);
+    relative(out.metrics.penalty_cost, 402_000_000.0, 1e-9);
+    let short: Vec<(&str, f64)> = out
+        .metrics
+        .elements
+        .iter()
+        .filter(|m| m.shortfall_t > 0.0)
+        .map(|m| (m.symbol.as_str(), m.shortfall_t))
+        .collect();
+    assert_eq!(short.len(), 2);
+    assert_eq!(short[0].0, "Dy");
+    relative(short[0].1, 17.0, 1e-9);
+    assert_eq!(short[1].0, "Tb");
+    relative(short[1].1, 3.1, 1e-9);
+    // Unmet demand is priced at the penalty: 20,000 USD/kg = 2e7 per tonne.
+    let dy = out
+        .constraints
+        .iter()
+        .find(|c| c.info.name == "demand[Dy]")
+        .unwrap();
+    relative(dy.shadow_price, 2e7, 1e-9);
+}
