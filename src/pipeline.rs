@@ -75,16 +75,6 @@ pub enum Failure {
     Verification(Violation),
 }
 
-impl From<SolveError> for Failure {
-    fn from(error: SolveError) -> Self {
-        match error {
-            SolveError::Infeasible => Failure::Infeasible(String::new()),
-            SolveError::TimeLimitWithoutPlan { .. } => Failure::TimeLimitWithoutPlan(error),
-            SolveError::Solver(_) => Failure::Solver(error),
-        }
-    }
-}
-
 /// Builds, solves and verifies the plan of `scenario`.
 pub fn optimise(scenario: &Scenario, settings: &SolveSettings) -> Result<Outcome, Failure> {
     let started = Instant::now();
@@ -101,7 +91,8 @@ pub fn optimise(scenario: &Scenario, settings: &SolveSettings) -> Result<Outcome
         };
         let solved = solve::solve(problem, &options).map_err(|e| match e {
             SolveError::Infeasible => Failure::Infeasible(crate::diagnose::explain(scenario)),
-            other => Failure::from(other),
+            SolveError::TimeLimitWithoutPlan { .. } => Failure::TimeLimitWithoutPlan(e),
+            SolveError::Solver(_) => Failure::Solver(e),
         })?;
         timing.solve_seconds += solved.seconds;
         iterations += solved.iterations;

@@ -93,6 +93,14 @@ fn a_demanded_element_needs_an_offer() {
 }
 
 #[test]
+fn an_invalid_only_offer_is_reported_as_itself() {
+    let text = BASE.replace("Nd = 100", "Nd = 100\nDy = 5") + "offers.Dy = { price_per_kg = -1 }\n";
+    let (e, msg) = only_error(&text);
+    assert_eq!(e.key_path, "suppliers.b.offers.Dy.price_per_kg");
+    assert!(!msg.contains("no supplier offers it"), "{msg}");
+}
+
+#[test]
 fn an_element_at_zero_is_ignored_and_an_offer_without_demand_warns() {
     let text = BASE.replace("Nd = 100", "Nd = 100\nDy = 0") + "offers.Tb = { price_per_kg = 900 }\n";
     let s = load(&text).unwrap();

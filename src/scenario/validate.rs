@@ -182,8 +182,11 @@ pub(crate) fn validate(raw: RawScenario, source: Source) -> Result<Scenario, Vec
     // Suppliers (BTreeMap order = sorted by id) and their offers.
     let mut suppliers = Vec::new();
     let mut offers = Vec::new();
+    // Elements whose offers were rejected: "nobody offers it" would mislead.
+    let mut offers_rejected: BTreeSet<&str> = BTreeSet::new();
     for (id, supplier) in &raw.suppliers {
         if !is_id(id) {
+            offers_rejected.extend(supplier.offers.keys().map(String::as_str));
             check.fail(
                 &["suppliers", id],
                 None,
@@ -199,6 +202,7 @@ pub(crate) fn validate(raw: RawScenario, source: Source) -> Result<Scenario, Vec
                 continue;
             }
             let Some(price) = validate_offer(&mut check, &path, offer) else {
+                offers_rejected.insert(symbol);
                 continue;
             };
             match element_index.get(symbol.as_str()) {
@@ -304,7 +308,7 @@ pub(crate) fn validate(raw: RawScenario, source: Source) -> Result<Scenario, Vec
     for (index, ((symbol, demand_t), caps)) in demanded.into_iter().zip(element_caps).enumerate() {
         let start = offers.partition_point(|o| o.element < index);
         let end = offers.partition_point(|o| o.element <= index);
-        if start == end {
+        if start == end && !offers_rejected.contains(symbol.as_str()) {
             check.fail(
                 &["demand", symbol.as_str()],
                 Some(demand_t.to_string()),
