@@ -130,9 +130,8 @@ fn solve(args: SolveArgs) -> Result<(), Stop> {
 
     if args.json {
         let binding = outcome
-            .constraints
-            .iter()
-            .filter(|c| c.info.kind != remopt::model::ConstraintKind::Demand && report::csv::is_binding(c))
+            .constraints()
+            .filter(|c| c.info.kind != remopt::model::ConstraintKind::Demand && c.is_binding())
             .map(|c| c.info.name.as_str())
             .collect();
         let summary = Summary {

@@ -16,14 +16,39 @@ pub struct SolveSettings {
 }
 
 /// A named constraint with its solved activity and shadow price.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ConstraintResult {
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ConstraintResult<'a> {
     /// Name, family, bounds.
-    pub info: ConstraintInfo,
+    pub info: &'a ConstraintInfo,
     /// Left-hand side at the plan.
     pub activity: f64,
     /// Change of the objective per unit increase of the bound.
     pub shadow_price: f64,
+}
+
+/// Relative slack under which a constraint counts as binding (SPEC §5.3).
+pub const BINDING_TOLERANCE: f64 = 1e-9;
+
+impl ConstraintResult<'_> {
+    /// Distance from the activity to the nearer finite bound.
+    pub fn slack(&self) -> f64 {
+        [self.info.lower, self.info.upper]
+            .into_iter()
+            .filter(|b| b.is_finite())
+            .map(|b| (self.activity - b).abs())
+            .fold(f64::INFINITY, f64::min)
+    }
+
+    /// Whether the slack is within [`BINDING_TOLERANCE`] of the bound
+    /// (relative; absolute below 1).
+    pub fn is_binding(&self) -> bool {
+        let bound = if self.info.upper.is_finite() {
+            self.info.upper
+        } else {
+            self.info.lower
+        };
+        self.slack() <= BINDING_TOLERANCE * bound.abs().max(1.0)
+    }
 }
 
 /// Seconds spent in each phase.
@@ -46,8 +71,12 @@ pub struct Outcome {
     pub plan: Plan,
     /// Per-element and total metrics.
     pub metrics: Metrics,
-    /// Every named row of the final stage.
-    pub constraints: Vec<ConstraintResult>,
+    /// Every named row of the final stage, in row order.
+    rows: Vec<ConstraintInfo>,
+    /// Left-hand side of each row at the plan.
+    row_activity: Vec<f64>,
+    /// Shadow price of each row.
+    row_duals: Vec<f64>,
     /// The optimised value: cost plus penalties, or the stage-one risk sum.
     pub objective: f64,
     /// Size of the final model.
@@ -73,6 +102,20 @@ pub enum Failure {
     /// The plan broke the scenario: a bug in remopt.
     #[error("{0}")]
     Verification(Violation),
+}
+
+impl Outcome {
+    /// Every named row of the final stage with its activity and shadow price.
+    pub fn constraints(&self) -> impl Iterator<Item = ConstraintResult<'_>> {
+        self.rows
+            .iter()
+            .zip(self.row_activity.iter().zip(&self.row_duals))
+            .map(|(info, (&activity, &shadow_price))| ConstraintResult {
+                info,
+                activity,
+                shadow_price,
+            })
+    }
 }
 
 /// Builds, solves and verifies the plan of `scenario`.
@@ -145,21 +188,13 @@ pub fn optimise(scenario: &Scenario, settings: &SolveSettings) -> Result<Outcome
     let metrics = metrics::compute(scenario, &plan);
     timing.verify_seconds = verify_start.elapsed().as_secs_f64();
 
-    let constraints = layout
-        .constraints
-        .iter()
-        .zip(solved.row_activity.iter().zip(&solved.row_duals))
-        .map(|(info, (&activity, &dual))| ConstraintResult {
-            info: info.clone(),
-            activity,
-            shadow_price: dual,
-        })
-        .collect();
     Ok(Outcome {
         status: solved.status,
         plan,
         metrics,
-        constraints,
+        rows: layout.constraints,
+        row_activity: solved.row_activity,
+        row_duals: solved.row_duals,
         objective,
         size: layout.size,
         timing,

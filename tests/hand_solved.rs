@@ -36,8 +36,7 @@ fn quantity(outcome: &Outcome, scenario: &Scenario, supplier: &str, element: &st
 
 fn dual(outcome: &Outcome, name: &str) -> f64 {
     outcome
-        .constraints
-        .iter()
+        .constraints()
         .find(|c| c.info.name == name)
         .unwrap_or_else(|| panic!("no constraint {name}"))
         .shadow_price
@@ -199,11 +198,7 @@ fn the_risk_objective_is_lexicographic() {
     // about 5e-5 t more of the cheap, risky supplier, worth about 0.53.
     let cost = out.metrics.total.cost;
     assert!(cost <= 1_800_000.0 && cost > 1_800_000.0 * (1.0 - 1e-6), "{cost}");
-    let level = out
-        .constraints
-        .iter()
-        .find(|c| c.info.name == "risk_level")
-        .unwrap();
+    let level = out.constraints().find(|c| c.info.name == "risk_level").unwrap();
     close(level.info.upper, 0.32 * (1.0 + 1e-6) + 1e-9);
 }
 

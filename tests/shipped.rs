@@ -4,7 +4,6 @@
 use assert_cmd::Command;
 use remopt::model::ConstraintKind;
 use remopt::pipeline::{optimise, Outcome, SolveSettings};
-use remopt::report::csv::is_binding;
 use remopt::scenario::{load, Scenario};
 use std::fs;
 use std::path::Path;
@@ -82,9 +81,8 @@ fn shipped(name: &str) -> (Scenario, Outcome) {
 
 fn binding(outcome: &Outcome, kind: ConstraintKind) -> Vec<&str> {
     outcome
-        .constraints
-        .iter()
-        .filter(|c| c.info.kind == kind && is_binding(c))
+        .constraints()
+        .filter(|c| c.info.kind == kind && c.is_binding())
         .map(|c| c.info.name.as_str())
         .collect()
 }
@@ -129,8 +127,7 @@ fn japan_is_diversified_with_binding_risk_caps_that_have_a_price() {
     // Every binding cap has a non-positive shadow price, and the China cap on
     // Dy is worth about 204.7 USD per kg (per 1,000 kg here: money per tonne).
     for c in out
-        .constraints
-        .iter()
+        .constraints()
         .filter(|c| c.info.kind != ConstraintKind::Demand && c.info.upper.is_finite())
     {
         assert!(
@@ -141,14 +138,12 @@ fn japan_is_diversified_with_binding_risk_caps_that_have_a_price() {
         );
     }
     let dy_cap = out
-        .constraints
-        .iter()
+        .constraints()
         .find(|c| c.info.name == "country_share[CN,Dy]")
         .unwrap();
     relative(dy_cap.shadow_price, -204_700.0, 1e-3);
     for demand in out
-        .constraints
-        .iter()
+        .constraints()
         .filter(|c| c.info.kind == ConstraintKind::Demand)
     {
         assert!(
@@ -201,10 +196,6 @@ fn the_us_plan_leaves_heavy_rare_earths_short_at_the_penalty() {
     assert_eq!(short[1].0, "Tb");
     relative(short[1].1, 3.1, 1e-9);
     // Unmet demand is priced at the penalty: 20,000 USD/kg = 2e7 per tonne.
-    let dy = out
-        .constraints
-        .iter()
-        .find(|c| c.info.name == "demand[Dy]")
-        .unwrap();
+    let dy = out.constraints().find(|c| c.info.name == "demand[Dy]").unwrap();
     relative(dy.shadow_price, 2e7, 1e-9);
 }

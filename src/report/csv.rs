@@ -2,7 +2,7 @@
 
 use super::{number, optional};
 use crate::metrics::ElementMetrics;
-use crate::pipeline::{ConstraintResult, Outcome};
+use crate::pipeline::Outcome;
 use crate::scenario::Scenario;
 
 /// Header of `plan.csv`.
@@ -47,9 +47,6 @@ pub const CONSTRAINT_COLUMNS: [&str; 10] = [
     "binding",
     "shadow_price",
 ];
-
-/// Relative slack under which a constraint counts as binding (SPEC §5.3).
-pub const BINDING_TOLERANCE: f64 = 1e-9;
 
 fn render<const N: usize>(header: [&str; N], rows: impl IntoIterator<Item = [String; N]>) -> Vec<u8> {
     let mut writer = ::csv::Writer::from_writer(Vec::new());
@@ -112,29 +109,10 @@ pub fn summary(outcome: &Outcome) -> Vec<u8> {
     )
 }
 
-/// Distance from `activity` to the nearer finite bound.
-pub fn slack(c: &ConstraintResult) -> f64 {
-    [c.info.lower, c.info.upper]
-        .into_iter()
-        .filter(|b| b.is_finite())
-        .map(|b| (c.activity - b).abs())
-        .fold(f64::INFINITY, f64::min)
-}
-
-/// Whether the slack is within [`BINDING_TOLERANCE`] relative to the bound.
-pub fn is_binding(c: &ConstraintResult) -> bool {
-    let bound = if c.info.upper.is_finite() {
-        c.info.upper
-    } else {
-        c.info.lower
-    };
-    slack(c) <= BINDING_TOLERANCE * bound.abs().max(1.0)
-}
-
 /// One row per named constraint, in model order.
 pub fn constraints(outcome: &Outcome) -> Vec<u8> {
     let bound = |b: f64| if b.is_finite() { number(b) } else { String::new() };
-    let rows = outcome.constraints.iter().map(|c| {
+    let rows = outcome.constraints().map(|c| {
         [
             c.info.name.clone(),
             c.info.kind.as_str().to_string(),
@@ -143,8 +121,8 @@ pub fn constraints(outcome: &Outcome) -> Vec<u8> {
             number(c.activity),
             bound(c.info.lower),
             bound(c.info.upper),
-            number(slack(c)),
-            is_binding(c).to_string(),
+            number(c.slack()),
+            c.is_binding().to_string(),
             number(c.shadow_price),
         ]
     });

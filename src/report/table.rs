@@ -1,6 +1,5 @@
 //! The short human summary printed on stdout after a solve.
 
-use super::csv::is_binding;
 use crate::metrics::ElementMetrics;
 use crate::model::ConstraintKind;
 use crate::pipeline::Outcome;
@@ -27,10 +26,9 @@ fn top(m: &ElementMetrics) -> String {
 /// no single element when `symbol` is `None`.
 fn binding_caps(outcome: &Outcome, symbol: Option<&str>) -> Vec<String> {
     outcome
-        .constraints
-        .iter()
+        .constraints()
         .filter(|c| c.info.kind != ConstraintKind::Demand && c.info.element.as_deref() == symbol)
-        .filter(|c| is_binding(c))
+        .filter(|c| c.is_binding())
         .map(|c| match (&c.info.subject, c.info.element.is_some()) {
             // Inside an element's row the element is implied: print `country_share[CN]`.
             (Some(subject), true) => format!("{}[{subject}]", c.info.kind.as_str()),
