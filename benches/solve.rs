@@ -15,7 +15,7 @@ use std::time::Duration;
 
 fn phases(c: &mut Criterion, label: &str, path: &Path, text: &[u8]) {
     let loaded: Scenario = scenario::parse(path, text).expect("valid scenario");
-    let size = model::build(&loaded, Stage::Cost).layout.size;
+    let size = model::build(&loaded, Stage::Cost, None).layout.size;
     eprintln!(
         "{label}: {} elements, {} suppliers, {} offers; model {} rows x {} columns, {} non-zeros",
         loaded.elements.len(),
@@ -30,12 +30,12 @@ fn phases(c: &mut Criterion, label: &str, path: &Path, text: &[u8]) {
         b.iter(|| scenario::parse(path, black_box(text)).unwrap())
     });
     group.bench_function("build", |b| {
-        b.iter(|| model::build(black_box(&loaded), Stage::Cost))
+        b.iter(|| model::build(black_box(&loaded), Stage::Cost, None))
     });
     group.bench_function("solve (HiGHS)", |b| {
         b.iter_batched(
-            || model::build(&loaded, Stage::Cost).problem,
-            |problem| solve(problem, &SolveOptions::default()).unwrap(),
+            || model::build(&loaded, Stage::Cost, None).problem,
+            |problem| solve(problem, false, &SolveOptions::default()).unwrap(),
             BatchSize::PerIteration,
         )
     });

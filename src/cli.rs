@@ -40,6 +40,9 @@ pub struct SolveArgs {
     /// Stop HiGHS after this many seconds (exit 4; the best plan found, if any, is written and marked).
     #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
     pub time_limit: Option<f64>,
+    /// Relative MIP gap at which a plan counts as optimal [default: 1e-6]; ignored for an LP.
+    #[arg(long, value_name = "REL", value_parser = parse_gap)]
+    pub mip_gap: Option<f64>,
     /// Print a machine-readable JSON summary on stdout instead of the table.
     #[arg(long)]
     pub json: bool,
@@ -50,6 +53,15 @@ pub struct SolveArgs {
 pub struct CheckArgs {
     /// The scenario file (TOML, see SPEC §3).
     pub scenario: PathBuf,
+}
+
+fn parse_gap(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(g) if (0.0..1.0).contains(&g) => Ok(g),
+        _ => Err(format!(
+            "{text:?} is not a relative gap in [0, 1) (e.g. 0.001 for 0.1%)"
+        )),
+    }
 }
 
 fn parse_seconds(text: &str) -> Result<f64, String> {

@@ -100,6 +100,7 @@ fn solve(args: SolveArgs) -> Result<(), Stop> {
 
     let settings = SolveSettings {
         time_limit: args.time_limit,
+        mip_gap: args.mip_gap,
     };
     let outcome = pipeline::optimise(&scenario, &settings).map_err(|failure| match failure {
         Failure::Infeasible(reason) => Stop::Infeasible(reason),

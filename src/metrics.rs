@@ -41,6 +41,8 @@ pub struct Metrics {
     pub total: ElementMetrics,
     /// Shortfall penalties, money.
     pub penalty_cost: f64,
+    /// Fixed costs of the signed contracts, money (in the total's cost).
+    pub fixed_costs: f64,
 }
 
 /// Tonnes bought by country, and the concentration figures derived from them.
@@ -108,7 +110,7 @@ pub fn compute(scenario: &Scenario, plan: &Plan) -> Metrics {
             let q = plan.quantities_t[o];
             if q > 0.0 {
                 let supplier = scenario.supplier_of(offer);
-                let cost = 1000.0 * offer.price_per_kg * q;
+                let cost = offer.cost_of(q);
                 tally.add(&supplier.country, supplier.risk, q, cost);
                 total.add(&supplier.country, supplier.risk, q, cost);
                 used += 1;
@@ -131,11 +133,23 @@ pub fn compute(scenario: &Scenario, plan: &Plan) -> Metrics {
         .map(|(o, _)| o.supplier)
         .unique()
         .count();
+    let fixed_costs: f64 = scenario
+        .suppliers
+        .iter()
+        .zip(&plan.contracts)
+        .filter(|(_, &signed)| signed)
+        .map(|(s, _)| s.fixed_cost)
+        .fold(0.0, |a, b| a + b);
     let demand = elements.iter().map(|m| m.demand_t).sum();
     let shortfall = elements.iter().map(|m| m.shortfall_t).sum();
+    let mut total = total.finish("TOTAL".to_string(), demand, shortfall, distinct_suppliers);
+    // Fixed contract costs appear in the total only; the mean price stays a
+    // price of purchases.
+    total.cost += fixed_costs;
     Metrics {
-        total: total.finish("TOTAL".to_string(), demand, shortfall, distinct_suppliers),
+        total,
         elements,
         penalty_cost,
+        fixed_costs,
     }
 }

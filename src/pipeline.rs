@@ -1,10 +1,10 @@
 //! Scenario → model → HiGHS → verified plan: the solve recipe of SPEC §4.
 
 use crate::metrics::{self, Metrics};
-use crate::model::{self, ConstraintInfo, Layout, ModelSize, Stage};
+use crate::model::{self, ConstraintInfo, ConstraintKind, Layout, ModelSize, Stage};
 use crate::plan::Plan;
 use crate::scenario::{ObjectiveKind, Scenario};
-use crate::solve::{self, SolveError, SolveOptions, Solved, Status};
+use crate::solve::{self, MipBound, SolveError, SolveOptions, Solved, Status};
 use crate::verify::{self, Violation};
 use std::time::Instant;
 
@@ -13,6 +13,8 @@ use std::time::Instant;
 pub struct SolveSettings {
     /// Wall-clock limit for all solver stages together, seconds.
     pub time_limit: Option<f64>,
+    /// Relative MIP gap (default [`crate::solve::DEFAULT_MIP_GAP`]).
+    pub mip_gap: Option<f64>,
 }
 
 /// A named constraint with its solved activity and shadow price.
@@ -79,8 +81,10 @@ pub struct Outcome {
     row_duals: Vec<f64>,
     /// The optimised value: cost plus penalties, or the stage-one risk sum.
     pub objective: f64,
-    /// Size of the final model.
+    /// Size of the model solved (the MIP's, for a MIP).
     pub size: ModelSize,
+    /// The MIP's gap and dual bound; `None` for an LP.
+    pub mip: Option<MipBound>,
     /// Phase timings.
     pub timing: Timing,
     /// Simplex iterations over all stages.
@@ -119,20 +123,28 @@ impl Outcome {
 }
 
 /// Builds, solves and verifies the plan of `scenario`.
+///
+/// For a MIP, the plan and its shadow prices come from the LP with every
+/// yes/no decision fixed at the MIP's value (SPEC §5.3); the status and gap
+/// are the MIP's.
 pub fn optimise(scenario: &Scenario, settings: &SolveSettings) -> Result<Outcome, Failure> {
     let started = Instant::now();
     let mut timing = Timing::default();
     let mut iterations = 0;
-    let mut run_stage = |stage: Stage| -> Result<(Layout, Solved), Failure> {
+    let mut run_stage = |stage: Stage, fixed: Option<&[f64]>| -> Result<(Layout, Solved), Failure> {
         let build_start = Instant::now();
-        let model::Model { problem, layout } = model::build(scenario, stage);
+        let model::Model { problem, layout } = model::build(scenario, stage, fixed);
         timing.build_seconds += build_start.elapsed().as_secs_f64();
         let options = SolveOptions {
             time_limit: settings
                 .time_limit
                 .map(|limit| (limit - started.elapsed().as_secs_f64()).max(0.0)),
+            mip_gap: settings.mip_gap,
         };
-        let solved = solve::solve(problem, &options).map_err(|e| match e {
+        let solved = solve::solve(problem, layout.is_mip(), &options).map_err(|e| match e {
+            SolveError::Infeasible if fixed.is_some() => Failure::Solver(SolveError::Solver(
+                "the LP with the yes/no decisions fixed at the MIP's values is infeasible".into(),
+            )),
             SolveError::Infeasible => Failure::Infeasible(crate::diagnose::explain(scenario)),
             SolveError::TimeLimitWithoutPlan { .. } => Failure::TimeLimitWithoutPlan(e),
             SolveError::Solver(_) => Failure::Solver(e),
@@ -142,25 +154,54 @@ pub fn optimise(scenario: &Scenario, settings: &SolveSettings) -> Result<Outcome
         Ok((layout, solved))
     };
 
-    let (layout, solved, objective) = match scenario.policy.objective {
+    let (layout, solved, risk_star) = match scenario.policy.objective {
         ObjectiveKind::Cost => {
-            let (layout, solved) = run_stage(Stage::Cost)?;
-            let objective = solved.objective;
-            (layout, solved, objective)
+            let (layout, solved) = run_stage(Stage::Cost, None)?;
+            (layout, solved, None)
         }
         ObjectiveKind::Risk => {
-            let (first_layout, first) = run_stage(Stage::Risk)?;
+            let (first_layout, first) = run_stage(Stage::Risk, None)?;
             if first.status == Status::TimeLimit {
-                let objective = first.objective;
-                (first_layout, first, objective)
+                (first_layout, first, None)
             } else {
                 let risk_star = first.objective;
                 let risk_bound = risk_star * (1.0 + 1e-6) + 1e-9;
-                let (layout, solved) = run_stage(Stage::CostWithinRisk { risk_bound })?;
-                (layout, solved, risk_star)
+                let (layout, solved) = run_stage(Stage::CostWithinRisk { risk_bound }, None)?;
+                (layout, solved, Some(risk_star))
             }
         }
     };
+    let size = layout.size;
+    let status = solved.status;
+    let mip = solved.mip;
+
+    // A MIP's duals come from the LP with its decisions fixed.
+    let (layout, solved, fixed_decisions) = if layout.is_mip() {
+        let decisions = layout.decision_values(&solved.columns);
+        let (fixed_layout, fixed_solved) = run_stage(layout.stage, Some(&decisions))?;
+        let rows: Vec<(ConstraintInfo, f64, f64)> = fixed_layout
+            .decisions
+            .iter()
+            .zip(&decisions)
+            .map(|(&c, &value)| {
+                let column = fixed_layout.columns[c];
+                let (element, subject) = column.about(scenario);
+                let info = ConstraintInfo {
+                    name: column.name(scenario),
+                    kind: ConstraintKind::FixedDecision,
+                    element: element.map(str::to_string),
+                    subject: subject.map(str::to_string),
+                    lower: value,
+                    upper: value,
+                };
+                (info, value, fixed_solved.column_duals[c])
+            })
+            .collect();
+        (fixed_layout, fixed_solved, rows)
+    } else {
+        (layout, solved, Vec::new())
+    };
+    let objective = risk_star.unwrap_or(solved.objective);
 
     let verify_start = Instant::now();
     let plan = layout.plan(&solved.columns);
@@ -188,15 +229,23 @@ pub fn optimise(scenario: &Scenario, settings: &SolveSettings) -> Result<Outcome
     let metrics = metrics::compute(scenario, &plan);
     timing.verify_seconds = verify_start.elapsed().as_secs_f64();
 
+    let (mut rows, mut row_activity, mut row_duals) =
+        (layout.constraints, solved.row_activity, solved.row_duals);
+    for (info, value, dual) in fixed_decisions {
+        rows.push(info);
+        row_activity.push(value);
+        row_duals.push(dual);
+    }
     Ok(Outcome {
-        status: solved.status,
+        status,
         plan,
         metrics,
-        rows: layout.constraints,
-        row_activity: solved.row_activity,
-        row_duals: solved.row_duals,
+        rows,
+        row_activity,
+        row_duals,
         objective,
-        size: layout.size,
+        size,
+        mip,
         timing,
         iterations,
     })

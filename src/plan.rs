@@ -1,4 +1,5 @@
-//! A sourcing plan: what is bought from each offer, and what is left unmet.
+//! A sourcing plan: what is bought from each offer, what is left unmet, and
+//! which contracts are signed.
 
 /// Tonnes per offer and unmet tonnes per element, indexed like
 /// [`crate::scenario::Scenario::offers`] and
@@ -9,4 +10,6 @@ pub struct Plan {
     pub quantities_t: Vec<f64>,
     /// `u[e]` for each element, tonnes per year (0 when no penalty is set).
     pub shortfall_t: Vec<f64>,
+    /// `y[s]` for each supplier: its contract (fixed cost) is signed.
+    pub contracts: Vec<bool>,
 }

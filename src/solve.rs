@@ -8,6 +8,21 @@ use std::time::Instant;
 pub struct SolveOptions {
     /// Wall-clock limit in seconds, when given.
     pub time_limit: Option<f64>,
+    /// Relative MIP gap at which a plan counts as optimal.
+    pub mip_gap: Option<f64>,
+}
+
+/// The relative MIP gap remopt asks for unless told otherwise: tight enough
+/// that the reported optimum agrees with any exact solver to 1e-6.
+pub const DEFAULT_MIP_GAP: f64 = 1e-6;
+
+/// What a MIP solve proved.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MipBound {
+    /// Relative gap between the plan and the best bound.
+    pub gap: f64,
+    /// The best bound on the optimum.
+    pub dual_bound: f64,
 }
 
 /// How a solve that produced a plan ended.
@@ -42,6 +57,10 @@ pub struct Solved {
     pub row_activity: Vec<f64>,
     /// Dual of each row: change of the objective per unit increase of its bound.
     pub row_duals: Vec<f64>,
+    /// Reduced cost of each column.
+    pub column_duals: Vec<f64>,
+    /// Gap and bound, for a MIP.
+    pub mip: Option<MipBound>,
     /// Simplex iterations.
     pub iterations: i64,
     /// Wall-clock seconds inside HiGHS.
@@ -65,8 +84,9 @@ pub enum SolveError {
     Solver(String),
 }
 
-/// Solves `problem` with HiGHS, kept silent and on one thread.
-pub fn solve(problem: HighsProblem, options: &SolveOptions) -> Result<Solved, SolveError> {
+/// Solves `problem` with HiGHS, kept silent and on one thread. `is_mip`
+/// says whether it has integer columns (HiGHS reports a gap only then).
+pub fn solve(problem: HighsProblem, is_mip: bool, options: &SolveOptions) -> Result<Solved, SolveError> {
     use highs::{HighsModelStatus as S, HighsSolutionStatus};
 
     let mut highs_model = problem
@@ -77,6 +97,13 @@ pub fn solve(problem: HighsProblem, options: &SolveOptions) -> Result<Solved, So
     set(&mut highs_model, "threads", 1)?;
     if let Some(limit) = options.time_limit {
         set(&mut highs_model, "time_limit", limit)?;
+    }
+    if is_mip {
+        set(
+            &mut highs_model,
+            "mip_rel_gap",
+            options.mip_gap.unwrap_or(DEFAULT_MIP_GAP),
+        )?;
     }
 
     let start = Instant::now();
@@ -99,6 +126,10 @@ pub fn solve(problem: HighsProblem, options: &SolveOptions) -> Result<Solved, So
         }
         other => return Err(SolveError::Solver(format!("unexpected model status {other:?}"))),
     };
+    let mip = is_mip.then(|| MipBound {
+        gap: solved.mip_gap(),
+        dual_bound: solved.double_info_value(c"mip_dual_bound").unwrap_or(f64::NAN),
+    });
     let solution = solved.get_solution();
     Ok(Solved {
         status,
@@ -106,6 +137,8 @@ pub fn solve(problem: HighsProblem, options: &SolveOptions) -> Result<Solved, So
         columns: solution.columns().to_vec(),
         row_activity: solution.rows().to_vec(),
         row_duals: solution.dual_rows().to_vec(),
+        column_duals: solution.dual_columns().to_vec(),
+        mip,
         iterations: solved.simplex_iteration_count(),
         seconds,
     })

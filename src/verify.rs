@@ -24,7 +24,7 @@ pub struct Violation {
 /// What the check recomputed from the plan.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Recomputed {
-    /// `sum 1000 p x` (fixed costs are MIP-only and absent here).
+    /// Purchases (bands filled in order) plus the fixed costs of signed contracts.
     pub total_cost: f64,
     /// `sum 1000 penalty u`.
     pub penalty_cost: f64,
@@ -40,7 +40,10 @@ fn exceeds(value: f64, upper: f64) -> bool {
 /// recomputed cost on success.
 pub fn verify(scenario: &Scenario, plan: &Plan) -> Result<Recomputed, Violation> {
     let fail = |constraint: String, detail: String| Err(Violation { constraint, detail });
-    if plan.quantities_t.len() != scenario.offers.len() || plan.shortfall_t.len() != scenario.elements.len() {
+    if plan.quantities_t.len() != scenario.offers.len()
+        || plan.shortfall_t.len() != scenario.elements.len()
+        || plan.contracts.len() != scenario.suppliers.len()
+    {
         return fail(
             "plan".into(),
             "the plan does not match the scenario's offers".into(),
@@ -94,7 +97,7 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Result<Recomputed, Violation>
         {
             let supplier = scenario.supplier_of(offer);
             supplied += q;
-            total_cost += 1000.0 * offer.price_per_kg * q;
+            total_cost += offer.cost_of(q);
             bought_from_supplier[offer.supplier] += q;
             *by_country.entry(&supplier.country).or_default() += q;
             if supplier.kind == SupplierKind::Recycler {
@@ -166,6 +169,57 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Result<Recomputed, Violation>
             (Some(sum), Some(r)) => Some(sum + r / demand),
             _ => None,
         };
+
+        // Yes/no rules (SPEC §4.2): a used offer buys at least its least
+        // purchase; the number of offers used stays within the counts.
+        let mut used = 0;
+        for (o, offer) in scenario.offers_of(e) {
+            let q = plan.quantities_t[o];
+            if q <= 0.0 {
+                continue;
+            }
+            used += 1;
+            let least = offer.min_order_t.max(element.caps.min_share_if_used * demand);
+            if exceeds(least, q) {
+                let id = &scenario.supplier_of(offer).id;
+                return fail(
+                    format!("min_order[{id},{symbol}]"),
+                    format!("{q} t bought, but a used offer must take at least {least} t"),
+                );
+            }
+        }
+        if used < element.caps.min_suppliers {
+            return fail(
+                format!("min_suppliers[{symbol}]"),
+                format!("{used} offers used < {}", element.caps.min_suppliers),
+            );
+        }
+        if let Some(most) = element.caps.max_suppliers.filter(|&most| used > most) {
+            return fail(
+                format!("max_suppliers[{symbol}]"),
+                format!("{used} offers used > {most}"),
+            );
+        }
+    }
+
+    // A supplier with a fixed cost sells only under a signed contract, and
+    // each signed contract is paid.
+    for (s, supplier) in scenario.suppliers.iter().enumerate() {
+        let signed = plan.contracts.get(s).copied().unwrap_or(false);
+        if supplier.fixed_cost > 0.0 {
+            if bought_from_supplier[s] > 0.0 && !signed {
+                return fail(
+                    format!("contract[{}]", supplier.id),
+                    format!(
+                        "{} t bought without the contract (fixed cost {})",
+                        bought_from_supplier[s], supplier.fixed_cost
+                    ),
+                );
+            }
+            if signed {
+                total_cost += supplier.fixed_cost;
+            }
+        }
     }
 
     for (supplier, &bought) in scenario.suppliers.iter().zip(&bought_from_supplier) {

@@ -209,36 +209,62 @@ fn min_suppliers_needs_min_share_if_used() {
 }
 
 #[test]
-fn yes_no_features_are_refused_clearly_until_mip_lands() {
-    for (from, to, path) in [
+fn yes_no_features_make_a_mip_and_explicit_zeros_keep_an_lp() {
+    for (from, to) in [
+        ("kind = \"mine\"", "kind = \"mine\"\nfixed_cost = 1e6"),
+        ("capacity_t = 60 }", "capacity_t = 60, min_order_t = 5 }"),
+        ("Nd = 100", "Nd = 100\n[policy]\nmax_suppliers = 3"),
+        ("Nd = 100", "Nd = 100\n[policy]\nmin_share_if_used = 0.1"),
         (
-            "kind = \"mine\"",
-            "kind = \"mine\"\nfixed_cost = 1e6",
-            "suppliers.a.fixed_cost",
+            "Nd = 100",
+            "Nd = 100\n[policy]\nmin_suppliers = 2\nmin_share_if_used = 0.1",
         ),
         (
-            "capacity_t = 60 }",
-            "capacity_t = 60, min_order_t = 5 }",
-            "suppliers.a.offers.Nd.min_order_t",
+            "offers.Nd = { price_per_kg = 20 }",
+            "offers.Nd = { tiers = [ { up_to_t = 10, price_per_kg = 30 }, { price_per_kg = 20 } ] }",
         ),
     ] {
-        let (e, msg) = only_error(&BASE.replace(from, to));
-        assert_eq!(e.key_path, path);
-        assert!(msg.contains("not support yet"), "{msg}");
+        let s = load(&BASE.replace(from, to)).unwrap_or_else(|e| panic!("{to}: {e}"));
+        assert!(s.is_mip(), "{to}");
     }
-    let (e, _) = only_error(&format!("{BASE}\n[policy]\nmax_suppliers = 3\n"));
-    assert_eq!(e.key_path, "policy.max_suppliers");
-    let (e, _) = only_error(&format!("{BASE}\n[policy]\nmin_share_if_used = 0.1\n"));
-    assert_eq!(e.key_path, "policy.min_share_if_used");
-    let (e, msg) = only_error(&BASE.replace(
-        "offers.Nd = { price_per_kg = 20 }",
-        "offers.Nd = { tiers = [ { up_to_t = 10, price_per_kg = 30 }, { price_per_kg = 20 } ] }",
+    for (from, to) in [
+        ("kind = \"mine\"", "kind = \"mine\"\nfixed_cost = 0"),
+        ("capacity_t = 60 }", "capacity_t = 60, min_order_t = 0 }"),
+        (
+            "Nd = 100",
+            "Nd = 100\n[policy]\nmin_suppliers = 0\nmin_share_if_used = 0",
+        ),
+        (
+            "offers.Nd = { price_per_kg = 20 }",
+            "offers.Nd = { tiers = [ { up_to_t = 10, price_per_kg = 20 }, { price_per_kg = 30 } ] }",
+        ),
+    ] {
+        let s = load(&BASE.replace(from, to)).unwrap_or_else(|e| panic!("{to}: {e}"));
+        assert!(!s.is_mip(), "{to}");
+    }
+}
+
+#[test]
+fn tiers_are_cumulative_and_replace_the_single_price() {
+    let tiers = |t: &str| BASE.replace("offers.Nd = { price_per_kg = 20 }", &format!("offers.Nd = {t}"));
+    let (e, msg) = only_error(&tiers("{ price_per_kg = 20, tiers = [ { price_per_kg = 20 } ] }"));
+    assert_eq!(e.key_path, "suppliers.b.offers.Nd");
+    assert!(msg.contains("not both"), "{msg}");
+    let (e, msg) = only_error(&tiers(
+        "{ tiers = [ { up_to_t = 10, price_per_kg = 30 }, { up_to_t = 10, price_per_kg = 20 } ] }",
     ));
+    assert_eq!(e.key_path, "suppliers.b.offers.Nd.tiers.1.up_to_t");
+    assert!(msg.contains("cumulative"), "{msg}");
+    let (e, msg) = only_error(&tiers(
+        "{ tiers = [ { price_per_kg = 30 }, { up_to_t = 10, price_per_kg = 20 } ] }",
+    ));
+    assert_eq!(e.key_path, "suppliers.b.offers.Nd.tiers.0.up_to_t");
+    assert!(msg.contains("only the last tier"), "{msg}");
+    let (e, _) = only_error(&tiers("{ tiers = [ { up_to_t = 10, price_per_kg = -3 } ] }"));
+    assert_eq!(e.key_path, "suppliers.b.offers.Nd.tiers.0.price_per_kg");
+    let (e, msg) = only_error(&tiers("{ tiers = [] }"));
     assert_eq!(e.key_path, "suppliers.b.offers.Nd.tiers");
-    assert!(msg.contains("not supported"), "{msg}");
-    // Explicit zeros keep an LP.
-    load(&BASE.replace("kind = \"mine\"", "kind = \"mine\"\nfixed_cost = 0")).unwrap();
-    load(&BASE.replace("capacity_t = 60 }", "capacity_t = 60, min_order_t = 0 }")).unwrap();
+    assert!(msg.contains("at least one tier"), "{msg}");
 }
 
 #[test]

@@ -51,6 +51,7 @@ fn good_plan() -> Plan {
     Plan {
         quantities_t: vec![6.0, 4.0, 55.0, 40.0, 5.0],
         shortfall_t: vec![0.0, 0.0],
+        contracts: vec![false; 3],
     }
 }
 

@@ -1,14 +1,23 @@
-//! The linear program of SPEC §4.1 and §4.3, with every row named.
+//! The program of SPEC §4: the LP of §4.1, the yes/no decisions of §4.2 and
+//! the objectives of §4.3, with every row and column named.
 //!
-//! Columns: one `x[s,e]` per offer (in [`Scenario::offers`] order), then one
-//! `u[e]` per element when a shortfall penalty is set. Rows are added in the
-//! order they appear in `constraints.csv`: for each element its demand,
-//! offer capacities, country shares, supplier shares, mean risk and recycled
-//! share; then supplier capacities, the budget and, in the second stage of the
-//! risk objective, the risk level.
+//! Columns, in order: `x[s,e]` per offer (in [`Scenario::offers`] order);
+//! `u[e]` per element when a shortfall penalty is set; `q[s,e,b]` per band of
+//! a tiered offer; then the yes/no decisions: `y[s]` per supplier with a
+//! fixed cost, `z[s,e]` per offer whose use is decided, `w[s,e,b]` per band
+//! (after the first) of a discounted offer. Rows are added in the order they
+//! appear in `constraints.csv`: for each element its demand, then per offer
+//! its capacity, tiers and use decisions, then the element's country shares,
+//! supplier shares, mean risk, recycled share and supplier counts; then
+//! supplier capacities, the budget and, in the second stage of the risk
+//! objective, the risk level.
+
+mod names;
+
+pub use names::{Column, ConstraintKind};
 
 use crate::plan::Plan;
-use crate::scenario::{Scenario, SupplierKind};
+use crate::scenario::{Pricing, Scenario, SupplierKind};
 use good_lp::solvers::highs::{highs, HighsProblem};
 use good_lp::{
     constraint, variable, Expression, IntoAffineExpression, ProblemVariables, SolverModel, Variable,
@@ -28,47 +37,7 @@ pub enum Stage {
     },
 }
 
-/// The family a constraint belongs to; its name prefix in every output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum ConstraintKind {
-    /// `demand[e]`
-    Demand,
-    /// `offer_capacity[s,e]`
-    OfferCapacity,
-    /// `country_share[c,e]`
-    CountryShare,
-    /// `supplier_share[s,e]`
-    SupplierShare,
-    /// `avg_risk[e]`
-    AvgRisk,
-    /// `recycled_share[e]`
-    RecycledShare,
-    /// `supplier_capacity[s]`
-    SupplierCapacity,
-    /// `budget`
-    Budget,
-    /// `risk_level`: the first stage's optimum held in the second stage.
-    RiskLevel,
-}
-
-impl ConstraintKind {
-    /// The family name as outputs print it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ConstraintKind::Demand => "demand",
-            ConstraintKind::OfferCapacity => "offer_capacity",
-            ConstraintKind::CountryShare => "country_share",
-            ConstraintKind::SupplierShare => "supplier_share",
-            ConstraintKind::AvgRisk => "avg_risk",
-            ConstraintKind::RecycledShare => "recycled_share",
-            ConstraintKind::SupplierCapacity => "supplier_capacity",
-            ConstraintKind::Budget => "budget",
-            ConstraintKind::RiskLevel => "risk_level",
-        }
-    }
-}
-
-/// One named row: `lower <= activity <= upper`, one side infinite.
+/// One named row: `lower <= activity <= upper`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConstraintInfo {
     /// Stable name, e.g. `country_share[CN,Dy]`.
@@ -92,12 +61,14 @@ pub struct ModelSize {
     pub rows: usize,
     /// Number of variables.
     pub columns: usize,
+    /// Number of yes/no (binary) variables; 0 for an LP.
+    pub binaries: usize,
     /// Number of non-zero coefficients in the constraint matrix.
     pub nonzeros: usize,
 }
 
-/// A built LP: the problem handed to [`crate::solve::solve`], and the layout
-/// that reads its results back.
+/// A built model: the problem handed to [`crate::solve::solve`], and the
+/// layout that reads its results back.
 pub struct Model {
     /// The good_lp problem, HiGHS backend.
     pub problem: HighsProblem,
@@ -110,62 +81,152 @@ pub struct Model {
 pub struct Layout {
     /// One entry per row, in row order.
     pub constraints: Vec<ConstraintInfo>,
+    /// One entry per column, in column order.
+    pub columns: Vec<Column>,
     /// Matrix dimensions.
     pub size: ModelSize,
     /// The objective this build minimises.
     pub stage: Stage,
+    /// Column indices of the yes/no decisions, in column order.
+    pub decisions: Vec<usize>,
+    /// Whether the decisions are fixed (the LP that prices a MIP's plan).
+    pub decisions_fixed: bool,
     offer_count: usize,
-    shortfall_columns: Vec<Option<usize>>,
+    element_count: usize,
+    supplier_count: usize,
 }
 
 impl Layout {
+    /// Whether HiGHS must branch: yes/no decisions that are not fixed.
+    pub fn is_mip(&self) -> bool {
+        !self.decisions.is_empty() && !self.decisions_fixed
+    }
+
     /// Reads a plan out of solved column values.
-    pub fn plan(&self, columns: &[f64]) -> Plan {
+    pub fn plan(&self, values: &[f64]) -> Plan {
         // Simplex leaves basic variables at round-off like 1e-13 t: that is
         // no purchase, so it is cleaned before anything reads the plan.
         let clean = |v: f64| if v.abs() < 1e-9 { 0.0 } else { v };
-        Plan {
-            quantities_t: columns[..self.offer_count].iter().copied().map(clean).collect(),
-            shortfall_t: self
-                .shortfall_columns
-                .iter()
-                .map(|c| c.map_or(0.0, |i| clean(columns[i])))
-                .collect(),
+        let mut plan = Plan {
+            quantities_t: values[..self.offer_count].iter().copied().map(clean).collect(),
+            shortfall_t: vec![0.0; self.element_count],
+            contracts: vec![false; self.supplier_count],
+        };
+        for (column, &value) in self.columns.iter().zip(values) {
+            match *column {
+                Column::Shortfall(e) => plan.shortfall_t[e] = clean(value),
+                Column::Contract(s) => plan.contracts[s] = value > 0.5,
+                _ => {}
+            }
         }
+        plan
+    }
+
+    /// The yes/no decisions of a solution, rounded to 0 or 1.
+    pub fn decision_values(&self, values: &[f64]) -> Vec<f64> {
+        self.decisions
+            .iter()
+            .map(|&c| values[c].round().clamp(0.0, 1.0))
+            .collect()
     }
 }
 
-/// Total cost of `offers` per tonne: `1000 * price_per_kg` (SPEC §4.1).
+/// Kilograms per tonne: an offer's cost is `1000 * price_per_kg * tonnes`.
 pub const KG_PER_TONNE: f64 = 1000.0;
 
-/// Builds the LP for `scenario` with the objective of `stage`.
-pub fn build(scenario: &Scenario, stage: Stage) -> Model {
-    let mut variables = ProblemVariables::new();
-    let x: Vec<Variable> = variables.add_vector(variable().min(0.0), scenario.offers.len());
-    let penalty = scenario.policy.shortfall_penalty_per_kg;
-    let u: Vec<Option<Variable>> = scenario
-        .elements
-        .iter()
-        .map(|_| penalty.map(|_| variables.add(variable().min(0.0))))
+/// Builds the model of `scenario` for `stage`. With `fixed`, every yes/no
+/// decision is held at the given value (in [`Layout::decisions`] order) and
+/// the model is an LP.
+pub fn build(scenario: &Scenario, stage: Stage, fixed: Option<&[f64]>) -> Model {
+    let mut vars = Columns::new(fixed);
+
+    let x: Vec<Variable> = (0..scenario.offers.len())
+        .map(|o| vars.add(Column::Quantity(o), variable().min(0.0)))
         .collect();
-    let shortfall_columns = {
-        let mut next = x.len();
-        u.iter()
-            .map(|v| {
-                v.map(|_| {
-                    next += 1;
-                    next - 1
+    let penalty = scenario.policy.shortfall_penalty_per_kg;
+    let u: Vec<Option<Variable>> = (0..scenario.elements.len())
+        .map(|e| penalty.map(|_| vars.add(Column::Shortfall(e), variable().min(0.0))))
+        .collect();
+
+    // Upper bound of each offer (for bands and "used" links) and the least
+    // purchase when it is used.
+    let bounds: Vec<OfferBounds> = (0..scenario.offers.len())
+        .map(|o| OfferBounds::of(scenario, o))
+        .collect();
+
+    let bands: Vec<Vec<Band>> = scenario
+        .offers
+        .iter()
+        .enumerate()
+        .map(|(o, offer)| match &offer.pricing {
+            Pricing::Flat(_) => Vec::new(),
+            Pricing::Tiers(tiers) => {
+                let mut start = 0.0;
+                tiers
+                    .iter()
+                    .enumerate()
+                    .map(|(b, tier)| {
+                        let end = tier
+                            .up_to_t
+                            .unwrap_or(f64::INFINITY)
+                            .min(bounds[o].upper.max(start));
+                        let width = (end - start).max(0.0);
+                        start = tier.up_to_t.unwrap_or(f64::INFINITY);
+                        let var =
+                            vars.add(Column::Band { offer: o, band: b }, variable().min(0.0).max(width));
+                        Band {
+                            var,
+                            width,
+                            price: tier.price_per_kg,
+                        }
+                    })
+                    .collect()
+            }
+        })
+        .collect();
+
+    let mut supplier_has_offers = vec![false; scenario.suppliers.len()];
+    for offer in &scenario.offers {
+        supplier_has_offers[offer.supplier] = true;
+    }
+    let y: Vec<Option<Variable>> = scenario
+        .suppliers
+        .iter()
+        .enumerate()
+        .map(|(s, supplier)| {
+            (supplier.fixed_cost > 0.0 && supplier_has_offers[s]).then(|| vars.decision(Column::Contract(s)))
+        })
+        .collect();
+    let z: Vec<Option<Variable>> = scenario
+        .offers
+        .iter()
+        .enumerate()
+        .map(|(o, offer)| {
+            let decided = offer.min_order_t > 0.0 || scenario.element_of(offer).caps.needs_offer_decisions();
+            decided.then(|| vars.decision(Column::OfferUsed(o)))
+        })
+        .collect();
+    let w: Vec<Vec<Option<Variable>>> = scenario
+        .offers
+        .iter()
+        .enumerate()
+        .map(|(o, offer)| {
+            let discounted = offer.has_discount();
+            (0..bands[o].len())
+                .map(|b| {
+                    (discounted && b > 0).then(|| vars.decision(Column::BandReached { offer: o, band: b }))
                 })
-            })
-            .collect()
-    };
-    let columns = variables.len();
+                .collect()
+        })
+        .collect();
 
     let risk_sum = || {
         let mut e = Expression::with_capacity(x.len() + u.len());
         for (offer, &var) in scenario.offers.iter().zip(&x) {
-            let demand = scenario.element_of(offer).demand_t;
-            e.add_mul(scenario.supplier_of(offer).risk.unwrap_or(0.0) / demand, var);
+            let risk = scenario.supplier_of(offer).risk.unwrap_or(0.0);
+            if risk != 0.0 {
+                e.add_mul(risk / scenario.element_of(offer).demand_t, var);
+            }
         }
         for (element, var) in scenario.elements.iter().zip(&u) {
             if let Some(var) = var {
@@ -175,9 +236,21 @@ pub fn build(scenario: &Scenario, stage: Stage) -> Model {
         e
     };
     let cost = |with_penalty: bool| {
-        let mut e = Expression::with_capacity(x.len() + u.len());
-        for (offer, &var) in scenario.offers.iter().zip(&x) {
-            e.add_mul(KG_PER_TONNE * offer.price_per_kg, var);
+        let mut e = Expression::with_capacity(x.len() + u.len() + y.len());
+        for ((offer, &var), offer_bands) in scenario.offers.iter().zip(&x).zip(&bands) {
+            match offer.pricing {
+                Pricing::Flat(price) => e.add_mul(KG_PER_TONNE * price, var),
+                Pricing::Tiers(_) => {
+                    for band in offer_bands {
+                        e.add_mul(KG_PER_TONNE * band.price, band.var);
+                    }
+                }
+            }
+        }
+        for (supplier, var) in scenario.suppliers.iter().zip(&y) {
+            if let Some(var) = var {
+                e.add_mul(supplier.fixed_cost, *var);
+            }
         }
         if let (true, Some(p)) = (with_penalty, penalty) {
             for var in u.iter().flatten() {
@@ -191,6 +264,13 @@ pub fn build(scenario: &Scenario, stage: Stage) -> Model {
         Stage::Cost | Stage::CostWithinRisk { .. } => cost(true),
     };
 
+    let Columns {
+        variables,
+        columns,
+        decisions,
+        binaries,
+        fixed,
+    } = vars;
     let mut rows = Rows {
         problem: variables.minimise(objective).using(highs),
         constraints: Vec::new(),
@@ -219,8 +299,8 @@ pub fn build(scenario: &Scenario, stage: Stage) -> Model {
         );
 
         for (o, offer) in offers() {
+            let id = scenario.supplier_of(offer).id.as_str();
             if let Some(capacity) = offer.capacity_t {
-                let id = &scenario.supplier_of(offer).id;
                 rows.at_most(
                     format!("offer_capacity[{id},{symbol}]"),
                     ConstraintKind::OfferCapacity,
@@ -230,6 +310,8 @@ pub fn build(scenario: &Scenario, stage: Stage) -> Model {
                     capacity,
                 );
             }
+            define_tiers(&mut rows, (id, symbol), x[o], &bands[o], &w[o]);
+            define_use(&mut rows, (id, symbol), x[o], z[o], y[offer.supplier], &bounds[o]);
         }
 
         for country in scenario.countries_offering(e) {
@@ -302,6 +384,34 @@ pub fn build(scenario: &Scenario, stage: Stage) -> Model {
                 share * demand,
             );
         }
+
+        let mut used = Expression::default();
+        for (o, _) in offers() {
+            if let Some(var) = z[o] {
+                used.add_mul(1.0, var);
+            }
+        }
+        if element.caps.min_suppliers > 0 {
+            let least = f64::from(element.caps.min_suppliers);
+            rows.at_least(
+                format!("min_suppliers[{symbol}]"),
+                ConstraintKind::MinSuppliers,
+                symbol,
+                None,
+                used.clone(),
+                least,
+            );
+        }
+        if let Some(most) = element.caps.max_suppliers {
+            rows.at_most(
+                format!("max_suppliers[{symbol}]"),
+                ConstraintKind::MaxSuppliers,
+                symbol,
+                None,
+                used,
+                f64::from(most),
+            );
+        }
     }
 
     let mut offers_by_supplier: Vec<Vec<usize>> = vec![Vec::new(); scenario.suppliers.len()];
@@ -351,14 +461,214 @@ pub fn build(scenario: &Scenario, stage: Stage) -> Model {
         layout: Layout {
             size: ModelSize {
                 rows: rows.constraints.len(),
-                columns,
+                columns: columns.len(),
+                binaries,
                 nonzeros: rows.nonzeros,
             },
             constraints: rows.constraints,
+            columns,
             stage,
+            decisions,
+            decisions_fixed: fixed.is_some(),
             offer_count: x.len(),
-            shortfall_columns,
+            element_count: scenario.elements.len(),
+            supplier_count: scenario.suppliers.len(),
         },
+    }
+}
+
+/// One band of a tiered offer.
+struct Band {
+    var: Variable,
+    width: f64,
+    price: f64,
+}
+
+/// How much an offer can and must deliver.
+struct OfferBounds {
+    /// A bound no optimal plan needs to exceed: the tightest of the offer's
+    /// capacity, its supplier's capacity and the supplier share cap; without
+    /// any, the larger of the demand and the least purchase (a plan never
+    /// needs more of one offer than the whole demand).
+    upper: f64,
+    /// `max(min_order_t, min_share_if_used * D_e)`: the least purchase when
+    /// the offer is used.
+    least: f64,
+}
+
+impl OfferBounds {
+    fn of(scenario: &Scenario, o: usize) -> OfferBounds {
+        let offer = &scenario.offers[o];
+        let element = scenario.element_of(offer);
+        let least = offer
+            .min_order_t
+            .max(element.caps.min_share_if_used * element.demand_t);
+        let upper = [
+            offer.capacity_t,
+            scenario.supplier_of(offer).capacity_t,
+            element.caps.max_supplier_share.map(|s| s * element.demand_t),
+        ]
+        .into_iter()
+        .flatten()
+        .reduce(f64::min)
+        .unwrap_or(element.demand_t.max(least));
+        OfferBounds { upper, least }
+    }
+}
+
+/// `x = sum of bands`; for a discount, band `b` opens only when band `b-1`
+/// is full (SPEC §4.2).
+fn define_tiers(
+    rows: &mut Rows,
+    (id, symbol): (&str, &str),
+    x: Variable,
+    bands: &[Band],
+    reached: &[Option<Variable>],
+) {
+    if bands.is_empty() {
+        return;
+    }
+    let mut total = Expression::with_capacity(bands.len() + 1);
+    total.add_mul(1.0, x);
+    for band in bands {
+        total.add_mul(-1.0, band.var);
+    }
+    rows.equal(
+        format!("tiers[{id},{symbol}]"),
+        ConstraintKind::Tiers,
+        symbol,
+        Some(id),
+        total,
+        0.0,
+    );
+    for (b, reached) in reached.iter().enumerate() {
+        let Some(reached) = *reached else { continue };
+        let previous = &bands[b - 1];
+        let mut full = Expression::from(previous.var);
+        full.add_mul(-previous.width, reached);
+        rows.at_least(
+            format!("tier_order[{id},{symbol},{b}]"),
+            ConstraintKind::TierOrder,
+            symbol,
+            Some(id),
+            full,
+            0.0,
+        );
+        let mut open = Expression::from(bands[b].var);
+        open.add_mul(-bands[b].width, reached);
+        rows.at_most(
+            format!("tier_open[{id},{symbol},{b}]"),
+            ConstraintKind::TierOpen,
+            symbol,
+            Some(id),
+            open,
+            0.0,
+        );
+    }
+}
+
+/// Links an offer's tonnes to its use decision `z` and its supplier's
+/// contract `y` (SPEC §4.2).
+fn define_use(
+    rows: &mut Rows,
+    (id, symbol): (&str, &str),
+    x: Variable,
+    z: Option<Variable>,
+    y: Option<Variable>,
+    bounds: &OfferBounds,
+) {
+    match (z, y) {
+        (None, None) => {}
+        (None, Some(y)) => {
+            let mut link = Expression::from(x);
+            link.add_mul(-bounds.upper, y);
+            rows.at_most(
+                format!("contract[{id},{symbol}]"),
+                ConstraintKind::Contract,
+                symbol,
+                Some(id),
+                link,
+                0.0,
+            );
+        }
+        (Some(z), y) => {
+            let mut link = Expression::from(x);
+            link.add_mul(-bounds.upper, z);
+            rows.at_most(
+                format!("offer_used[{id},{symbol}]"),
+                ConstraintKind::OfferUsed,
+                symbol,
+                Some(id),
+                link,
+                0.0,
+            );
+            if bounds.least > 0.0 {
+                let mut least = Expression::from(x);
+                least.add_mul(-bounds.least, z);
+                rows.at_least(
+                    format!("min_order[{id},{symbol}]"),
+                    ConstraintKind::MinOrder,
+                    symbol,
+                    Some(id),
+                    least,
+                    0.0,
+                );
+            }
+            if let Some(y) = y {
+                let mut within = Expression::from(z);
+                within.add_mul(-1.0, y);
+                rows.at_most(
+                    format!("contract_offer[{id},{symbol}]"),
+                    ConstraintKind::ContractOffer,
+                    symbol,
+                    Some(id),
+                    within,
+                    0.0,
+                );
+            }
+        }
+    }
+}
+
+/// Creates columns and records what each one means.
+struct Columns<'a> {
+    variables: ProblemVariables,
+    columns: Vec<Column>,
+    decisions: Vec<usize>,
+    binaries: usize,
+    fixed: Option<&'a [f64]>,
+}
+
+impl<'a> Columns<'a> {
+    fn new(fixed: Option<&'a [f64]>) -> Self {
+        Columns {
+            variables: ProblemVariables::new(),
+            columns: Vec::new(),
+            decisions: Vec::new(),
+            binaries: 0,
+            fixed,
+        }
+    }
+
+    fn add(&mut self, column: Column, definition: good_lp::VariableDefinition) -> Variable {
+        self.columns.push(column);
+        self.variables.add(definition)
+    }
+
+    /// A yes/no decision: binary, or held at its fixed value.
+    fn decision(&mut self, column: Column) -> Variable {
+        let definition = match self.fixed {
+            Some(values) => {
+                let value = values[self.decisions.len()];
+                variable().min(value).max(value)
+            }
+            None => {
+                self.binaries += 1;
+                variable().binary()
+            }
+        };
+        self.decisions.push(self.columns.len());
+        self.add(column, definition)
     }
 }
 
@@ -394,6 +704,18 @@ impl Rows {
         self.push(name, kind, element, subject, lhs, lower, f64::INFINITY);
     }
 
+    fn equal(
+        &mut self,
+        name: String,
+        kind: ConstraintKind,
+        element: &str,
+        subject: Option<&str>,
+        lhs: Expression,
+        value: f64,
+    ) {
+        self.push(name, kind, element, subject, lhs, value, value);
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn push(
         &mut self,
@@ -406,7 +728,9 @@ impl Rows {
         upper: f64,
     ) {
         self.nonzeros += (&lhs).linear_coefficients().filter(|(_, c)| *c != 0.0).count();
-        let row = if upper.is_finite() {
+        let row = if lower == upper {
+            constraint::eq(lhs, upper)
+        } else if upper.is_finite() {
             constraint::leq(lhs, upper)
         } else {
             constraint::geq(lhs, lower)

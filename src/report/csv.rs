@@ -3,7 +3,7 @@
 use super::{number, optional};
 use crate::metrics::ElementMetrics;
 use crate::pipeline::Outcome;
-use crate::scenario::Scenario;
+use crate::scenario::{Pricing, Scenario};
 
 /// Header of `plan.csv`.
 pub const PLAN_COLUMNS: [&str; 10] = [
@@ -76,8 +76,12 @@ pub fn plan(scenario: &Scenario, outcome: &Outcome) -> Vec<u8> {
                 supplier.kind.as_str().to_string(),
                 number(q),
                 number(q / element.demand_t),
-                number(offer.price_per_kg),
-                number(1000.0 * offer.price_per_kg * q),
+                number(match &offer.pricing {
+                    Pricing::Flat(price) => *price,
+                    // Tiered offers report the mean price paid.
+                    Pricing::Tiers(_) => offer.cost_of(q) / (1000.0 * q),
+                }),
+                number(offer.cost_of(q)),
                 optional(supplier.risk),
             ]
         });

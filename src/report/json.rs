@@ -3,7 +3,7 @@
 use crate::metrics::ElementMetrics;
 use crate::model::ModelSize;
 use crate::pipeline::{Outcome, Timing};
-use crate::scenario::Scenario;
+use crate::scenario::{ObjectiveKind, Scenario};
 use serde::Serialize;
 
 /// Everything `run.json` records about one solve.
@@ -15,7 +15,7 @@ pub struct RunRecord<'a> {
     pub scenario: ScenarioRecord<'a>,
     /// Solver name and version.
     pub solver: SolverRecord,
-    /// `LP` (MIP arrives with yes/no decisions).
+    /// `LP`, or `MIP` when the scenario asks for yes/no decisions.
     pub problem_type: &'static str,
     /// `cost` or `risk`.
     pub objective_kind: &'static str,
@@ -31,8 +31,16 @@ pub struct RunRecord<'a> {
     pub penalty_cost: f64,
     /// Unmet demand over all elements, tonnes.
     pub total_shortfall_t: f64,
-    /// Relative MIP gap; `null` for an LP.
+    /// Fixed costs of the signed contracts (included in `total_cost`).
+    pub fixed_costs: f64,
+    /// Suppliers whose contract (fixed cost) is signed.
+    pub contracts_signed: Vec<&'a str>,
+    /// Relative MIP gap achieved; `null` for an LP.
     pub mip_gap: Option<f64>,
+    /// The MIP's best bound on the objective; `null` for an LP.
+    pub mip_dual_bound: Option<f64>,
+    /// Where the shadow prices in `constraints.csv` come from.
+    pub shadow_prices: &'static str,
     /// Rows, columns, non-zeros of the final model.
     pub model: ModelSize,
     /// Simplex iterations over all stages.
@@ -101,7 +109,7 @@ impl<'a> RunRecord<'a> {
                 name: "HiGHS",
                 version: crate::solve::highs_version(),
             },
-            problem_type: "LP",
+            problem_type: if outcome.mip.is_some() { "MIP" } else { "LP" },
             objective_kind: scenario.policy.objective.as_str(),
             status: outcome.status.as_str(),
             objective: outcome.objective,
@@ -109,7 +117,26 @@ impl<'a> RunRecord<'a> {
             total_cost: outcome.metrics.total.cost,
             penalty_cost: outcome.metrics.penalty_cost,
             total_shortfall_t: outcome.metrics.total.shortfall_t,
-            mip_gap: None,
+            fixed_costs: outcome.metrics.fixed_costs,
+            contracts_signed: scenario
+                .suppliers
+                .iter()
+                .zip(&outcome.plan.contracts)
+                .filter(|(_, &signed)| signed)
+                .map(|(s, _)| s.id.as_str())
+                .collect(),
+            mip_gap: outcome.mip.map(|m| m.gap),
+            mip_dual_bound: outcome.mip.map(|m| m.dual_bound),
+            shadow_prices: match (outcome.mip.is_some(), scenario.policy.objective) {
+                (false, ObjectiveKind::Cost) => "row duals of the LP",
+                (false, ObjectiveKind::Risk) => "row duals of the second (cost) stage LP",
+                (true, ObjectiveKind::Cost) => {
+                    "row duals of the LP with every yes/no decision fixed at its optimal value (rows of kind fixed_decision)"
+                }
+                (true, ObjectiveKind::Risk) => {
+                    "row duals of the second (cost) stage LP with every yes/no decision fixed at its optimal value (rows of kind fixed_decision)"
+                }
+            },
             model: outcome.size,
             simplex_iterations: outcome.iterations,
             timing: TimingRecord {

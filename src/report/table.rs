@@ -91,8 +91,12 @@ pub fn render(scenario: &Scenario, outcome: &Outcome, output_dir: &Path) -> Stri
         crate::solve::Status::Optimal => "optimal",
         crate::solve::Status::TimeLimit => "NOT PROVEN OPTIMAL (stopped by the time limit)",
     };
+    let problem = match outcome.mip {
+        Some(mip) => format!("MIP (gap {:.2e})", mip.gap),
+        None => "LP".to_string(),
+    };
     let mut text = format!(
-        "{} ({}): {status} LP, objective {} = {}\n",
+        "{} ({}): {status} {problem}, objective {} = {}\n",
         scenario.title,
         scenario.name,
         scenario.policy.objective.as_str(),
@@ -100,6 +104,25 @@ pub fn render(scenario: &Scenario, outcome: &Outcome, output_dir: &Path) -> Stri
     );
     text.push_str(&table.to_string());
     text.push('\n');
+    let signed: Vec<&str> = scenario
+        .suppliers
+        .iter()
+        .zip(&outcome.plan.contracts)
+        .filter(|(_, &signed)| signed)
+        .map(|(s, _)| s.id.as_str())
+        .collect();
+    if outcome.mip.is_some() || !signed.is_empty() {
+        text.push_str(&format!(
+            "contracts signed: {} (fixed costs {} {}, in the total)\n",
+            if signed.is_empty() {
+                "none".to_string()
+            } else {
+                signed.join(", ")
+            },
+            money(outcome.metrics.fixed_costs),
+            scenario.currency
+        ));
+    }
     if outcome.metrics.penalty_cost > 0.0 {
         text.push_str(&format!(
             "shortfall penalties: {} {}\n",

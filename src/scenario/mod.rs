@@ -80,6 +80,19 @@ pub struct ElementCaps {
     pub max_avg_risk: Option<f64>,
     /// Floor on the share from recyclers.
     pub min_recycled_share: Option<f64>,
+    /// Least number of offers used (MIP; 0: no floor).
+    pub min_suppliers: u32,
+    /// Most offers used (MIP).
+    pub max_suppliers: Option<u32>,
+    /// Least share of demand an offer that is used must cover (MIP; 0: none).
+    pub min_share_if_used: f64,
+}
+
+impl ElementCaps {
+    /// Whether this element needs "offer used" decisions.
+    pub fn needs_offer_decisions(&self) -> bool {
+        self.min_suppliers > 0 || self.max_suppliers.is_some() || self.min_share_if_used > 0.0
+    }
 }
 
 /// A candidate supplier.
@@ -97,6 +110,8 @@ pub struct Supplier {
     pub risk: Option<f64>,
     /// Cap on the sum of its offers, tonnes.
     pub capacity_t: Option<f64>,
+    /// Yearly cost of signing a contract with it; > 0 makes a yes/no decision.
+    pub fixed_cost: f64,
 }
 
 /// One offer: a supplier selling one demanded element.
@@ -106,10 +121,59 @@ pub struct Offer {
     pub supplier: usize,
     /// Index into [`Scenario::elements`].
     pub element: usize,
-    /// Price per kg.
-    pub price_per_kg: f64,
+    /// One price, or volume tiers.
+    pub pricing: Pricing,
     /// Cap on tonnes, when given.
     pub capacity_t: Option<f64>,
+    /// Smallest purchase when the offer is used (0: none).
+    pub min_order_t: f64,
+}
+
+/// How an offer is priced.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pricing {
+    /// One price per kg for every tonne.
+    Flat(f64),
+    /// Bands of cumulative tonnes, each with its own price per kg.
+    Tiers(Vec<Tier>),
+}
+
+/// One volume band: the tonnes up to `up_to_t` (cumulative) not in an
+/// earlier band, at `price_per_kg`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tier {
+    /// Cumulative upper end; `None` for an open-ended last band.
+    pub up_to_t: Option<f64>,
+    /// Price per kg inside the band.
+    pub price_per_kg: f64,
+}
+
+impl Offer {
+    /// Cost of buying `tonnes`, bands filled in order (SPEC §3).
+    pub fn cost_of(&self, tonnes: f64) -> f64 {
+        match &self.pricing {
+            Pricing::Flat(price) => 1000.0 * price * tonnes,
+            Pricing::Tiers(tiers) => {
+                let mut cost = 0.0;
+                let mut start = 0.0;
+                for tier in tiers {
+                    let end = tier.up_to_t.unwrap_or(f64::INFINITY);
+                    cost += 1000.0 * tier.price_per_kg * (tonnes.min(end) - start).max(0.0);
+                    start = end;
+                }
+                cost
+            }
+        }
+    }
+
+    /// Whether some band is cheaper than the one before it (a discount,
+    /// which needs yes/no decisions so that bands fill in order).
+    pub fn has_discount(&self) -> bool {
+        match &self.pricing {
+            Pricing::Flat(_) => false,
+            Pricing::Tiers(tiers) => tiers.windows(2).any(|w| w[1].price_per_kg < w[0].price_per_kg),
+        }
+    }
 }
 
 /// Optional per-country data.
@@ -171,6 +235,16 @@ impl Scenario {
         countries.sort_unstable();
         countries.dedup();
         countries
+    }
+
+    /// Whether the model needs yes/no decisions (SPEC §4.2): a fixed cost, a
+    /// minimum order or share, a supplier count, or a discount. Explicit
+    /// zeros keep an LP.
+    pub fn is_mip(&self) -> bool {
+        self.offers
+            .iter()
+            .any(|o| o.min_order_t > 0.0 || o.has_discount() || self.supplier_of(o).fixed_cost > 0.0)
+            || self.elements.iter().any(|e| e.caps.needs_offer_decisions())
     }
 
     /// Whether every supplier with an offer for `element` has a known risk.

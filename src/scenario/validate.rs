@@ -3,12 +3,12 @@
 //! Every problem is collected (not just the first) with its key path, so a
 //! planner fixes a file in one pass.
 
-use super::raw::{CapSet, ObjectiveKind, RawOffer, RawScenario, RawSupplier};
-use super::{Country, Element, ElementCaps, Offer, Policy, Problem, Scenario, Source, Supplier};
+use super::raw::{CapSet, ObjectiveKind, RawOffer, RawScenario, RawSupplier, RawTier};
+use super::{
+    Country, Element, ElementCaps, Offer, Policy, Pricing, Problem, Scenario, Source, Supplier, Tier,
+};
 use crate::elements::{is_rare_earth, valid_symbols};
 use std::collections::{BTreeMap, BTreeSet};
-
-const LATER_MIP: &str = "is a yes/no (MIP) feature that this version of remopt does not support yet";
 
 /// Collects problems under a growing key path.
 struct Checker {
@@ -201,7 +201,7 @@ pub(crate) fn validate(raw: RawScenario, source: Source) -> Result<Scenario, Vec
             if !check.element_symbol(&path, symbol) {
                 continue;
             }
-            let Some(price) = validate_offer(&mut check, &path, offer) else {
+            let Some(checked) = validate_offer(&mut check, &path, offer) else {
                 offers_rejected.insert(symbol);
                 continue;
             };
@@ -209,8 +209,9 @@ pub(crate) fn validate(raw: RawScenario, source: Source) -> Result<Scenario, Vec
                 Some(&element) => offers.push(Offer {
                     supplier: index,
                     element,
-                    price_per_kg: price,
+                    pricing: checked.pricing,
                     capacity_t: offer.capacity_t,
+                    min_order_t: checked.min_order_t,
                 }),
                 None => warnings.push(format!(
                     "suppliers.{id}.offers.{symbol}: {symbol} has no demand, so this offer is ignored"
@@ -300,6 +301,9 @@ pub(crate) fn validate(raw: RawScenario, source: Source) -> Result<Scenario, Vec
             max_supplier_share: caps.max_supplier_share,
             max_avg_risk: caps.max_avg_risk,
             min_recycled_share: caps.min_recycled_share,
+            min_suppliers: caps.min_suppliers.map_or(0, |n| n.min(u32::MAX as i64) as u32),
+            max_suppliers: caps.max_suppliers.map(|n| n.min(u32::MAX as i64) as u32),
+            min_share_if_used: caps.min_share_if_used.unwrap_or(0.0),
         });
     }
 
@@ -381,15 +385,9 @@ fn validate_supplier(
         raw.capacity_t,
         "a capacity in tonnes",
     );
-    if let Some(cost) = check.non_negative(&["suppliers", id, "fixed_cost"], raw.fixed_cost, "a fixed cost") {
-        if cost > 0.0 {
-            check.fail(
-                &["suppliers", id, "fixed_cost"],
-                Some(cost.to_string()),
-                format!("a fixed contract cost above 0 {LATER_MIP}; use 0 or remove it"),
-            );
-        }
-    }
+    let fixed_cost = check
+        .non_negative(&["suppliers", id, "fixed_cost"], raw.fixed_cost, "a fixed cost")
+        .unwrap_or(0.0);
     if let Some(csv) = &raw.offers_csv {
         check.fail(
             &["suppliers", id, "offers_csv"],
@@ -404,45 +402,93 @@ fn validate_supplier(
         kind: raw.kind,
         risk: own_risk.or_else(|| countries.get(&raw.country).and_then(|c| c.risk)),
         capacity_t,
+        fixed_cost,
     }
 }
 
-/// Checks one offer; returns its price when it is usable.
-fn validate_offer(check: &mut Checker, path: &[&str; 4], offer: &RawOffer) -> Option<f64> {
-    let at = |key: &'static str| [path[0], path[1], path[2], path[3], key];
-    let capacity_ok = offer.capacity_t.is_none()
-        || check
-            .non_negative(&at("capacity_t"), offer.capacity_t, "a capacity in tonnes")
-            .is_some();
-    if let Some(min_order) =
-        check.non_negative(&at("min_order_t"), offer.min_order_t, "a minimum order in tonnes")
-    {
-        if min_order > 0.0 {
+/// A checked offer, before it is tied to its element's index.
+struct CheckedOffer {
+    pricing: Pricing,
+    min_order_t: f64,
+}
+
+/// Checks one offer; returns its pricing when it is usable.
+fn validate_offer(check: &mut Checker, path: &[&str; 4], offer: &RawOffer) -> Option<CheckedOffer> {
+    let at = |key: &'static str| vec![path[0], path[1], path[2], path[3], key];
+    let before = check.problems.len();
+    check.non_negative(&at("capacity_t"), offer.capacity_t, "a capacity in tonnes");
+    let min_order_t = check
+        .non_negative(&at("min_order_t"), offer.min_order_t, "a minimum order in tonnes")
+        .unwrap_or(0.0);
+    let pricing = match (offer.price_per_kg, &offer.tiers) {
+        (Some(_), Some(_)) => {
             check.fail(
-                &at("min_order_t"),
-                Some(min_order.to_string()),
-                format!("a minimum order above 0 {LATER_MIP}; use 0 or remove it"),
+                path,
+                None,
+                "an offer has either `price_per_kg` or `tiers`, not both: tiers replace the single price",
             );
+            None
         }
-    }
-    if offer.tiers.is_some() {
-        check.fail(
-            &at("tiers"),
-            None,
-            "volume tiers are not supported by this version of remopt yet: give a single `price_per_kg`",
-        );
-        return None;
-    }
-    let Some(price) = offer.price_per_kg else {
-        check.fail(
-            path,
-            None,
-            "an offer needs `price_per_kg` (e.g. `{ price_per_kg = 60, capacity_t = 1000 }`)",
-        );
-        return None;
+        (None, None) => {
+            check.fail(
+                path,
+                None,
+                "an offer needs `price_per_kg` (e.g. `{ price_per_kg = 60, capacity_t = 1000 }`) or `tiers`",
+            );
+            None
+        }
+        (Some(price), None) => check
+            .non_negative(&at("price_per_kg"), Some(price), "a price per kg")
+            .map(Pricing::Flat),
+        (None, Some(tiers)) => validate_tiers(check, &at("tiers"), tiers).map(Pricing::Tiers),
     };
-    let price = check.non_negative(&at("price_per_kg"), Some(price), "a price per kg")?;
-    capacity_ok.then_some(price)
+    let pricing = pricing.filter(|_| check.problems.len() == before)?;
+    Some(CheckedOffer { pricing, min_order_t })
+}
+
+/// Bands: at least one; prices >= 0; `up_to_t` > 0 and strictly increasing;
+/// only the last may omit it.
+fn validate_tiers(check: &mut Checker, at: &[&str], tiers: &[RawTier]) -> Option<Vec<Tier>> {
+    if tiers.is_empty() {
+        check.fail(
+            at,
+            None,
+            "give at least one tier, e.g. `[ { up_to_t = 1000, price_per_kg = 80 }, { price_per_kg = 74 } ]`",
+        );
+        return None;
+    }
+    let mut previous = 0.0;
+    let mut valid = Vec::with_capacity(tiers.len());
+    for (i, tier) in tiers.iter().enumerate() {
+        let index = i.to_string();
+        let key = |k: &'static str| at.iter().copied().chain([index.as_str(), k]).collect::<Vec<_>>();
+        let price = check.non_negative(&key("price_per_kg"), Some(tier.price_per_kg), "a price per kg");
+        match tier.up_to_t {
+            None if i + 1 < tiers.len() => {
+                check.fail(
+                    &key("up_to_t"),
+                    None,
+                    "only the last tier may omit `up_to_t` (it is then open-ended)",
+                );
+                return None;
+            }
+            Some(up_to) if !up_to.is_finite() || up_to <= previous => {
+                check.fail(
+                    &key("up_to_t"),
+                    Some(up_to.to_string()),
+                    format!("`up_to_t` is cumulative: it must be a finite number above the previous tier's ({previous})"),
+                );
+                return None;
+            }
+            _ => {}
+        }
+        previous = tier.up_to_t.unwrap_or(previous);
+        valid.push(Tier {
+            up_to_t: tier.up_to_t,
+            price_per_kg: price?,
+        });
+    }
+    Some(valid)
 }
 
 /// Range-checks one level of caps; invalid values are dropped.
@@ -500,9 +546,9 @@ fn merge(own: CapSet, defaults: CapSet) -> CapSet {
     }
 }
 
-/// The rules on the yes/no caps, then a clear refusal while MIP is not built.
-/// Each problem is reported where the value was written: under
-/// `policy.elements.<e>` when the element overrides it, else under `policy`.
+/// The rules on the yes/no caps. Each problem is reported where the value
+/// was written: under `policy.elements.<e>` when the element overrides it,
+/// else under `policy`.
 fn check_mip_caps(check: &mut Checker, symbol: &str, caps: &CapSet, own: &CapSet) {
     let at = |given_here: bool, key: &'static str| -> (Vec<&str>, String) {
         if given_here {
@@ -525,31 +571,13 @@ fn check_mip_caps(check: &mut Checker, symbol: &str, caps: &CapSet, own: &CapSet
         }
     }
     if let Some(min) = caps.min_suppliers.filter(|&n| n > 0) {
-        let (p, scope) = at(own.min_suppliers.is_some(), "min_suppliers");
-        if caps.min_share_if_used.is_some_and(|s| s > 0.0) {
-            check.fail(
-                &p,
-                Some(min.to_string()),
-                format!("min_suppliers above 0 {LATER_MIP}"),
-            );
-        } else {
+        if !caps.min_share_if_used.is_some_and(|s| s > 0.0) {
+            let (p, scope) = at(own.min_suppliers.is_some(), "min_suppliers");
             check.fail(
                 &p,
                 Some(min.to_string()),
                 format!("min_suppliers needs min_share_if_used > 0{scope} (otherwise an offer could count as a supplier while delivering nothing)"),
             );
         }
-    }
-    if let Some(max) = caps.max_suppliers {
-        let (p, _) = at(own.max_suppliers.is_some(), "max_suppliers");
-        check.fail(&p, Some(max.to_string()), format!("max_suppliers {LATER_MIP}"));
-    }
-    if let Some(share) = caps.min_share_if_used.filter(|&s| s > 0.0) {
-        let (p, _) = at(own.min_share_if_used.is_some(), "min_share_if_used");
-        check.fail(
-            &p,
-            Some(share.to_string()),
-            format!("min_share_if_used above 0 {LATER_MIP}"),
-        );
     }
 }
