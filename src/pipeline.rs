@@ -135,10 +135,16 @@ pub fn optimise(scenario: &Scenario, settings: &SolveSettings) -> Result<Outcome
         let build_start = Instant::now();
         let model::Model { problem, layout } = model::build(scenario, stage, fixed);
         timing.build_seconds += build_start.elapsed().as_secs_f64();
-        let options = SolveOptions {
-            time_limit: settings
+        // Pricing a MIP's plan (decisions fixed) is one LP and always runs to
+        // the end: the time limit is for the search.
+        let time_limit = match fixed {
+            Some(_) => None,
+            None => settings
                 .time_limit
                 .map(|limit| (limit - started.elapsed().as_secs_f64()).max(0.0)),
+        };
+        let options = SolveOptions {
+            time_limit,
             mip_gap: settings.mip_gap,
         };
         let solved = solve::solve(problem, layout.is_mip(), &options).map_err(|e| match e {

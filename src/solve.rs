@@ -92,12 +92,20 @@ pub fn solve(problem: HighsProblem, is_mip: bool, options: &SolveOptions) -> Res
     let mut highs_model = problem
         .try_into_inner()
         .map_err(|e| SolveError::Solver(format!("could not load the model: {e}")))?;
-    set(&mut highs_model, "output_flag", false)?;
+    let debug = std::env::var_os("REMOPT_DEBUG_HIGHS").is_some();
+    set(&mut highs_model, "output_flag", debug)?;
+    set(&mut highs_model, "log_to_console", debug)?;
     // One thread: deterministic, and no pool oversubscribing the machine.
     set(&mut highs_model, "threads", 1)?;
-    if let Some(limit) = options.time_limit {
-        set(&mut highs_model, "time_limit", limit)?;
-    }
+    // Always set: a HiGHS instance created on a thread after a
+    // time-limited solve inherited that limit when left at its default
+    // (measured with HiGHS 1.16: the pricing LP of a time-limited MIP stopped
+    // at once).
+    set(
+        &mut highs_model,
+        "time_limit",
+        options.time_limit.unwrap_or(f64::INFINITY),
+    )?;
     if is_mip {
         set(
             &mut highs_model,

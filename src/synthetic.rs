@@ -15,6 +15,16 @@ const COUNTRIES: [&str; 12] = [
 /// offered by every one of `suppliers` suppliers, with every kind of LP cap
 /// set so that each constraint family appears.
 pub fn scenario_toml(elements: usize, suppliers: usize) -> String {
+    generate(elements, suppliers, false)
+}
+
+/// The same scenario with yes/no decisions: a yearly contract cost per
+/// supplier and a minimum lot per offer, so that HiGHS has to branch.
+pub fn contracts_toml(elements: usize, suppliers: usize) -> String {
+    generate(elements, suppliers, true)
+}
+
+fn generate(elements: usize, suppliers: usize, contracts: bool) -> String {
     let elements = &RARE_EARTHS[..elements.min(RARE_EARTHS.len())];
     let mut state: u64 = 0x2545_f491_4f6c_dd1d;
     let mut next = move || {
@@ -25,9 +35,14 @@ pub fn scenario_toml(elements: usize, suppliers: usize) -> String {
     };
     let mut text = String::with_capacity(200 * elements.len() * suppliers);
     let per_element_capacity = 40.0;
+    let kind = if contracts {
+        "synthetic-contracts"
+    } else {
+        "synthetic"
+    };
     let _ = writeln!(
         text,
-        "[scenario]\nname = \"synthetic-{}x{suppliers}\"\n\n[demand]",
+        "[scenario]\nname = \"{kind}-{}x{suppliers}\"\n\n[demand]",
         elements.len()
     );
     for symbol in elements {
@@ -50,13 +65,23 @@ pub fn scenario_toml(elements: usize, suppliers: usize) -> String {
             "\n[suppliers.s{s}]\ncountry = \"{country}\"\nkind = \"{kind}\"\ncapacity_t = {:.0}",
             per_element_capacity * elements.len() as f64 * 0.6
         );
+        if contracts {
+            let _ = writeln!(text, "fixed_cost = {:.0}", 2e5 + 2e6 * next());
+        }
         for symbol in elements {
-            let _ = writeln!(
-                text,
-                "offers.{symbol} = {{ price_per_kg = {:.2}, capacity_t = {:.0} }}",
-                20.0 + 80.0 * next(),
-                per_element_capacity * (0.5 + next())
-            );
+            let (price, capacity) = (20.0 + 80.0 * next(), per_element_capacity * (0.5 + next()));
+            if contracts {
+                let _ = writeln!(
+                    text,
+                    "offers.{symbol} = {{ price_per_kg = {price:.2}, capacity_t = {capacity:.0}, min_order_t = {:.0} }}",
+                    capacity * 0.3
+                );
+            } else {
+                let _ = writeln!(
+                    text,
+                    "offers.{symbol} = {{ price_per_kg = {price:.2}, capacity_t = {capacity:.0} }}"
+                );
+            }
         }
     }
     let _ = writeln!(
@@ -77,5 +102,9 @@ mod tests {
         let s = crate::scenario::parse(std::path::Path::new("synthetic.toml"), text.as_bytes()).unwrap();
         assert_eq!(s.elements.len(), 3);
         assert_eq!(s.offers.len(), 75);
+        assert!(!s.is_mip());
+        let c =
+            crate::scenario::parse(std::path::Path::new("c.toml"), contracts_toml(3, 25).as_bytes()).unwrap();
+        assert!(c.is_mip());
     }
 }

@@ -242,3 +242,76 @@ fn help_explains_every_flag_with_an_example() {
         .code(0)
         .stdout(predicate::str::contains("--time-limit").and(predicate::str::contains("Example")));
 }
+
+#[test]
+fn a_mip_reports_its_gap_and_dual_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("mip.toml");
+    fs::write(&scenario, remopt::synthetic::contracts_toml(3, 50)).unwrap();
+    let out = dir.path().join("o");
+    remopt()
+        .arg("solve")
+        .arg(&scenario)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("optimal MIP"));
+    let run: serde_json::Value = serde_json::from_str(&read(&out, "run.json")).unwrap();
+    assert_eq!(run["problem_type"], "MIP");
+    assert!(run["mip_gap"].as_f64().unwrap() <= 1e-6);
+    let objective = run["objective"].as_f64().unwrap();
+    let bound = run["mip_dual_bound"].as_f64().unwrap();
+    assert!(
+        bound <= objective * (1.0 + 1e-9) && bound >= objective * (1.0 - 1e-6),
+        "{bound} vs {objective}"
+    );
+    assert!(run["shadow_prices"]
+        .as_str()
+        .unwrap()
+        .contains("fixed at its optimal value"));
+    let constraints = read(&out, "constraints.csv");
+    assert!(
+        constraints.contains(",fixed_decision,"),
+        "the file says how its shadow prices were priced"
+    );
+}
+
+#[test]
+fn a_mip_stopped_by_the_time_limit_exits_4_and_marks_its_plan() {
+    // Takes HiGHS several seconds to prove; an incumbent comes within a
+    // fraction of a second, so usually a plan is written and marked.
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("mip.toml");
+    fs::write(&scenario, remopt::synthetic::contracts_toml(5, 200)).unwrap();
+    let out = dir.path().join("o");
+    let assert = remopt()
+        .arg("solve")
+        .arg(&scenario)
+        .args(["--time-limit", "1", "--out"])
+        .arg(&out)
+        .assert()
+        .code(4);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    if out.join("run.json").exists() {
+        let run: serde_json::Value = serde_json::from_str(&read(&out, "run.json")).unwrap();
+        assert_eq!(run["status"], "time_limit");
+        assert!(
+            run["mip_gap"].as_f64().unwrap() > 1e-6,
+            "not proven within the gap"
+        );
+        assert!(stderr.contains("NOT proven optimal"), "{stderr}");
+        assert!(String::from_utf8_lossy(&assert.get_output().stdout).contains("NOT PROVEN OPTIMAL"));
+    } else {
+        assert!(stderr.contains("before any feasible plan"), "{stderr}");
+    }
+}
+
+#[test]
+fn a_bad_mip_gap_is_refused() {
+    remopt()
+        .args(["solve", fixture("small.toml").to_str().unwrap(), "--mip-gap", "2"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("relative gap in [0, 1)"));
+}
