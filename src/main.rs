@@ -132,7 +132,7 @@ fn solve(args: SolveArgs) -> Result<(), Stop> {
     if args.json {
         let binding = outcome
             .constraints()
-            .filter(|c| c.info.kind != remopt::model::ConstraintKind::Demand && c.is_binding())
+            .filter(|c| c.info.kind.is_policy_cap() && c.is_binding())
             .map(|c| c.info.name.as_str())
             .collect();
         let summary = Summary {

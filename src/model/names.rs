@@ -90,6 +90,16 @@ impl ConstraintKind {
     }
 }
 
+impl ConstraintKind {
+    /// Whether a binding row of this family is a cap worth telling a planner
+    /// about (the terminal's "binding caps"): not demand, not the yes/no
+    /// bookkeeping links, and not a minimum order (which binds trivially at
+    /// zero for every unused offer).
+    pub fn is_policy_cap(self) -> bool {
+        self.is_relaxable() && self != ConstraintKind::MinOrder
+    }
+}
+
 /// What one column of the model is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Column {

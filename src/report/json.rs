@@ -166,7 +166,7 @@ pub struct Summary<'a> {
     pub run: &'a RunRecord<'a>,
     /// Per-element metrics, then `TOTAL`.
     pub elements: Vec<&'a ElementMetrics>,
-    /// Names of the binding constraints other than demand rows.
+    /// Names of the binding policy caps (see [`crate::model::ConstraintKind::is_policy_cap`]).
     pub binding: Vec<&'a str>,
     /// Folder the outputs were written to.
     pub output_dir: String,

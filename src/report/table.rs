@@ -1,7 +1,6 @@
 //! The short human summary printed on stdout after a solve.
 
 use crate::metrics::ElementMetrics;
-use crate::model::ConstraintKind;
 use crate::pipeline::Outcome;
 use crate::scenario::Scenario;
 use comfy_table::{presets::ASCII_BORDERS_ONLY_CONDENSED, CellAlignment, Table};
@@ -22,12 +21,12 @@ fn top(m: &ElementMetrics) -> String {
     }
 }
 
-/// Binding caps (not demand rows) whose element is `symbol`, or which concern
+/// Binding policy caps whose element is `symbol`, or which concern
 /// no single element when `symbol` is `None`.
 fn binding_caps(outcome: &Outcome, symbol: Option<&str>) -> Vec<String> {
     outcome
         .constraints()
-        .filter(|c| c.info.kind != ConstraintKind::Demand && c.info.element.as_deref() == symbol)
+        .filter(|c| c.info.kind.is_policy_cap() && c.info.element.as_deref() == symbol)
         .filter(|c| c.is_binding())
         .map(|c| match (&c.info.subject, c.info.element.is_some()) {
             // Inside an element's row the element is implied: print `country_share[CN]`.
