@@ -54,7 +54,7 @@ fn japan_reproduces_the_golden_outputs_byte_for_byte() {
 
 #[test]
 fn two_runs_of_each_shipped_scenario_are_byte_identical() {
-    for name in ["japan", "eu", "usa"] {
+    for name in ["japan", "eu", "usa", "japan-contracts"] {
         let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
         solve_cli(name, a.path());
         solve_cli(name, b.path());
@@ -198,4 +198,26 @@ fn the_us_plan_leaves_heavy_rare_earths_short_at_the_penalty() {
     // Unmet demand is priced at the penalty: 20,000 USD/kg = 2e7 per tonne.
     let dy = out.constraints().find(|c| c.info.name == "demand[Dy]").unwrap();
     relative(dy.shadow_price, 2e7, 1e-9);
+}
+
+#[test]
+fn japan_contracts_signs_the_contracts_that_pay() {
+    // Checked against scipy's MILP on a separately written model: Lynas and
+    // Caremag are signed; the second Lynas tranche saves 7.285 M a year of
+    // purchases, less than its 13 M fixed cost, so it is not.
+    let (scenario, out) = shipped("japan-contracts");
+    assert!(out.mip.is_some());
+    relative(out.objective, 1_627_310_427.0, 1e-6);
+    relative(out.metrics.fixed_costs, 38_763_333.0, 1e-6);
+    let signed: Vec<&str> = scenario
+        .suppliers
+        .iter()
+        .zip(&out.plan.contracts)
+        .filter(|(_, &s)| s)
+        .map(|(s, _)| s.id.as_str())
+        .collect();
+    assert_eq!(signed, ["caremag-refining", "lynas"]);
+    assert_eq!(binding(&out, ConstraintKind::MinSuppliers), ["min_suppliers[Y]"]);
+    let y = out.metrics.elements.iter().find(|m| m.symbol == "Y").unwrap();
+    assert_eq!(y.suppliers_used, 2);
 }
