@@ -1,76 +1,158 @@
-//! A first, per-element explanation of an infeasible scenario.
+//! Why no plan exists (SPEC §5.4): the elements that cannot be covered, and
+//! the smallest set of caps whose relaxation restores feasibility, with the
+//! amount each must move.
 //!
-//! It bounds what each element can get from the caps that concern that
-//! element alone (offer and supplier capacities, supplier and country shares,
-//! the recycled floor). Conflicts that couple elements (a shared supplier
-//! capacity, the budget, the mean-risk caps) are named as candidates only;
-//! the minimal relaxation of SPEC §5.4 is a later piece of work.
+//! Method: an elastic copy of the model (see [`crate::model::build`]) gives
+//! every relaxable cap a slack and a yes/no "relaxed" mark. HiGHS first
+//! finds the fewest caps to relax, then, relaxing at most that many, the
+//! smallest moves (each measured relative to its element's demand or its
+//! own bound). Per element, the most the caps allow is the optimum of the
+//! model with every demand row dropped, maximising that element's supply.
 
-use crate::scenario::{Scenario, SupplierKind};
-use std::collections::BTreeMap;
+use crate::model::{self, ConstraintInfo, ConstraintKind, Stage};
+use crate::scenario::Scenario;
+use crate::solve::{self, SolveError, SolveOptions};
 
-fn tonnes(t: f64) -> String {
-    format!("{:.1} t", t)
+/// An element whose demand the caps cannot meet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shortage {
+    /// Element symbol.
+    pub element: String,
+    /// Demand, tonnes.
+    pub demand_t: f64,
+    /// The most the caps allow, tonnes; `None` when the element's floors
+    /// conflict even with nothing bought.
+    pub most_t: Option<f64>,
 }
 
-/// One paragraph saying why no plan meets every hard constraint.
-pub fn explain(scenario: &Scenario) -> String {
-    let mut findings = Vec::new();
-    for (e, element) in scenario.elements.iter().enumerate() {
-        let demand = element.demand_t;
-        let mut by_country: BTreeMap<&str, f64> = BTreeMap::new();
-        let mut recyclable = 0.0;
-        for (_, offer) in scenario.offers_of(e) {
-            let supplier = scenario.supplier_of(offer);
-            let limit = [
-                offer.capacity_t,
-                supplier.capacity_t,
-                element.caps.max_supplier_share.map(|s| s * demand),
-            ]
-            .into_iter()
-            .flatten()
-            .fold(f64::INFINITY, f64::min);
-            *by_country.entry(&supplier.country).or_default() += limit;
-            if supplier.kind == SupplierKind::Recycler {
-                recyclable += limit;
-            }
-        }
-        let most: f64 = by_country
-            .iter()
-            .map(|(country, &q)| match scenario.country_share_cap(country, e) {
-                Some(share) => q.min(share * demand),
-                None => q,
-            })
-            .sum();
-        if scenario.policy.shortfall_penalty_per_kg.is_none() && most < demand * (1.0 - 1e-9) {
-            findings.push(format!(
-                "{} needs {} but its offer capacities, supplier capacities and supplier and country share caps allow at most {}",
-                element.symbol,
-                tonnes(demand),
-                tonnes(most)
-            ));
-        }
-        if let Some(share) = element.caps.min_recycled_share {
-            if recyclable < share * demand * (1.0 - 1e-9) {
-                findings.push(format!(
-                    "recycled_share[{}] asks for {} from recyclers but they can supply at most {}",
-                    element.symbol,
-                    tonnes(share * demand),
-                    tonnes(recyclable)
-                ));
+/// One cap to move, and where to move it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Relaxation {
+    /// The constraint, as named in `constraints.csv`.
+    pub constraint: String,
+    /// Its family.
+    pub kind: ConstraintKind,
+    /// Its element, if any.
+    pub element: Option<String>,
+    /// Its supplier or country, if any.
+    pub subject: Option<String>,
+    /// The bound now, in the row's units.
+    pub bound: f64,
+    /// The bound that restores feasibility.
+    pub relaxed_bound: f64,
+    /// The scenario keys to set, with their new values, that move the bound.
+    pub settings: Vec<(String, f64)>,
+}
+
+/// The full diagnosis of an infeasible scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnosis {
+    /// Elements whose demand cannot be met under the caps.
+    pub shortages: Vec<Shortage>,
+    /// The smallest set of caps to relax, with their moves.
+    pub relaxations: Vec<Relaxation>,
+}
+
+/// Diagnoses an infeasible `scenario`.
+pub fn diagnose(scenario: &Scenario) -> Result<Diagnosis, SolveError> {
+    let options = SolveOptions::default();
+    let fewest = model::build(scenario, Stage::FewestRelaxations, None);
+    let count = fewest
+        .layout
+        .relaxed_count(&solve::solve(fewest.problem, true, &options)?.columns) as f64;
+
+    let smallest = model::build(scenario, Stage::SmallestRelaxations { count }, None);
+    let layout = smallest.layout;
+    let solved = solve::solve(smallest.problem, true, &options)?;
+    let relaxations = layout
+        .relaxations(&solved.columns)
+        .into_iter()
+        .map(|(row, amount)| relaxation(scenario, &layout.constraints[row], amount))
+        .collect();
+
+    let mut shortages = Vec::new();
+    if scenario.policy.shortfall_penalty_per_kg.is_none() {
+        for (e, element) in scenario.elements.iter().enumerate() {
+            let model = model::build(scenario, Stage::MaxSupply(e), None);
+            let is_mip = model.layout.is_mip();
+            let most_t = match solve::solve(model.problem, is_mip, &options) {
+                Ok(solved) => Some(-solved.objective),
+                Err(SolveError::Infeasible) => None,
+                Err(e) => return Err(e),
+            };
+            if most_t.is_none_or(|most| most < element.demand_t * (1.0 - 1e-9)) {
+                shortages.push(Shortage {
+                    element: element.symbol.clone(),
+                    demand_t: element.demand_t,
+                    most_t,
+                });
             }
         }
     }
-    let mut text = String::from("No plan meets every hard constraint. ");
-    if findings.is_empty() {
-        text.push_str(
-            "No single element is short on its own caps, so the conflict couples elements or costs: \
-             look at the budget, the avg_risk caps and supplier capacities shared between elements.",
-        );
-    } else {
-        text.push_str(&findings.join("; "));
-        text.push('.');
+    Ok(Diagnosis {
+        shortages,
+        relaxations,
+    })
+}
+
+/// The scenario keys that move `row`'s bound to `relaxed`.
+fn relaxation(scenario: &Scenario, row: &ConstraintInfo, amount: f64) -> Relaxation {
+    let is_cap = row.upper.is_finite();
+    let bound = if is_cap { row.upper } else { row.lower };
+    let relaxed_bound = if is_cap { bound + amount } else { bound - amount };
+    let symbol = row.element.as_deref().unwrap_or_default();
+    let subject = row.subject.as_deref().unwrap_or_default();
+    let element = scenario.elements.iter().position(|e| e.symbol == symbol);
+    let demand = element.map_or(1.0, |e| scenario.elements[e].demand_t);
+    let share = (relaxed_bound / demand).clamp(0.0, 1.0);
+    let per_element = |key: &str| format!("policy.elements.{symbol}.{key}");
+    let settings = match row.kind {
+        ConstraintKind::OfferCapacity => vec![(
+            format!("suppliers.{subject}.offers.{symbol}.capacity_t"),
+            relaxed_bound,
+        )],
+        ConstraintKind::SupplierCapacity => vec![(format!("suppliers.{subject}.capacity_t"), relaxed_bound)],
+        ConstraintKind::CountryShare => vec![(per_element(&format!("country_share.{subject}")), share)],
+        ConstraintKind::SupplierShare => vec![(per_element("max_supplier_share"), share)],
+        ConstraintKind::AvgRisk => vec![(per_element("max_avg_risk"), share)],
+        ConstraintKind::RecycledShare => vec![(per_element("min_recycled_share"), share)],
+        ConstraintKind::Budget => vec![("policy.budget".to_string(), relaxed_bound)],
+        ConstraintKind::MinSuppliers => vec![(per_element("min_suppliers"), relaxed_bound.round())],
+        ConstraintKind::MaxSuppliers => vec![(per_element("max_suppliers"), relaxed_bound.round())],
+        ConstraintKind::MinOrder => {
+            // The row is x - L z >= 0 with L = max(min_order_t, share * D):
+            // both parts must come down to L - amount.
+            let offer = scenario
+                .offers
+                .iter()
+                .find(|o| scenario.supplier_of(o).id == subject && scenario.element_of(o).symbol == symbol);
+            let least = offer.map_or(0.0, |o| {
+                o.min_order_t
+                    .max(scenario.element_of(o).caps.min_share_if_used * demand)
+            });
+            let target = (least - amount).max(0.0);
+            let mut settings = Vec::new();
+            if offer.is_some_and(|o| o.min_order_t > target) {
+                settings.push((format!("suppliers.{subject}.offers.{symbol}.min_order_t"), target));
+            }
+            if element.is_some_and(|e| scenario.elements[e].caps.min_share_if_used * demand > target) {
+                settings.push((per_element("min_share_if_used"), target / demand));
+            }
+            settings
+        }
+        _ => Vec::new(),
+    };
+    let relaxed_bound = match row.kind {
+        ConstraintKind::MinOrder => bound - amount,
+        _ => relaxed_bound,
+    };
+    Relaxation {
+        constraint: row.name.clone(),
+        kind: row.kind,
+        element: row.element.clone(),
+        subject: row.subject.clone(),
+        bound,
+        relaxed_bound,
+        settings,
     }
-    text.push_str(" (A minimal set of caps to relax, with amounts, is not computed by this version.)");
-    text
 }

@@ -103,7 +103,10 @@ fn solve(args: SolveArgs) -> Result<(), Stop> {
         mip_gap: args.mip_gap,
     };
     let outcome = pipeline::optimise(&scenario, &settings).map_err(|failure| match failure {
-        Failure::Infeasible(reason) => Stop::Infeasible(reason),
+        Failure::Infeasible => match report_infeasible(&scenario, &out_dir) {
+            Ok(text) => Stop::Infeasible(text),
+            Err(stop) => stop,
+        },
         Failure::TimeLimitWithoutPlan(e) => Stop::TimeLimit {
             plan_written: false,
             message: format!(
@@ -177,4 +180,30 @@ fn check_output_dir(out_dir: &std::path::Path) -> Result<(), Stop> {
         ))),
         None => Ok(()),
     }
+}
+
+/// Diagnoses an infeasible scenario and writes `diagnosis.txt`,
+/// `diagnosis.csv` and `run.json`; returns the text to print.
+fn report_infeasible(
+    scenario: &remopt::scenario::Scenario,
+    out_dir: &std::path::Path,
+) -> Result<String, Stop> {
+    let diagnosis = remopt::diagnose::diagnose(scenario)
+        .map_err(|e| Stop::Internal(format!("diagnosing the infeasible scenario: {e}")))?;
+    let text = report::diagnosis::text(scenario, &diagnosis);
+    let files = [
+        ("diagnosis.txt", text.clone().into_bytes()),
+        ("diagnosis.csv", report::diagnosis::csv(&diagnosis)),
+        ("run.json", report::diagnosis::run_json(scenario, &diagnosis)),
+    ];
+    report::write::replace_dir(out_dir, &files).map_err(|e| {
+        Stop::Io(format!(
+            "could not write the diagnosis to {}: {e}",
+            out_dir.display()
+        ))
+    })?;
+    Ok(format!(
+        "{text}diagnosis written to {}/ (diagnosis.txt, diagnosis.csv, run.json)",
+        out_dir.display()
+    ))
 }

@@ -94,9 +94,9 @@ pub struct Outcome {
 /// Why no verified plan came out.
 #[derive(Debug, thiserror::Error)]
 pub enum Failure {
-    /// No plan meets every hard constraint.
-    #[error("{0}")]
-    Infeasible(String),
+    /// No plan meets every hard constraint: see [`crate::diagnose`].
+    #[error("infeasible: no plan meets every hard constraint")]
+    Infeasible,
     /// The time limit came before any feasible plan.
     #[error("{0}")]
     TimeLimitWithoutPlan(SolveError),
@@ -151,7 +151,7 @@ pub fn optimise(scenario: &Scenario, settings: &SolveSettings) -> Result<Outcome
             SolveError::Infeasible if fixed.is_some() => Failure::Solver(SolveError::Solver(
                 "the LP with the yes/no decisions fixed at the MIP's values is infeasible".into(),
             )),
-            SolveError::Infeasible => Failure::Infeasible(crate::diagnose::explain(scenario)),
+            SolveError::Infeasible => Failure::Infeasible,
             SolveError::TimeLimitWithoutPlan { .. } => Failure::TimeLimitWithoutPlan(e),
             SolveError::Solver(_) => Failure::Solver(e),
         })?;
@@ -217,7 +217,8 @@ pub fn optimise(scenario: &Scenario, settings: &SolveSettings) -> Result<Outcome
             let risk_sum = recomputed.risk_sum.unwrap_or(f64::NAN);
             verify::check_objective("objective (risk sum)", solved.objective, risk_sum)
         }
-        Stage::Cost | Stage::CostWithinRisk { .. } => verify::check_objective(
+        // optimise() solves no diagnosis stage.
+        _ => verify::check_objective(
             "objective (cost plus penalties)",
             solved.objective,
             recomputed.total_cost + recomputed.penalty_cost,

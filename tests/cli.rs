@@ -161,13 +161,33 @@ fn bad_invocations_exit_2() {
 }
 
 #[test]
-fn an_infeasible_scenario_exits_3_with_a_reason() {
+fn an_infeasible_scenario_exits_3_and_writes_its_diagnosis() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o");
     remopt()
         .args(["solve", fixture("infeasible.toml").to_str().unwrap(), "--out"])
-        .arg(tempfile::tempdir().unwrap().path().join("o"))
+        .arg(&out)
         .assert()
         .code(3)
-        .stderr(predicate::str::contains("Nd needs 100.0 t").and(predicate::str::contains("at most 50.0 t")));
+        .stderr(
+            predicate::str::contains("Nd: demand 100.0 t, but the caps allow at most 50.0 t")
+                .and(predicate::str::contains(
+                    "country_share[CN,Nd]: raise from 50 to 100 (+50)",
+                ))
+                .and(predicate::str::contains(
+                    "policy.elements.Nd.country_share.CN = 1",
+                )),
+        );
+    assert!(read(&out, "diagnosis.txt").contains("smallest set of caps"));
+    assert_eq!(
+        read(&out, "diagnosis.csv"),
+        "constraint,kind,element,subject,bound,relaxed_bound,change,settings\n\
+         demand[Nd],demand,Nd,,100,50,-50,\n\
+         \"country_share[CN,Nd]\",country_share,Nd,CN,50,100,50,policy.elements.Nd.country_share.CN = 1\n"
+    );
+    let run: serde_json::Value = serde_json::from_str(&read(&out, "run.json")).unwrap();
+    assert_eq!(run["status"], "infeasible");
+    assert!(!out.join("plan.csv").exists(), "no plan from an infeasible run");
 }
 
 #[test]
@@ -215,18 +235,16 @@ fn a_failing_run_keeps_the_previous_outputs() {
             .arg(&out)
             .assert()
     };
+    let files = ["plan.csv", "summary.csv", "constraints.csv", "run.json"];
     solve("small.toml").code(0);
-    let before: Vec<_> = ["plan.csv", "summary.csv", "constraints.csv", "run.json"]
-        .iter()
-        .map(|f| read(&out, f))
-        .collect();
-    solve("infeasible.toml").code(3);
+    let before: Vec<_> = files.iter().map(|f| read(&out, f)).collect();
     solve("typo.toml").code(2);
-    let after: Vec<_> = ["plan.csv", "summary.csv", "constraints.csv", "run.json"]
-        .iter()
-        .map(|f| read(&out, f))
-        .collect();
+    let after: Vec<_> = files.iter().map(|f| read(&out, f)).collect();
     assert_eq!(before, after);
+    // An infeasible run is a completed run: its diagnosis replaces the
+    // folder whole, so no stale plan sits beside it.
+    solve("infeasible.toml").code(3);
+    assert!(out.join("diagnosis.txt").exists() && !out.join("plan.csv").exists());
     assert_eq!(
         fs::read_dir(dir.path()).unwrap().count(),
         1,

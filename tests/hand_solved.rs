@@ -230,15 +230,12 @@ objective = "risk"
 }
 
 #[test]
-fn an_impossible_cap_is_reported_infeasible_with_the_element_named() {
+fn an_impossible_cap_is_reported_infeasible() {
     let body = format!("{TWO_SUPPLIERS}\n[countries.AU]\nmax_share = 0\n[countries.CN]\nmax_share = 0.5\n");
-    match optimise(&scenario(&body), &SolveSettings::default()) {
-        Err(Failure::Infeasible(reason)) => {
-            assert!(reason.contains("Nd needs 100.0 t"), "{reason}");
-            assert!(reason.contains("at most 50.0 t"), "{reason}");
-        }
-        other => panic!("expected infeasible, got {other:?}"),
-    }
+    assert!(matches!(
+        optimise(&scenario(&body), &SolveSettings::default()),
+        Err(Failure::Infeasible)
+    ));
 }
 
 #[test]

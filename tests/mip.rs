@@ -108,7 +108,7 @@ fn the_budget_counts_fixed_costs() {
     let body = contract(500_000.0) + "[policy]\nbudget = 1400000\n";
     assert!(matches!(
         optimise(&scenario(&body), &SolveSettings::default()),
-        Err(Failure::Infeasible(_))
+        Err(Failure::Infeasible)
     ));
     let body = contract(500_000.0) + "[policy]\nbudget = 1500000\n";
     let (_, out) = solve(&body);

@@ -35,6 +35,24 @@ pub enum Stage {
         /// Upper bound on the sum of mean risks: `r* (1 + 1e-6) + 1e-9`.
         risk_bound: f64,
     },
+    /// Diagnosis: the most of one element (by index) that the caps allow,
+    /// every demand row dropped.
+    MaxSupply(usize),
+    /// Diagnosis, elastic copy: the fewest caps to relax.
+    FewestRelaxations,
+    /// Diagnosis, elastic copy: the smallest moves, relaxing at most
+    /// `count` caps (each move measured relative to its element's demand or
+    /// its own bound).
+    SmallestRelaxations {
+        /// Most caps that may be relaxed.
+        count: f64,
+    },
+}
+
+impl Stage {
+    fn is_elastic(self) -> bool {
+        matches!(self, Stage::FewestRelaxations | Stage::SmallestRelaxations { .. })
+    }
 }
 
 /// One named row: `lower <= activity <= upper`.
@@ -91,6 +109,8 @@ pub struct Layout {
     pub decisions: Vec<usize>,
     /// Whether the decisions are fixed (the LP that prices a MIP's plan).
     pub decisions_fixed: bool,
+    /// Elastic copies: the row each slack relaxes, and the slack's column.
+    pub relaxable: Vec<(usize, usize)>,
     offer_count: usize,
     element_count: usize,
     supplier_count: usize,
@@ -122,6 +142,24 @@ impl Layout {
         plan
     }
 
+    /// Elastic copies: how far each relaxed row moved, by row index.
+    pub fn relaxations(&self, values: &[f64]) -> Vec<(usize, f64)> {
+        self.relaxable
+            .iter()
+            .map(|&(row, column)| (row, values[column]))
+            .filter(|&(_, amount)| amount > 1e-9)
+            .collect()
+    }
+
+    /// Elastic copies: how many rows are marked relaxed.
+    pub fn relaxed_count(&self, values: &[f64]) -> usize {
+        self.columns
+            .iter()
+            .zip(values)
+            .filter(|(c, &v)| matches!(c, Column::Relaxed(_)) && v > 0.5)
+            .count()
+    }
+
     /// The yes/no decisions of a solution, rounded to 0 or 1.
     pub fn decision_values(&self, values: &[f64]) -> Vec<f64> {
         self.decisions
@@ -137,7 +175,108 @@ pub const KG_PER_TONNE: f64 = 1000.0;
 /// Builds the model of `scenario` for `stage`. With `fixed`, every yes/no
 /// decision is held at the given value (in [`Layout::decisions`] order) and
 /// the model is an LP.
+///
+/// The elastic stages give every relaxable row (see
+/// [`ConstraintKind::is_relaxable`]) a slack `v[row] >= 0` that moves its
+/// bound, and a yes/no `r[row]` that pays for using it: `v <= M r`.
 pub fn build(scenario: &Scenario, stage: Stage, fixed: Option<&[f64]>) -> Model {
+    if !stage.is_elastic() {
+        return assemble(scenario, stage, fixed, None);
+    }
+    let probe = assemble(scenario, Stage::Cost, fixed, None).layout;
+    let slacks: Vec<Slack> = probe
+        .constraints
+        .iter()
+        .filter(|c| c.kind.is_relaxable())
+        .map(|c| Slack::for_row(scenario, c))
+        .collect();
+    assemble(scenario, stage, fixed, Some(&slacks))
+}
+
+/// How far an elastic slack may move its row, what one unit of move weighs
+/// in the smallest-moves objective, and what relaxing it at all weighs in the
+/// fewest-caps objective.
+struct Slack {
+    scale: f64,
+    big_m: f64,
+    /// 1 for a policy cap; a little more for a physical capacity, so that
+    /// between two sets of the same size the one that moves policy wins (a
+    /// planner can change a cap, not a mine's output).
+    weight: f64,
+}
+
+/// Extra weight of relaxing a physical capacity: breaks ties between sets
+/// of equal size without ever preferring a larger set.
+const CAPACITY_TIE_BREAK: f64 = 1e-3;
+
+impl Slack {
+    fn for_row(scenario: &Scenario, row: &ConstraintInfo) -> Slack {
+        let physical = matches!(
+            row.kind,
+            ConstraintKind::OfferCapacity | ConstraintKind::SupplierCapacity
+        );
+        let weight = if physical { 1.0 + CAPACITY_TIE_BREAK } else { 1.0 };
+        let Slack { scale, big_m, .. } = Slack::sized(scenario, row);
+        Slack { scale, big_m, weight }
+    }
+
+    fn sized(scenario: &Scenario, row: &ConstraintInfo) -> Slack {
+        let weight = 1.0;
+        let bound = if row.upper.is_finite() {
+            row.upper
+        } else {
+            row.lower
+        }
+        .abs();
+        let element = row
+            .element
+            .as_deref()
+            .and_then(|symbol| scenario.elements.iter().position(|e| e.symbol == symbol));
+        let total_demand: f64 = scenario.elements.iter().map(|e| e.demand_t).sum();
+        match (row.kind, element) {
+            (ConstraintKind::MinSuppliers | ConstraintKind::MaxSuppliers, Some(e)) => Slack {
+                scale: 1.0,
+                big_m: bound + scenario.elements[e].offers.len() as f64,
+                weight,
+            },
+            (_, Some(e)) => {
+                let demand = scenario.elements[e].demand_t;
+                Slack {
+                    scale: demand,
+                    big_m: 2.0 * (demand + bound),
+                    weight,
+                }
+            }
+            (ConstraintKind::Budget, None) => {
+                let dearest: f64 = scenario
+                    .elements
+                    .iter()
+                    .enumerate()
+                    .map(|(e, element)| {
+                        let most = scenario
+                            .offers_of(e)
+                            .map(|(_, o)| o.cost_of(element.demand_t))
+                            .fold(0.0, f64::max);
+                        most
+                    })
+                    .sum();
+                let fixed: f64 = scenario.suppliers.iter().map(|s| s.fixed_cost).sum();
+                Slack {
+                    scale: bound.max(1.0),
+                    big_m: 2.0 * (dearest + fixed + bound),
+                    weight,
+                }
+            }
+            _ => Slack {
+                scale: bound.max(total_demand).max(1.0),
+                big_m: 2.0 * (total_demand + bound),
+                weight,
+            },
+        }
+    }
+}
+
+fn assemble(scenario: &Scenario, stage: Stage, fixed: Option<&[f64]>, slacks: Option<&[Slack]>) -> Model {
     let mut vars = Columns::new(fixed);
 
     let x: Vec<Variable> = (0..scenario.offers.len())
@@ -259,9 +398,47 @@ pub fn build(scenario: &Scenario, stage: Stage, fixed: Option<&[f64]>) -> Model 
         }
         e
     };
+    let slacks = slacks.unwrap_or(&[]);
+    let v: Vec<Variable> = (0..slacks.len())
+        .map(|k| vars.add(Column::Slack(k), variable().min(0.0)))
+        .collect();
+    let r: Vec<Variable> = (0..slacks.len())
+        .map(|k| {
+            vars.binaries += 1;
+            vars.add(Column::Relaxed(k), variable().binary())
+        })
+        .collect();
+    let slack_columns: Vec<usize> = (0..slacks.len())
+        .map(|k| vars.columns.len() - 2 * slacks.len() + k)
+        .collect();
+
     let objective = match stage {
         Stage::Risk => risk_sum(),
         Stage::Cost | Stage::CostWithinRisk { .. } => cost(true),
+        Stage::MaxSupply(e) => {
+            let mut supply = Expression::with_capacity(scenario.elements[e].offers.len());
+            for (o, _) in scenario.offers_of(e) {
+                supply.add_mul(-1.0, x[o]);
+            }
+            supply
+        }
+        Stage::FewestRelaxations => {
+            let mut count = Expression::with_capacity(r.len());
+            for (&var, slack) in r.iter().zip(slacks) {
+                count.add_mul(slack.weight, var);
+            }
+            count
+        }
+        Stage::SmallestRelaxations { .. } => {
+            let mut moves = Expression::with_capacity(v.len());
+            for (&var, slack) in v.iter().zip(slacks) {
+                // Physical capacities weigh far more: moved only when no
+                // set of policy caps of the same size will do.
+                let weight = if slack.weight > 1.0 { 1e3 } else { 1.0 };
+                moves.add_mul(weight / slack.scale, var);
+            }
+            moves
+        }
     };
 
     let Columns {
@@ -275,6 +452,8 @@ pub fn build(scenario: &Scenario, stage: Stage, fixed: Option<&[f64]>) -> Model 
         problem: variables.minimise(objective).using(highs),
         constraints: Vec::new(),
         nonzeros: 0,
+        slacks: v.iter().copied(),
+        relaxed_rows: Vec::new(),
     };
 
     for (e, element) in scenario.elements.iter().enumerate() {
@@ -289,14 +468,16 @@ pub fn build(scenario: &Scenario, stage: Stage, fixed: Option<&[f64]>) -> Model 
         if let Some(var) = u[e] {
             supply.add_mul(1.0, var);
         }
-        rows.at_least(
-            format!("demand[{symbol}]"),
-            ConstraintKind::Demand,
-            symbol,
-            None,
-            supply,
-            demand,
-        );
+        if !matches!(stage, Stage::MaxSupply(_)) {
+            rows.at_least(
+                format!("demand[{symbol}]"),
+                ConstraintKind::Demand,
+                symbol,
+                None,
+                supply,
+                demand,
+            );
+        }
 
         for (o, offer) in offers() {
             let id = scenario.supplier_of(offer).id.as_str();
@@ -445,6 +626,26 @@ pub fn build(scenario: &Scenario, stage: Stage, fixed: Option<&[f64]>) -> Model 
             budget,
         );
     }
+    for (k, (&row, slack)) in rows.relaxed_rows.clone().iter().zip(slacks).enumerate() {
+        let mut link = Expression::from(v[k]);
+        link.add_mul(-slack.big_m, r[k]);
+        let name = format!("relax[{}]", rows.constraints[row].name);
+        rows.at_most(name, ConstraintKind::RelaxLink, "", None, link, 0.0);
+    }
+    if let Stage::SmallestRelaxations { count } = stage {
+        let mut relaxed = Expression::with_capacity(r.len());
+        for &var in &r {
+            relaxed.add_mul(1.0, var);
+        }
+        rows.at_most(
+            "relaxation_count".to_string(),
+            ConstraintKind::RelaxLink,
+            "",
+            None,
+            relaxed,
+            count,
+        );
+    }
     if let Stage::CostWithinRisk { risk_bound } = stage {
         rows.at_most(
             "risk_level".to_string(),
@@ -470,6 +671,7 @@ pub fn build(scenario: &Scenario, stage: Stage, fixed: Option<&[f64]>) -> Model 
             stage,
             decisions,
             decisions_fixed: fixed.is_some(),
+            relaxable: rows.relaxed_rows.iter().copied().zip(slack_columns).collect(),
             offer_count: x.len(),
             element_count: scenario.elements.len(),
             supplier_count: scenario.suppliers.len(),
@@ -518,8 +720,8 @@ impl OfferBounds {
 
 /// `x = sum of bands`; for a discount, band `b` opens only when band `b-1`
 /// is full (SPEC §4.2).
-fn define_tiers(
-    rows: &mut Rows,
+fn define_tiers<S: Iterator<Item = Variable>>(
+    rows: &mut Rows<S>,
     (id, symbol): (&str, &str),
     x: Variable,
     bands: &[Band],
@@ -569,8 +771,8 @@ fn define_tiers(
 
 /// Links an offer's tonnes to its use decision `z` and its supplier's
 /// contract `y` (SPEC §4.2).
-fn define_use(
-    rows: &mut Rows,
+fn define_use<S: Iterator<Item = Variable>>(
+    rows: &mut Rows<S>,
     (id, symbol): (&str, &str),
     x: Variable,
     z: Option<Variable>,
@@ -672,14 +874,17 @@ impl<'a> Columns<'a> {
     }
 }
 
-/// Adds rows to the problem and keeps the name of each, in row order.
-struct Rows {
+/// Adds rows to the problem and keeps the name of each, in row order. In
+/// an elastic copy, each relaxable row takes the next slack.
+struct Rows<S> {
     problem: HighsProblem,
     constraints: Vec<ConstraintInfo>,
     nonzeros: usize,
+    slacks: S,
+    relaxed_rows: Vec<usize>,
 }
 
-impl Rows {
+impl<S: Iterator<Item = Variable>> Rows<S> {
     fn at_most(
         &mut self,
         name: String,
@@ -727,6 +932,14 @@ impl Rows {
         lower: f64,
         upper: f64,
     ) {
+        let mut lhs = lhs;
+        if kind.is_relaxable() {
+            if let Some(slack) = self.slacks.next() {
+                // A cap's bound moves up, a floor's down.
+                lhs.add_mul(if upper.is_finite() { -1.0 } else { 1.0 }, slack);
+                self.relaxed_rows.push(self.constraints.len());
+            }
+        }
         self.nonzeros += (&lhs).linear_coefficients().filter(|(_, c)| *c != 0.0).count();
         let row = if lower == upper {
             constraint::eq(lhs, upper)

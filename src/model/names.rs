@@ -43,6 +43,8 @@ pub enum ConstraintKind {
     RiskLevel,
     /// A yes/no decision held at its optimal value to price a MIP's plan.
     FixedDecision,
+    /// Diagnosis only: a slack is used only when its cap is counted as relaxed.
+    RelaxLink,
 }
 
 impl ConstraintKind {
@@ -68,6 +70,7 @@ impl ConstraintKind {
             ConstraintKind::Budget => "budget",
             ConstraintKind::RiskLevel => "risk_level",
             ConstraintKind::FixedDecision => "fixed_decision",
+            ConstraintKind::RelaxLink => "relax_link",
         }
     }
 
@@ -125,6 +128,10 @@ pub enum Column {
         /// Band index, from 1.
         band: usize,
     },
+    /// `v[k]`: how far the k-th relaxable row moves (diagnosis only).
+    Slack(usize),
+    /// `r[k]`: the k-th relaxable row is relaxed (diagnosis only).
+    Relaxed(usize),
 }
 
 impl Column {
@@ -145,6 +152,8 @@ impl Column {
             Column::Contract(s) => format!("y[{}]", scenario.suppliers[s].id),
             Column::OfferUsed(o) => format!("z[{}]", offer(o)),
             Column::BandReached { offer: o, band } => format!("w[{},{band}]", offer(o)),
+            Column::Slack(k) => format!("v[{k}]"),
+            Column::Relaxed(k) => format!("r[{k}]"),
         }
     }
 
@@ -164,6 +173,7 @@ impl Column {
             | Column::BandReached { offer: o, .. } => offer(o),
             Column::Shortfall(e) => (Some(scenario.elements[e].symbol.as_str()), None),
             Column::Contract(s) => (None, Some(scenario.suppliers[s].id.as_str())),
+            Column::Slack(_) | Column::Relaxed(_) => (None, None),
         }
     }
 }

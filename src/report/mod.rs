@@ -2,6 +2,7 @@
 //! the file system.
 
 pub mod csv;
+pub mod diagnosis;
 pub mod json;
 pub mod table;
 pub mod write;

@@ -1,0 +1,158 @@
+//! `diagnosis.txt` and `diagnosis.csv` (SPEC §5.4).
+
+use super::number;
+use crate::diagnose::Diagnosis;
+use crate::scenario::Scenario;
+use std::fmt::Write;
+
+/// Header of `diagnosis.csv`: one row per element that cannot be covered
+/// (kind `demand`: bound = demand, relaxed_bound = the most the caps allow),
+/// then one row per cap to relax.
+pub const DIAGNOSIS_COLUMNS: [&str; 8] = [
+    "constraint",
+    "kind",
+    "element",
+    "subject",
+    "bound",
+    "relaxed_bound",
+    "change",
+    "settings",
+];
+
+fn tonnes(t: f64) -> String {
+    format!("{t:.1} t")
+}
+
+fn settings_text(settings: &[(String, f64)]) -> String {
+    settings
+        .iter()
+        .map(|(key, value)| format!("{key} = {}", number(*value)))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The diagnosis in a planner's words.
+pub fn text(scenario: &Scenario, diagnosis: &Diagnosis) -> String {
+    let mut text = format!(
+        "No plan meets every hard constraint of {} ({}).\n",
+        scenario.title, scenario.name
+    );
+    if !diagnosis.shortages.is_empty() {
+        text.push_str("\nElements that cannot be covered:\n");
+        for s in &diagnosis.shortages {
+            let _ = match s.most_t {
+                Some(most) => writeln!(
+                    text,
+                    "  {}: demand {}, but the caps allow at most {} (short by {}).",
+                    s.element,
+                    tonnes(s.demand_t),
+                    tonnes(most),
+                    tonnes(s.demand_t - most)
+                ),
+                None => writeln!(
+                    text,
+                    "  {}: demand {}; its floors cannot be met even before the demand is counted.",
+                    s.element,
+                    tonnes(s.demand_t)
+                ),
+            };
+        }
+    }
+    let n = diagnosis.relaxations.len();
+    if n == 0 {
+        text.push_str(
+            "\nNo cap needs to move: HiGHS found the model infeasible only within its tolerances.\n",
+        );
+        return text;
+    }
+    let _ = writeln!(
+        text,
+        "\nThe smallest set of caps whose relaxation restores feasibility ({n} cap{}):",
+        if n == 1 { "" } else { "s" }
+    );
+    for r in &diagnosis.relaxations {
+        let direction = if r.relaxed_bound >= r.bound {
+            "raise"
+        } else {
+            "lower"
+        };
+        let _ = writeln!(
+            text,
+            "  {}: {direction} from {} to {} ({:+}){}",
+            r.constraint,
+            number(r.bound),
+            number(r.relaxed_bound),
+            r.relaxed_bound - r.bound,
+            if r.settings.is_empty() {
+                String::new()
+            } else {
+                format!("; set {}", settings_text(&r.settings))
+            }
+        );
+    }
+    text.push_str("Moving exactly these, and nothing else, makes the scenario solvable.\n");
+    text
+}
+
+/// `diagnosis.csv`.
+pub fn csv(diagnosis: &Diagnosis) -> Vec<u8> {
+    let mut writer = ::csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record(DIAGNOSIS_COLUMNS)
+        .expect("in-memory CSV write");
+    for s in &diagnosis.shortages {
+        let most = s.most_t.map(number).unwrap_or_default();
+        let change = s.most_t.map(|m| number(m - s.demand_t)).unwrap_or_default();
+        writer
+            .write_record([
+                format!("demand[{}]", s.element),
+                "demand".to_string(),
+                s.element.clone(),
+                String::new(),
+                number(s.demand_t),
+                most,
+                change,
+                String::new(),
+            ])
+            .expect("in-memory CSV write");
+    }
+    for r in &diagnosis.relaxations {
+        writer
+            .write_record([
+                r.constraint.clone(),
+                r.kind.as_str().to_string(),
+                r.element.clone().unwrap_or_default(),
+                r.subject.clone().unwrap_or_default(),
+                number(r.bound),
+                number(r.relaxed_bound),
+                number(r.relaxed_bound - r.bound),
+                settings_text(&r.settings),
+            ])
+            .expect("in-memory CSV write");
+    }
+    writer.into_inner().expect("in-memory CSV flush")
+}
+
+/// `run.json` of an infeasible run.
+pub fn run_json(scenario: &Scenario, diagnosis: &Diagnosis) -> Vec<u8> {
+    let record = serde_json::json!({
+        "remopt_version": env!("CARGO_PKG_VERSION"),
+        "scenario": {
+            "path": scenario.source.path.display().to_string(),
+            "sha256": scenario.source.sha256,
+            "name": scenario.name,
+            "title": scenario.title,
+            "overrides": [],
+        },
+        "solver": { "name": "HiGHS", "version": crate::solve::highs_version() },
+        "problem_type": if scenario.is_mip() { "MIP" } else { "LP" },
+        "objective_kind": scenario.policy.objective.as_str(),
+        "status": "infeasible",
+        "elements_short": diagnosis.shortages.iter().map(|s| s.element.as_str()).collect::<Vec<_>>(),
+        "caps_to_relax": diagnosis.relaxations.iter().map(|r| r.constraint.as_str()).collect::<Vec<_>>(),
+        "warnings": scenario.warnings,
+    });
+    let mut bytes = serde_json::to_vec_pretty(&record).expect("run record serialises");
+    bytes.push(b'\n');
+    bytes
+}

@@ -1,0 +1,190 @@
+//! Infeasible scenarios whose minimal relaxation is known by construction:
+//! the diagnosis names exactly those caps and amounts, and applying its
+//! settings to the scenario file makes it solve.
+
+use remopt::diagnose::{diagnose, Diagnosis};
+use remopt::pipeline::{optimise, Failure, SolveSettings};
+use remopt::scenario::parse;
+use std::path::Path;
+
+fn header(body: &str) -> String {
+    format!("[scenario]\nname = \"diag\"\n{body}")
+}
+
+fn diagnosis_of(text: &str) -> Diagnosis {
+    let scenario = parse(Path::new("d.toml"), text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(
+        optimise(&scenario, &SolveSettings::default()),
+        Err(Failure::Infeasible)
+    ));
+    diagnose(&scenario).unwrap()
+}
+
+/// Sets every `key = value` of the diagnosis in the scenario text, as a
+/// planner would, and checks that the result solves.
+fn apply_and_solve(text: &str, diagnosis: &Diagnosis) -> f64 {
+    let mut document: toml::Table = text.parse().unwrap();
+    for relaxation in &diagnosis.relaxations {
+        assert!(
+            !relaxation.settings.is_empty(),
+            "{} has no setting",
+            relaxation.constraint
+        );
+        for (key, value) in &relaxation.settings {
+            let literal: toml::Table = format!("v = {}", remopt::report::number(*value)).parse().unwrap();
+            let mut table = &mut document;
+            let parts: Vec<&str> = key.split('.').collect();
+            for part in &parts[..parts.len() - 1] {
+                table = table
+                    .entry(part.to_string())
+                    .or_insert_with(|| toml::Value::Table(toml::Table::new()))
+                    .as_table_mut()
+                    .unwrap();
+            }
+            table.insert(parts[parts.len() - 1].to_string(), literal["v"].clone());
+        }
+    }
+    let relaxed = toml::to_string(&document).unwrap();
+    let scenario =
+        parse(Path::new("relaxed.toml"), relaxed.as_bytes()).unwrap_or_else(|e| panic!("{e}\n{relaxed}"));
+    optimise(&scenario, &SolveSettings::default())
+        .unwrap_or_else(|e| panic!("still {e}:\n{relaxed}"))
+        .objective
+}
+
+fn close(actual: f64, expected: f64) {
+    assert!(
+        (actual - expected).abs() <= 1e-6 * expected.abs().max(1.0),
+        "got {actual}, expected {expected}"
+    );
+}
+
+#[test]
+fn a_country_cap_is_the_single_cap_to_move() {
+    // a (CN) could sell 100 t, b (AU) is held to 30 t by both its offer and
+    // its supplier capacity: moving b needs two caps, moving China's 50%
+    // cap needs one. The caps allow 80 t of the 100 t demanded.
+    let text = header(
+        r#"
+[demand]
+Nd = 100
+[countries.CN]
+max_share = 0.5
+[suppliers.a]
+country = "CN"
+kind = "mine"
+offers.Nd = { price_per_kg = 10, capacity_t = 100 }
+[suppliers.b]
+country = "AU"
+kind = "mine"
+capacity_t = 30
+offers.Nd = { price_per_kg = 20, capacity_t = 30 }
+"#,
+    );
+    let d = diagnosis_of(&text);
+    assert_eq!(d.shortages.len(), 1);
+    assert_eq!(d.shortages[0].element, "Nd");
+    close(d.shortages[0].most_t.unwrap(), 80.0);
+    assert_eq!(d.relaxations.len(), 1, "{d:#?}");
+    let r = &d.relaxations[0];
+    assert_eq!(r.constraint, "country_share[CN,Nd]");
+    close(r.bound, 50.0);
+    close(r.relaxed_bound, 70.0);
+    assert_eq!(r.settings[0].0, "policy.elements.Nd.country_share.CN");
+    close(r.settings[0].1, 0.7);
+    // China 70 t at 10 + b 30 t at 20.
+    close(apply_and_solve(&text, &d), 1_300_000.0);
+}
+
+#[test]
+fn a_budget_below_the_cheapest_plan_moves_to_that_plan_s_cost() {
+    let text = header(
+        r#"
+[demand]
+Nd = 100
+[suppliers.a]
+country = "CN"
+kind = "mine"
+offers.Nd = { price_per_kg = 10 }
+[policy]
+budget = 500000
+"#,
+    );
+    let d = diagnosis_of(&text);
+    // The budget is a cap too: it buys 50 t.
+    close(d.shortages[0].most_t.unwrap(), 50.0);
+    assert_eq!(d.relaxations.len(), 1);
+    assert_eq!(d.relaxations[0].constraint, "budget");
+    close(d.relaxations[0].relaxed_bound, 1_000_000.0);
+    close(apply_and_solve(&text, &d), 1_000_000.0);
+}
+
+#[test]
+fn a_recycled_floor_moves_down_to_what_recyclers_can_deliver() {
+    // Lowering the floor from 50 t to 20 t and raising the recycler's
+    // capacity from 20 t to 50 t are equal moves; the policy cap is the one
+    // a planner can change.
+    let text = header(
+        r#"
+[demand]
+Nd = 100
+[suppliers.a]
+country = "CN"
+kind = "mine"
+offers.Nd = { price_per_kg = 10 }
+[suppliers.r]
+country = "FR"
+kind = "recycler"
+offers.Nd = { price_per_kg = 30, capacity_t = 20 }
+[policy.elements.Nd]
+min_recycled_share = 0.5
+"#,
+    );
+    let d = diagnosis_of(&text);
+    assert_eq!(d.relaxations.len(), 1, "{d:#?}");
+    let r = &d.relaxations[0];
+    assert_eq!(r.constraint, "recycled_share[Nd]");
+    close(r.bound, 50.0);
+    close(r.relaxed_bound, 20.0);
+    close(r.settings[0].1, 0.2);
+    close(apply_and_solve(&text, &d), 20.0 * 30_000.0 + 80.0 * 10_000.0);
+}
+
+#[test]
+fn two_independent_conflicts_need_two_moves() {
+    // Nd: China capped at 50% with no one else; Dy: one supplier, but two
+    // are required.
+    let text = header(
+        r#"
+[demand]
+Nd = 100
+Dy = 10
+[countries.CN]
+max_share = 0.5
+[suppliers.a]
+country = "CN"
+kind = "mine"
+offers.Nd = { price_per_kg = 10 }
+[suppliers.b]
+country = "AU"
+kind = "refiner"
+offers.Dy = { price_per_kg = 300 }
+[policy.elements.Dy]
+min_suppliers = 2
+min_share_if_used = 0.1
+"#,
+    );
+    let d = diagnosis_of(&text);
+    let names: Vec<&str> = d.relaxations.iter().map(|r| r.constraint.as_str()).collect();
+    // In row order: elements alphabetically.
+    assert_eq!(names, ["min_suppliers[Dy]", "country_share[CN,Nd]"], "{d:#?}");
+    close(d.relaxations[0].relaxed_bound, 1.0);
+    assert_eq!(
+        d.relaxations[0].settings,
+        [("policy.elements.Dy.min_suppliers".to_string(), 1.0)]
+    );
+    // Dy's two-supplier floor fails before any demand is counted.
+    assert_eq!(d.shortages[0].element, "Dy");
+    assert_eq!(d.shortages[0].most_t, None);
+    close(apply_and_solve(&text, &d), 1_000_000.0 + 3_000_000.0);
+}
