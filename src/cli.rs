@@ -24,6 +24,11 @@ pub enum Command {
         after_help = "Example:\n  remopt solve inputs/japan.toml --out outputs/japan-2026 --time-limit 60"
     )]
     Solve(SolveArgs),
+    /// Write the exact model as an .lp or .mps file, with readable row and column names.
+    #[command(
+        after_help = "Examples:\n  remopt export inputs/japan.toml --lp models/japan-2026.lp\n  remopt export inputs/japan.toml --mps /tmp/japan.mps"
+    )]
+    Export(ExportArgs),
     /// Validate a scenario without solving it.
     #[command(after_help = "Example:\n  remopt check inputs/japan.toml")]
     Check(CheckArgs),
@@ -46,6 +51,20 @@ pub struct SolveArgs {
     /// Print a machine-readable JSON summary on stdout instead of the table.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `remopt export`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("format").required(true).args(["lp", "mps"])))]
+pub struct ExportArgs {
+    /// The scenario file (TOML, see SPEC §3).
+    pub scenario: PathBuf,
+    /// Write CPLEX LP format to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub lp: Option<PathBuf>,
+    /// Write (free) MPS format to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub mps: Option<PathBuf>,
 }
 
 /// `remopt check`.

@@ -17,6 +17,7 @@
 pub mod cli;
 pub mod diagnose;
 pub mod elements;
+pub mod export;
 pub mod metrics;
 pub mod model;
 pub mod pipeline;

@@ -2,7 +2,7 @@
 //! [`run`].
 
 use clap::Parser;
-use remopt::cli::{CheckArgs, Cli, Command, SolveArgs};
+use remopt::cli::{CheckArgs, Cli, Command, ExportArgs, SolveArgs};
 use remopt::pipeline::{self, Failure, SolveSettings};
 use remopt::report::{self, json::RunRecord, json::Summary};
 use remopt::scenario::{self, InvalidScenario};
@@ -69,7 +69,33 @@ fn run(cli: Cli) -> Result<(), Stop> {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Solve(args) => solve(args),
+        Command::Export(args) => export(args),
     }
+}
+
+fn export(args: ExportArgs) -> Result<(), Stop> {
+    let scenario = scenario::load(&args.scenario)?;
+    let (path, wanted) = match (&args.lp, &args.mps) {
+        (Some(path), _) => (path, "lp"),
+        (_, Some(path)) => (path, "mps"),
+        _ => unreachable!("clap requires --lp or --mps"),
+    };
+    if path.extension().and_then(|e| e.to_str()) != Some(wanted) {
+        return Err(Stop::Invalid(format!(
+            "--{wanted} {}: the file name must end in .{wanted} (HiGHS picks the format from it)",
+            path.display()
+        )));
+    }
+    remopt::export::export(&scenario, path).map_err(|e| Stop::Io(format!("export failed: {e}")))?;
+    println!(
+        "{}: wrote the {} model of {} ({} objective) to {}",
+        args.scenario.display(),
+        if scenario.is_mip() { "MIP" } else { "LP" },
+        scenario.name,
+        scenario.policy.objective.as_str(),
+        path.display()
+    );
+    Ok(())
 }
 
 fn check(args: CheckArgs) -> Result<(), Stop> {

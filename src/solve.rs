@@ -165,3 +165,72 @@ pub fn highs_version() -> String {
         .to_string_lossy()
         .into_owned()
 }
+
+/// Writes `problem` to `path` in the format its extension names (`.lp` or
+/// `.mps`), with the given column and row names.
+pub fn write_model(
+    problem: HighsProblem,
+    column_names: &[String],
+    row_names: &[String],
+    path: &std::path::Path,
+) -> Result<(), SolveError> {
+    use std::ffi::CString;
+    let mut model = problem
+        .try_into_inner()
+        .map_err(|e| SolveError::Solver(format!("could not load the model: {e}")))?;
+    set(&mut model, "output_flag", false)?;
+    let c_string = |text: &str| {
+        CString::new(text).map_err(|_| SolveError::Solver(format!("name {text:?} contains a NUL byte")))
+    };
+    let ptr = model.as_mut_ptr();
+    for (i, name) in column_names.iter().enumerate() {
+        let name = c_string(name)?;
+        // SAFETY: `ptr` is a live Highs instance; `i` is below its column
+        // count (one name per column); HiGHS copies the string.
+        let status = unsafe { highs_sys::Highs_passColName(ptr, i as highs_sys::HighsInt, name.as_ptr()) };
+        check_status(status, "Highs_passColName")?;
+    }
+    for (i, name) in row_names.iter().enumerate() {
+        let name = c_string(name)?;
+        // SAFETY: as above, for rows.
+        let status = unsafe { highs_sys::Highs_passRowName(ptr, i as highs_sys::HighsInt, name.as_ptr()) };
+        check_status(status, "Highs_passRowName")?;
+    }
+    let file = c_string(&path.to_string_lossy())?;
+    // SAFETY: `ptr` is live and `file` a NUL-terminated path.
+    let status = unsafe { highs_sys::Highs_writeModel(ptr, file.as_ptr()) };
+    check_status(status, "Highs_writeModel")
+}
+
+/// Reads a model file with HiGHS and solves it: the optimum of an exported
+/// model, to check that the file is the model.
+pub fn solve_file(path: &std::path::Path) -> Result<f64, SolveError> {
+    use std::ffi::CString;
+    let file = CString::new(path.to_string_lossy().as_bytes())
+        .map_err(|_| SolveError::Solver("path contains a NUL byte".into()))?;
+    // SAFETY: a fresh instance, used only here and destroyed below.
+    unsafe {
+        let highs = highs_sys::Highs_create();
+        let quiet = CString::new("output_flag").expect("static option name");
+        highs_sys::Highs_setBoolOptionValue(highs, quiet.as_ptr(), 0);
+        let result = check_status(
+            highs_sys::Highs_readModel(highs, file.as_ptr()),
+            "Highs_readModel",
+        )
+        .and_then(|()| check_status(highs_sys::Highs_run(highs), "Highs_run"))
+        .and_then(|()| match highs_sys::Highs_getModelStatus(highs) {
+            highs_sys::MODEL_STATUS_OPTIMAL => Ok(highs_sys::Highs_getObjectiveValue(highs)),
+            highs_sys::MODEL_STATUS_INFEASIBLE => Err(SolveError::Infeasible),
+            other => Err(SolveError::Solver(format!("model status {other}"))),
+        });
+        highs_sys::Highs_destroy(highs);
+        result
+    }
+}
+
+fn check_status(status: highs_sys::HighsInt, call: &str) -> Result<(), SolveError> {
+    if status == highs_sys::STATUS_ERROR {
+        return Err(SolveError::Solver(format!("{call} failed")));
+    }
+    Ok(())
+}

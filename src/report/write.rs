@@ -6,6 +6,7 @@
 
 use std::fs;
 use std::io::{self, Write};
+use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 /// Writes every `(file name, bytes)` into `dir`, replacing its previous
@@ -25,6 +26,8 @@ pub fn replace_dir(dir: &Path, files: &[(&str, Vec<u8>)]) -> io::Result<()> {
         f.write_all(bytes)?;
         f.sync_all()?;
     }
+    // A temporary folder is private (0700); outputs are for sharing.
+    fs::set_permissions(staging.path(), fs::Permissions::from_mode(0o755))?;
     let staged = staging.keep();
     let result = swap_into_place(&staged, dir, parent, name);
     if result.is_err() {
