@@ -1,5 +1,7 @@
 //! Load, build and solve times for the shipped Japan scenario and for a
-//! synthetic 17 elements x 2,000 suppliers scenario (34,000 offers).
+//! synthetic 17 elements x 2,000 suppliers scenario (34,000 offers); MIP
+//! solve times for the shipped contracts scenario and a synthetic one with a
+//! contract per supplier and minimum lots (5 elements x 100 suppliers).
 //!
 //! `cargo bench` — each phase is timed on its own so that model building
 //! (remopt's work) can be compared with the HiGHS solve.
@@ -61,6 +63,32 @@ fn synthetic(c: &mut Criterion) {
     );
 }
 
+/// Whole MIP solves (search, then the LP with decisions fixed).
+fn mip(c: &mut Criterion) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs/japan-contracts.toml");
+    let contracts = scenario::load(&path).expect("inputs/japan-contracts.toml");
+    let text = remopt::synthetic::contracts_toml(5, 100);
+    let synthetic = scenario::parse(Path::new("contracts.toml"), text.as_bytes()).unwrap();
+    for (label, s) in [
+        ("japan-contracts", &contracts),
+        ("synthetic-contracts-5x100", &synthetic),
+    ] {
+        let size = model::build(s, Stage::Cost, None).layout.size;
+        eprintln!(
+            "{label}: model {} rows x {} columns ({} binaries), {} non-zeros",
+            size.rows, size.columns, size.binaries, size.nonzeros
+        );
+    }
+    let mut group = c.benchmark_group("mip");
+    group.bench_function("japan-contracts", |b| {
+        b.iter(|| optimise(black_box(&contracts), &SolveSettings::default()).unwrap())
+    });
+    group.bench_function("synthetic-contracts-5x100", |b| {
+        b.iter(|| optimise(black_box(&synthetic), &SolveSettings::default()).unwrap())
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = small;
     config = Criterion::default().measurement_time(Duration::from_secs(5));
@@ -71,4 +99,9 @@ criterion_group! {
     config = Criterion::default().sample_size(10).measurement_time(Duration::from_secs(20));
     targets = synthetic
 }
-criterion_main!(small, large);
+criterion_group! {
+    name = mips;
+    config = Criterion::default().sample_size(10).measurement_time(Duration::from_secs(30));
+    targets = mip
+}
+criterion_main!(small, large, mips);

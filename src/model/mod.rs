@@ -210,18 +210,14 @@ struct Slack {
 const CAPACITY_TIE_BREAK: f64 = 1e-3;
 
 impl Slack {
+    /// Sizes the slack of `row` generously: no minimal relaxation ever
+    /// needs to move a row by more than `big_m`.
     fn for_row(scenario: &Scenario, row: &ConstraintInfo) -> Slack {
         let physical = matches!(
             row.kind,
             ConstraintKind::OfferCapacity | ConstraintKind::SupplierCapacity
         );
         let weight = if physical { 1.0 + CAPACITY_TIE_BREAK } else { 1.0 };
-        let Slack { scale, big_m, .. } = Slack::sized(scenario, row);
-        Slack { scale, big_m, weight }
-    }
-
-    fn sized(scenario: &Scenario, row: &ConstraintInfo) -> Slack {
-        let weight = 1.0;
         let bound = if row.upper.is_finite() {
             row.upper
         } else {
@@ -233,46 +229,32 @@ impl Slack {
             .as_deref()
             .and_then(|symbol| scenario.elements.iter().position(|e| e.symbol == symbol));
         let total_demand: f64 = scenario.elements.iter().map(|e| e.demand_t).sum();
-        match (row.kind, element) {
-            (ConstraintKind::MinSuppliers | ConstraintKind::MaxSuppliers, Some(e)) => Slack {
-                scale: 1.0,
-                big_m: bound + scenario.elements[e].offers.len() as f64,
-                weight,
-            },
+        let (scale, big_m) = match (row.kind, element) {
+            (ConstraintKind::MinSuppliers | ConstraintKind::MaxSuppliers, Some(e)) => {
+                (1.0, bound + scenario.elements[e].offers.len() as f64)
+            }
             (_, Some(e)) => {
                 let demand = scenario.elements[e].demand_t;
-                Slack {
-                    scale: demand,
-                    big_m: 2.0 * (demand + bound),
-                    weight,
-                }
+                let largest_order = scenario
+                    .offers_of(e)
+                    .map(|(_, o)| o.min_order_t)
+                    .fold(0.0, f64::max);
+                (demand, 2.0 * (demand + bound + largest_order))
             }
             (ConstraintKind::Budget, None) => {
-                let dearest: f64 = scenario
-                    .elements
+                // Dearer than any plan that buys no offer beyond the larger
+                // of its element's demand and its minimum order.
+                let purchases: f64 = scenario
+                    .offers
                     .iter()
-                    .enumerate()
-                    .map(|(e, element)| {
-                        let most = scenario
-                            .offers_of(e)
-                            .map(|(_, o)| o.cost_of(element.demand_t))
-                            .fold(0.0, f64::max);
-                        most
-                    })
+                    .map(|o| o.cost_of(scenario.element_of(o).demand_t.max(o.min_order_t)))
                     .sum();
                 let fixed: f64 = scenario.suppliers.iter().map(|s| s.fixed_cost).sum();
-                Slack {
-                    scale: bound.max(1.0),
-                    big_m: 2.0 * (dearest + fixed + bound),
-                    weight,
-                }
+                (bound.max(1.0), 2.0 * (purchases + fixed + bound))
             }
-            _ => Slack {
-                scale: bound.max(total_demand).max(1.0),
-                big_m: 2.0 * (total_demand + bound),
-                weight,
-            },
-        }
+            _ => (bound.max(total_demand).max(1.0), 2.0 * (total_demand + bound)),
+        };
+        Slack { scale, big_m, weight }
     }
 }
 
@@ -290,7 +272,7 @@ fn assemble(scenario: &Scenario, stage: Stage, fixed: Option<&[f64]>, slacks: Op
     // Upper bound of each offer (for bands and "used" links) and the least
     // purchase when it is used.
     let bounds: Vec<OfferBounds> = (0..scenario.offers.len())
-        .map(|o| OfferBounds::of(scenario, o))
+        .map(|o| OfferBounds::of(scenario, o, stage.is_elastic()))
         .collect();
 
     let bands: Vec<Vec<Band>> = scenario
@@ -468,15 +450,27 @@ fn assemble(scenario: &Scenario, stage: Stage, fixed: Option<&[f64]>, slacks: Op
         if let Some(var) = u[e] {
             supply.add_mul(1.0, var);
         }
-        if !matches!(stage, Stage::MaxSupply(_)) {
-            rows.at_least(
+        match stage {
+            // The most the caps allow, counted up to the demand (beyond it
+            // an uncapped offer would make the maximum unbounded); the other
+            // elements' demand rows are dropped.
+            Stage::MaxSupply(target) if target == e => rows.at_most(
                 format!("demand[{symbol}]"),
                 ConstraintKind::Demand,
                 symbol,
                 None,
                 supply,
                 demand,
-            );
+            ),
+            Stage::MaxSupply(_) => {}
+            _ => rows.at_least(
+                format!("demand[{symbol}]"),
+                ConstraintKind::Demand,
+                symbol,
+                None,
+                supply,
+                demand,
+            ),
         }
 
         for (o, offer) in offers() {
@@ -699,21 +693,24 @@ struct OfferBounds {
 }
 
 impl OfferBounds {
-    fn of(scenario: &Scenario, o: usize) -> OfferBounds {
+    /// In an elastic copy the capacities themselves may move, so the bound
+    /// rests on the demand and the least purchase alone.
+    fn of(scenario: &Scenario, o: usize, elastic: bool) -> OfferBounds {
         let offer = &scenario.offers[o];
         let element = scenario.element_of(offer);
         let least = offer
             .min_order_t
             .max(element.caps.min_share_if_used * element.demand_t);
-        let upper = [
+        let unbounded = element.demand_t.max(least);
+        let caps = [
             offer.capacity_t,
             scenario.supplier_of(offer).capacity_t,
             element.caps.max_supplier_share.map(|s| s * element.demand_t),
-        ]
-        .into_iter()
-        .flatten()
-        .reduce(f64::min)
-        .unwrap_or(element.demand_t.max(least));
+        ];
+        let upper = match elastic {
+            true => unbounded,
+            false => caps.into_iter().flatten().reduce(f64::min).unwrap_or(unbounded),
+        };
         OfferBounds { upper, least }
     }
 }
