@@ -1,5 +1,6 @@
 //! Command-line arguments (SPEC §2).
 
+use crate::scenario::overrides::Override;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -42,6 +43,10 @@ pub struct SolveArgs {
     /// Output folder [default: outputs/<scenario name>]; replaced whole, only once every file is written.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Override one value before validation: PATH=VALUE sets, PATH*=VALUE multiplies; `*` matches any key
+    /// at one level (e.g. --set policy.budget=1.5e9 --set 'suppliers.*.offers.Dy.price_per_kg*=2').
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = parse_override)]
+    pub set: Vec<Override>,
     /// Stop HiGHS after this many seconds (exit 4; the best plan found, if any, is written and marked).
     #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
     pub time_limit: Option<f64>,
@@ -72,6 +77,10 @@ pub struct ExportArgs {
 pub struct CheckArgs {
     /// The scenario file (TOML, see SPEC §3).
     pub scenario: PathBuf,
+}
+
+fn parse_override(text: &str) -> Result<Override, String> {
+    Override::parse(text)
 }
 
 fn parse_gap(text: &str) -> Result<f64, String> {

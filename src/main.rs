@@ -117,7 +117,7 @@ fn check(args: CheckArgs) -> Result<(), Stop> {
 
 fn solve(args: SolveArgs) -> Result<(), Stop> {
     let load_start = Instant::now();
-    let scenario = scenario::load(&args.scenario)?;
+    let scenario = scenario::ScenarioFile::read(&args.scenario)?.scenario(&args.set)?;
     let load_seconds = load_start.elapsed().as_secs_f64();
     let out_dir = args
         .out

@@ -333,3 +333,66 @@ fn a_bad_mip_gap_is_refused() {
         .code(2)
         .stderr(predicate::str::contains("relative gap in [0, 1)"));
 }
+
+#[test]
+fn set_overrides_values_before_validation_and_is_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o");
+    // Lifting China's cap to 60% lets a take 60 t: 600k + 800k.
+    remopt()
+        .args([
+            "solve",
+            fixture("small.toml").to_str().unwrap(),
+            "--set",
+            "countries.CN.max_share=0.6",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .code(0);
+    let run: serde_json::Value = serde_json::from_str(&read(&out, "run.json")).unwrap();
+    assert_eq!(run["objective"], 1_400_000.0);
+    assert_eq!(run["scenario"]["overrides"][0], "countries.CN.max_share=0.6");
+    // Doubling every Nd price doubles the cost.
+    remopt()
+        .args([
+            "solve",
+            fixture("small.toml").to_str().unwrap(),
+            "--set",
+            "suppliers.*.offers.Nd.price_per_kg*=2",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .code(0);
+    let run: serde_json::Value = serde_json::from_str(&read(&out, "run.json")).unwrap();
+    assert_eq!(run["objective"], 3_000_000.0);
+    // An invalid value is named with its origin; a path that matches nothing is refused.
+    remopt()
+        .args(["check", fixture("small.toml").to_str().unwrap()])
+        .assert()
+        .code(0);
+    remopt()
+        .args([
+            "solve",
+            fixture("small.toml").to_str().unwrap(),
+            "--set",
+            "countries.CN.max_share=5",
+        ])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("countries.CN.max_share = 5")
+                .and(predicate::str::contains("comes from --set")),
+        );
+    remopt()
+        .args([
+            "solve",
+            fixture("small.toml").to_str().unwrap(),
+            "--set",
+            "suppliers.*.offers.Dy.price_per_kg=1",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("matches no value"));
+}

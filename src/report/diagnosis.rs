@@ -142,7 +142,7 @@ pub fn run_json(scenario: &Scenario, diagnosis: &Diagnosis) -> Vec<u8> {
             "sha256": scenario.source.sha256,
             "name": scenario.name,
             "title": scenario.title,
-            "overrides": [],
+            "overrides": scenario.source.overrides,
         },
         "solver": { "name": "HiGHS", "version": crate::solve::highs_version() },
         "problem_type": if scenario.is_mip() { "MIP" } else { "LP" },

@@ -62,8 +62,8 @@ pub struct ScenarioRecord<'a> {
     pub name: &'a str,
     /// `[scenario] title`.
     pub title: &'a str,
-    /// `--set` overrides applied before validation (none yet).
-    pub overrides: Vec<String>,
+    /// `--set` overrides applied before validation.
+    pub overrides: &'a [String],
 }
 
 /// The solver part of `run.json`.
@@ -103,7 +103,7 @@ impl<'a> RunRecord<'a> {
                 sha256: &scenario.source.sha256,
                 name: &scenario.name,
                 title: &scenario.title,
-                overrides: Vec::new(),
+                overrides: &scenario.source.overrides,
             },
             solver: SolverRecord {
                 name: "HiGHS",

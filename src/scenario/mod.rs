@@ -2,6 +2,7 @@
 //!
 //! Everything downstream reads a `Scenario` only; it never sees TOML.
 
+pub mod overrides;
 pub mod raw;
 mod source_map;
 mod validate;
@@ -50,8 +51,10 @@ pub struct Scenario {
 pub struct Source {
     /// Path as given on the command line.
     pub path: PathBuf,
-    /// Hex SHA-256 of the file's bytes.
+    /// Hex SHA-256 of the file's bytes (before any override).
     pub sha256: String,
+    /// The `--set` overrides applied before validation, as given.
+    pub overrides: Vec<String>,
 }
 
 /// One demanded element with its resolved caps.
@@ -322,38 +325,143 @@ impl InvalidScenario {
 
 /// Reads, parses and validates the scenario at `path`.
 pub fn load(path: &Path) -> Result<Scenario, InvalidScenario> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| InvalidScenario::single(path, format!("cannot read the scenario file: {e}")))?;
-    parse(path, &bytes)
+    ScenarioFile::read(path)?.scenario(&[])
 }
 
 /// Parses and validates scenario `bytes` read from `path`.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<Scenario, InvalidScenario> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|e| InvalidScenario::single(path, format!("the scenario file is not UTF-8 text: {e}")))?;
-    // The source map costs a second parse: it is built only to locate errors.
-    let locate = || SourceMap::parse(text);
-    let raw: raw::RawScenario =
-        toml::from_str(text).map_err(|e| syntax_error(path, text, &e, locate().ok()))?;
-    let source = Source {
-        path: path.to_path_buf(),
-        sha256: Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect(),
-    };
-    validate::validate(raw, source).map_err(|problems| {
-        let map = locate().unwrap_or_default();
-        let mut errors: Vec<ScenarioError> = problems
-            .into_iter()
-            .map(|p| ScenarioError {
-                file: path.to_path_buf(),
-                position: map.position(&p.path),
-                key_path: p.path.join("."),
-                value: p.value,
-                message: p.message,
-            })
-            .collect();
-        errors.sort_by_key(|e| e.position.map(|p| (p.line, p.column)));
-        InvalidScenario { errors }
-    })
+    ScenarioFile::from_bytes(path, bytes)?.scenario(&[])
+}
+
+/// A scenario file read once, from which any number of variants (with
+/// `--set` overrides, or sweep points) are validated.
+#[derive(Debug, Clone)]
+pub struct ScenarioFile {
+    path: PathBuf,
+    text: String,
+    sha256: String,
+}
+
+impl ScenarioFile {
+    /// Reads the file at `path`.
+    pub fn read(path: &Path) -> Result<ScenarioFile, InvalidScenario> {
+        let bytes = std::fs::read(path)
+            .map_err(|e| InvalidScenario::single(path, format!("cannot read the scenario file: {e}")))?;
+        ScenarioFile::from_bytes(path, &bytes)
+    }
+
+    /// Takes the bytes of a file read from `path`.
+    pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<ScenarioFile, InvalidScenario> {
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            InvalidScenario::single(path, format!("the scenario file is not UTF-8 text: {e}"))
+        })?;
+        Ok(ScenarioFile {
+            path: path.to_path_buf(),
+            text: text.to_string(),
+            sha256: Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect(),
+        })
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The file as a TOML document, for applying overrides.
+    pub fn document(&self) -> Result<toml::Table, InvalidScenario> {
+        toml::from_str(&self.text)
+            .map_err(|e| syntax_error(&self.path, &self.text, &e, SourceMap::parse(&self.text).ok()))
+    }
+
+    /// The validated scenario, with `overrides` applied first (SPEC §6).
+    pub fn scenario(&self, overrides: &[overrides::Override]) -> Result<Scenario, InvalidScenario> {
+        if overrides.is_empty() {
+            let raw: raw::RawScenario = toml::from_str(&self.text)
+                .map_err(|e| syntax_error(&self.path, &self.text, &e, SourceMap::parse(&self.text).ok()))?;
+            return self.validated(raw, &[], &[]);
+        }
+        let mut document = self.document()?;
+        let mut changed = Vec::new();
+        for o in overrides {
+            changed.extend(
+                o.apply(&mut document)
+                    .map_err(|e| InvalidScenario::single(&self.path, format!("--set {o}: {e}")))?,
+            );
+        }
+        self.scenario_from(document, overrides, &changed)
+    }
+
+    /// Validates an already overridden `document`; `changed` lists the
+    /// dotted paths the overrides set, so errors there say so.
+    pub fn scenario_from(
+        &self,
+        document: toml::Table,
+        overrides: &[overrides::Override],
+        changed: &[String],
+    ) -> Result<Scenario, InvalidScenario> {
+        let raw: raw::RawScenario =
+            toml::Value::Table(document)
+                .try_into()
+                .map_err(|e: toml::de::Error| {
+                    InvalidScenario::single(
+                        &self.path,
+                        format!(
+                            "{} (after applying {})",
+                            e.message().trim_end(),
+                            overrides_text(overrides)
+                        ),
+                    )
+                })?;
+        self.validated(raw, overrides, changed)
+    }
+
+    fn validated(
+        &self,
+        raw: raw::RawScenario,
+        overrides: &[overrides::Override],
+        changed: &[String],
+    ) -> Result<Scenario, InvalidScenario> {
+        let source = Source {
+            path: self.path.clone(),
+            sha256: self.sha256.clone(),
+            overrides: overrides.iter().map(ToString::to_string).collect(),
+        };
+        validate::validate(raw, source).map_err(|problems| {
+            let map = SourceMap::parse(&self.text).unwrap_or_default();
+            let mut errors: Vec<ScenarioError> = problems
+                .into_iter()
+                .map(|p| {
+                    let key_path = p.path.join(".");
+                    let from_override = changed.iter().any(|c| c == &key_path);
+                    ScenarioError {
+                        file: self.path.clone(),
+                        position: map.position(&p.path),
+                        message: if from_override {
+                            format!(
+                                "{} (the value comes from {})",
+                                p.message,
+                                overrides_text(overrides)
+                            )
+                        } else {
+                            p.message
+                        },
+                        key_path,
+                        value: p.value,
+                    }
+                })
+                .collect();
+            errors.sort_by_key(|e| e.position.map(|p| (p.line, p.column)));
+            InvalidScenario { errors }
+        })
+    }
+}
+
+fn overrides_text(overrides: &[overrides::Override]) -> String {
+    overrides
+        .iter()
+        .map(|o| format!("--set {o}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn syntax_error(path: &Path, text: &str, error: &toml::de::Error, map: Option<SourceMap>) -> InvalidScenario {
