@@ -145,12 +145,20 @@ fn solve(args: SolveArgs) -> Result<(), Stop> {
     })?;
 
     let record = RunRecord::new(&scenario, &outcome, load_seconds);
-    let files = [
+    let security = report::sensitivity::security_prices(&scenario, &outcome);
+    let mut files = vec![
         ("plan.csv", report::csv::plan(&scenario, &outcome)),
         ("summary.csv", report::csv::summary(&outcome)),
         ("constraints.csv", report::csv::constraints(&outcome)),
-        ("run.json", report::json::run_json(&record)),
+        (
+            "security.csv",
+            report::sensitivity::security_csv(&scenario, &security),
+        ),
     ];
+    if let Some(sensitivity) = report::sensitivity::sensitivity_csv(&scenario, &outcome) {
+        files.push(("sensitivity.csv", sensitivity));
+    }
+    files.push(("run.json", report::json::run_json(&record)));
     report::write::replace_dir(&out_dir, &files).map_err(|e| {
         Stop::Io(format!(
             "could not write the outputs to {}: {e} (previous outputs left as they were)",
@@ -177,7 +185,10 @@ fn solve(args: SolveArgs) -> Result<(), Stop> {
         };
         println!("{}", report::json::summary_json(&summary));
     } else {
-        print!("{}", report::table::render(&scenario, &outcome, &out_dir));
+        print!(
+            "{}",
+            report::table::render(&scenario, &outcome, &security, &out_dir)
+        );
     }
     match outcome.status {
         Status::Optimal => Ok(()),

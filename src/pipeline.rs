@@ -4,7 +4,7 @@ use crate::metrics::{self, Metrics};
 use crate::model::{self, ConstraintInfo, ConstraintKind, Layout, ModelSize, Stage};
 use crate::plan::Plan;
 use crate::scenario::{ObjectiveKind, Scenario};
-use crate::solve::{self, MipBound, SolveError, SolveOptions, Solved, Status};
+use crate::solve::{self, MipBound, Ranging, SolveError, SolveOptions, Solved, Status};
 use crate::verify::{self, Violation};
 use std::time::Instant;
 
@@ -79,6 +79,10 @@ pub struct Outcome {
     row_activity: Vec<f64>,
     /// Shadow price of each row.
     row_duals: Vec<f64>,
+    /// Reduced cost of each offer's column (money per tonne).
+    pub offer_reduced_costs: Vec<f64>,
+    /// HiGHS ranging of the final LP (`None` for a MIP).
+    pub ranging: Option<Ranging>,
     /// The optimised value: cost plus penalties, or the stage-one risk sum.
     pub objective: f64,
     /// Size of the model solved (the MIP's, for a MIP).
@@ -109,6 +113,21 @@ pub enum Failure {
 }
 
 impl Outcome {
+    /// The bound range over which row `row`'s shadow price holds: HiGHS's
+    /// ranging for a binding row; for a slack one, its zero price holds as
+    /// long as the bound stays beyond the activity.
+    pub fn bound_range(&self, row: usize) -> Option<(f64, f64)> {
+        let r = self.ranging.as_ref()?;
+        let c = self.constraints().nth(row)?;
+        if c.is_binding() {
+            Some((*r.bound_low.get(row)?, *r.bound_high.get(row)?))
+        } else if c.info.upper.is_finite() {
+            Some((c.activity, f64::INFINITY))
+        } else {
+            Some((f64::NEG_INFINITY, c.activity))
+        }
+    }
+
     /// Every named row of the final stage with its activity and shadow price.
     pub fn constraints(&self) -> impl Iterator<Item = ConstraintResult<'_>> {
         self.rows
@@ -236,6 +255,8 @@ pub fn optimise(scenario: &Scenario, settings: &SolveSettings) -> Result<Outcome
     let metrics = metrics::compute(scenario, &plan);
     timing.verify_seconds = verify_start.elapsed().as_secs_f64();
 
+    let offer_reduced_costs = solved.column_duals[..scenario.offers.len()].to_vec();
+    let ranging = if mip.is_some() { None } else { solved.ranging };
     let (mut rows, mut row_activity, mut row_duals) =
         (layout.constraints, solved.row_activity, solved.row_duals);
     for (info, value, dual) in fixed_decisions {
@@ -250,6 +271,8 @@ pub fn optimise(scenario: &Scenario, settings: &SolveSettings) -> Result<Outcome
         rows,
         row_activity,
         row_duals,
+        offer_reduced_costs,
+        ranging,
         objective,
         size,
         mip,

@@ -61,10 +61,26 @@ pub struct Solved {
     pub column_duals: Vec<f64>,
     /// Gap and bound, for a MIP.
     pub mip: Option<MipBound>,
+    /// Cost and bound ranges, for an LP solved to optimality.
+    pub ranging: Option<Ranging>,
     /// Simplex iterations.
     pub iterations: i64,
     /// Wall-clock seconds inside HiGHS.
     pub seconds: f64,
+}
+
+/// How far each cost and bound can move before the optimal basis changes
+/// (HiGHS ranging; LP only). Infinite ends are `±inf`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranging {
+    /// Per column: lowest objective coefficient keeping the basis optimal.
+    pub cost_low: Vec<f64>,
+    /// Per column: highest objective coefficient keeping the basis optimal.
+    pub cost_high: Vec<f64>,
+    /// Per row: lowest bound over which its dual stays valid.
+    pub bound_low: Vec<f64>,
+    /// Per row: highest bound over which its dual stays valid.
+    pub bound_high: Vec<f64>,
 }
 
 /// A solve that produced no plan.
@@ -134,6 +150,10 @@ pub fn solve(problem: HighsProblem, is_mip: bool, options: &SolveOptions) -> Res
         }
         other => return Err(SolveError::Solver(format!("unexpected model status {other:?}"))),
     };
+    let mut solved = solved;
+    let ranging = (!is_mip && status == Status::Optimal)
+        .then(|| ranging(&mut solved))
+        .flatten();
     let mip = is_mip.then(|| MipBound {
         gap: solved.mip_gap(),
         dual_bound: solved.double_info_value(c"mip_dual_bound").unwrap_or(f64::NAN),
@@ -147,8 +167,63 @@ pub fn solve(problem: HighsProblem, is_mip: bool, options: &SolveOptions) -> Res
         row_duals: solution.dual_rows().to_vec(),
         column_duals: solution.dual_columns().to_vec(),
         mip,
+        ranging,
         iterations: solved.simplex_iteration_count(),
         seconds,
+    })
+}
+
+/// HiGHS's ranging of a solved LP; `None` when HiGHS cannot give it.
+fn ranging(solved: &mut highs::SolvedModel) -> Option<Ranging> {
+    let ptr = solved.as_mut_ptr();
+    // SAFETY: `ptr` is a live, solved Highs instance.
+    let (columns, rows) = unsafe { (highs_sys::Highs_getNumCol(ptr), highs_sys::Highs_getNumRow(ptr)) };
+    let (n, m) = (usize::try_from(columns).ok()?, usize::try_from(rows).ok()?);
+    let f = |len: usize| vec![0.0_f64; len];
+    let i = |len: usize| vec![0 as highs_sys::HighsInt; len];
+    let (mut cu, mut cuo, mut cui, mut cuu) = (f(n), f(n), i(n), i(n));
+    let (mut cd, mut cdo, mut cdi, mut cdu) = (f(n), f(n), i(n), i(n));
+    let (mut bu, mut buo, mut bui, mut buu) = (f(n), f(n), i(n), i(n));
+    let (mut bd, mut bdo, mut bdi, mut bdu) = (f(n), f(n), i(n), i(n));
+    let (mut ru, mut ruo, mut rui, mut ruu) = (f(m), f(m), i(m), i(m));
+    let (mut rd, mut rdo, mut rdi, mut rdu) = (f(m), f(m), i(m), i(m));
+    // SAFETY: every buffer holds exactly as many entries as HiGHS has
+    // columns (the first sixteen) or rows (the last eight), which is what
+    // Highs_getRanging writes.
+    let status = unsafe {
+        highs_sys::Highs_getRanging(
+            ptr,
+            cu.as_mut_ptr(),
+            cuo.as_mut_ptr(),
+            cui.as_mut_ptr(),
+            cuu.as_mut_ptr(),
+            cd.as_mut_ptr(),
+            cdo.as_mut_ptr(),
+            cdi.as_mut_ptr(),
+            cdu.as_mut_ptr(),
+            bu.as_mut_ptr(),
+            buo.as_mut_ptr(),
+            bui.as_mut_ptr(),
+            buu.as_mut_ptr(),
+            bd.as_mut_ptr(),
+            bdo.as_mut_ptr(),
+            bdi.as_mut_ptr(),
+            bdu.as_mut_ptr(),
+            ru.as_mut_ptr(),
+            ruo.as_mut_ptr(),
+            rui.as_mut_ptr(),
+            ruu.as_mut_ptr(),
+            rd.as_mut_ptr(),
+            rdo.as_mut_ptr(),
+            rdi.as_mut_ptr(),
+            rdu.as_mut_ptr(),
+        )
+    };
+    (status != highs_sys::STATUS_ERROR).then_some(Ranging {
+        cost_low: cd,
+        cost_high: cu,
+        bound_low: rd,
+        bound_high: ru,
     })
 }
 

@@ -9,7 +9,13 @@ use std::fs;
 use std::path::Path;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-const CSV_FILES: [&str; 3] = ["plan.csv", "summary.csv", "constraints.csv"];
+const CSV_FILES: [&str; 5] = [
+    "plan.csv",
+    "summary.csv",
+    "constraints.csv",
+    "sensitivity.csv",
+    "security.csv",
+];
 
 /// Solves `inputs/<name>.toml` through the binary, from the repository root
 /// so that `run.json` records the same relative path as the golden file.
@@ -58,11 +64,17 @@ fn two_runs_of_each_shipped_scenario_are_byte_identical() {
         let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
         solve_cli(name, a.path());
         solve_cli(name, b.path());
-        for file in CSV_FILES {
+        let csv_files: Vec<_> = fs::read_dir(a.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .filter(|f| f.to_string_lossy().ends_with(".csv"))
+            .collect();
+        assert!(csv_files.len() >= 4, "{name}: {csv_files:?}");
+        for file in csv_files {
             assert_eq!(
-                fs::read(a.path().join(file)).unwrap(),
-                fs::read(b.path().join(file)).unwrap(),
-                "{name} {file}"
+                fs::read(a.path().join(&file)).unwrap(),
+                fs::read(b.path().join(&file)).unwrap(),
+                "{name} {file:?}"
             );
         }
         assert_eq!(

@@ -4,6 +4,7 @@
 pub mod csv;
 pub mod diagnosis;
 pub mod json;
+pub mod sensitivity;
 pub mod table;
 pub mod write;
 

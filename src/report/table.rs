@@ -1,5 +1,6 @@
 //! The short human summary printed on stdout after a solve.
 
+use super::sensitivity::SecurityPrice;
 use crate::metrics::ElementMetrics;
 use crate::pipeline::Outcome;
 use crate::scenario::Scenario;
@@ -47,7 +48,12 @@ fn listing(names: Vec<String>) -> String {
 }
 
 /// The terminal summary of a solved plan.
-pub fn render(scenario: &Scenario, outcome: &Outcome, output_dir: &Path) -> String {
+pub fn render(
+    scenario: &Scenario,
+    outcome: &Outcome,
+    security: &[SecurityPrice],
+    output_dir: &Path,
+) -> String {
     let mut table = Table::new();
     table.load_preset(ASCII_BORDERS_ONLY_CONDENSED).set_header(vec![
         "element",
@@ -129,11 +135,17 @@ pub fn render(scenario: &Scenario, outcome: &Outcome, output_dir: &Path) -> Stri
             scenario.currency
         ));
     }
+    if !security.is_empty() {
+        text.push_str("price of security (security.csv):\n");
+        for price in security {
+            text.push_str(&format!("  {}\n", price.statement(&scenario.currency)));
+        }
+    }
     for warning in &scenario.warnings {
         text.push_str(&format!("warning: {warning}\n"));
     }
     text.push_str(&format!(
-        "plan verified against every cap; outputs in {}/ (plan.csv, summary.csv, constraints.csv, run.json)\n",
+        "plan verified against every cap; outputs in {}/\n",
         output_dir.display()
     ));
     text
