@@ -25,6 +25,9 @@ pub enum Command {
         after_help = "Example:\n  remopt solve inputs/japan.toml --out outputs/japan-2026 --time-limit 60"
     )]
     Solve(SolveArgs),
+    /// Trace the cost-versus-risk trade-off: least cost, least risk, and plans in between.
+    #[command(after_help = "Example:\n  remopt frontier inputs/japan.toml --points 11")]
+    Frontier(FrontierArgs),
     /// Write the exact model as an .lp or .mps file, with readable row and column names.
     #[command(
         after_help = "Examples:\n  remopt export inputs/japan.toml --lp models/japan-2026.lp\n  remopt export inputs/japan.toml --mps /tmp/japan.mps"
@@ -56,6 +59,22 @@ pub struct SolveArgs {
     /// Print a machine-readable JSON summary on stdout instead of the table.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `remopt frontier`.
+#[derive(Debug, Args)]
+pub struct FrontierArgs {
+    /// The scenario file (TOML, see SPEC §3).
+    pub scenario: PathBuf,
+    /// Number of plans, from least cost to least risk (at least 2).
+    #[arg(long, default_value_t = 11)]
+    pub points: usize,
+    /// Output folder [default: outputs/<scenario name>-frontier].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Override one value before validation (as for `solve`).
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = parse_override)]
+    pub set: Vec<Override>,
 }
 
 /// `remopt export`.

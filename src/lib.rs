@@ -18,6 +18,7 @@ pub mod cli;
 pub mod diagnose;
 pub mod elements;
 pub mod export;
+pub mod frontier;
 pub mod metrics;
 pub mod model;
 pub mod pipeline;

@@ -2,7 +2,7 @@
 //! [`run`].
 
 use clap::Parser;
-use remopt::cli::{CheckArgs, Cli, Command, ExportArgs, SolveArgs};
+use remopt::cli::{CheckArgs, Cli, Command, ExportArgs, FrontierArgs, SolveArgs};
 use remopt::pipeline::{self, Failure, SolveSettings};
 use remopt::report::{self, json::RunRecord, json::Summary};
 use remopt::scenario::{self, InvalidScenario};
@@ -70,7 +70,61 @@ fn run(cli: Cli) -> Result<(), Stop> {
         Command::Check(args) => check(args),
         Command::Solve(args) => solve(args),
         Command::Export(args) => export(args),
+        Command::Frontier(args) => frontier(args),
     }
+}
+
+fn frontier(args: FrontierArgs) -> Result<(), Stop> {
+    use remopt::frontier::FrontierError;
+    let scenario = scenario::ScenarioFile::read(&args.scenario)?.scenario(&args.set)?;
+    let out_dir = args
+        .out
+        .unwrap_or_else(|| PathBuf::from("outputs").join(format!("{}-frontier", scenario.name)));
+    check_output_dir(&out_dir)?;
+    let bar = progress_bar(args.points as u64, "frontier");
+    let points = remopt::frontier::trace(&scenario, args.points, &SolveSettings::default(), |done| {
+        bar.set_position(done as u64)
+    })
+    .map_err(|e| match e {
+        FrontierError::UnknownRisk(_) | FrontierError::TooFewPoints(_) => Stop::Invalid(e.to_string()),
+        FrontierError::Solve(Failure::Infeasible) => Stop::Infeasible(format!(
+            "no plan meets every hard constraint, so there is no frontier: `remopt solve {}` diagnoses why",
+            args.scenario.display()
+        )),
+        FrontierError::Solve(f) => Stop::Internal(f.to_string()),
+    })?;
+    bar.finish_and_clear();
+    let files = [
+        ("frontier.csv", report::frontier::frontier_csv(&scenario, &points)),
+        ("plans.csv", report::frontier::plans_csv(&scenario, &points)),
+    ];
+    report::write::replace_dir(&out_dir, &files).map_err(|e| {
+        Stop::Io(format!(
+            "could not write the frontier to {}: {e}",
+            out_dir.display()
+        ))
+    })?;
+    println!(
+        "{} ({}): cost versus risk, {} plans",
+        scenario.title,
+        scenario.name,
+        points.len()
+    );
+    println!("{}", report::frontier::table(&scenario, &points));
+    println!("outputs in {}/ (frontier.csv, plans.csv)", out_dir.display());
+    Ok(())
+}
+
+/// A progress bar on stderr; indicatif draws nothing when stderr is not a
+/// terminal.
+fn progress_bar(len: u64, what: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(len);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template(&format!("{what} {{bar:40}} {{pos}}/{{len}} {{elapsed}}"))
+    {
+        bar.set_style(style);
+    }
+    bar
 }
 
 fn export(args: ExportArgs) -> Result<(), Stop> {

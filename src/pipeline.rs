@@ -147,6 +147,27 @@ impl Outcome {
 /// yes/no decision fixed at the MIP's value (SPEC §5.3); the status and gap
 /// are the MIP's.
 pub fn optimise(scenario: &Scenario, settings: &SolveSettings) -> Result<Outcome, Failure> {
+    let goal = match scenario.policy.objective {
+        ObjectiveKind::Cost => Goal::Cost,
+        ObjectiveKind::Risk => Goal::LeastRisk,
+    };
+    optimise_for(scenario, settings, goal)
+}
+
+/// What a solve minimises, whatever the scenario's own objective says.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Goal {
+    /// Cost plus penalties.
+    Cost,
+    /// The lexicographic risk objective of SPEC §4.3.
+    LeastRisk,
+    /// Cost plus penalties with the sum of mean risks held below a level
+    /// (a point of the frontier, SPEC §7).
+    CostAtRisk(f64),
+}
+
+/// Like [`optimise`], for an explicit goal.
+pub fn optimise_for(scenario: &Scenario, settings: &SolveSettings, goal: Goal) -> Result<Outcome, Failure> {
     let started = Instant::now();
     let mut timing = Timing::default();
     let mut iterations = 0;
@@ -179,12 +200,16 @@ pub fn optimise(scenario: &Scenario, settings: &SolveSettings) -> Result<Outcome
         Ok((layout, solved))
     };
 
-    let (layout, solved, risk_star) = match scenario.policy.objective {
-        ObjectiveKind::Cost => {
+    let (layout, solved, risk_star) = match goal {
+        Goal::Cost => {
             let (layout, solved) = run_stage(Stage::Cost, None)?;
             (layout, solved, None)
         }
-        ObjectiveKind::Risk => {
+        Goal::CostAtRisk(risk_bound) => {
+            let (layout, solved) = run_stage(Stage::CostWithinRisk { risk_bound }, None)?;
+            (layout, solved, None)
+        }
+        Goal::LeastRisk => {
             let (first_layout, first) = run_stage(Stage::Risk, None)?;
             if first.status == Status::TimeLimit {
                 (first_layout, first, None)

@@ -1,8 +1,9 @@
 //! `plan.csv`, `summary.csv` and `constraints.csv` (SPEC §5.1–5.3).
 
 use super::{number, optional};
-use crate::metrics::ElementMetrics;
+use crate::metrics::{ElementMetrics, Metrics};
 use crate::pipeline::Outcome;
+use crate::plan::Plan;
 use crate::scenario::{Pricing, Scenario};
 
 /// Header of `plan.csv`.
@@ -58,12 +59,13 @@ fn render<const N: usize>(header: [&str; N], rows: impl IntoIterator<Item = [Str
     writer.into_inner().expect("in-memory CSV flush")
 }
 
-/// One row per offer used (x > 0), sorted by element then supplier.
-pub fn plan(scenario: &Scenario, outcome: &Outcome) -> Vec<u8> {
-    let rows = scenario
+/// The rows of `plan.csv`: one per offer used (x > 0), sorted by element
+/// then supplier.
+pub fn plan_rows<'a>(scenario: &'a Scenario, plan: &'a Plan) -> impl Iterator<Item = [String; 10]> + 'a {
+    scenario
         .offers
         .iter()
-        .zip(&outcome.plan.quantities_t)
+        .zip(&plan.quantities_t)
         .filter(|(_, &q)| q > 0.0)
         .map(|(offer, &q)| {
             let supplier = scenario.supplier_of(offer);
@@ -84,8 +86,41 @@ pub fn plan(scenario: &Scenario, outcome: &Outcome) -> Vec<u8> {
                 number(offer.cost_of(q)),
                 optional(supplier.risk),
             ]
-        });
-    render(PLAN_COLUMNS, rows)
+        })
+}
+
+/// `plan.csv`.
+pub fn plan(scenario: &Scenario, outcome: &Outcome) -> Vec<u8> {
+    render(PLAN_COLUMNS, plan_rows(scenario, &outcome.plan))
+}
+
+/// The rows of `summary.csv`: each element, then `TOTAL`.
+pub fn summary_rows(metrics: &Metrics) -> impl Iterator<Item = [String; 11]> + '_ {
+    metrics.elements.iter().chain([&metrics.total]).map(summary_row)
+}
+
+/// CSV bytes of `header` and `rows`, each row prefixed by `prefix` values
+/// (the long format of sweeps and frontiers: a run id before each row).
+pub fn render_prefixed<const N: usize>(
+    prefix_header: &[&str],
+    header: [&str; N],
+    rows: impl IntoIterator<Item = (Vec<String>, [String; N])>,
+) -> Vec<u8> {
+    let mut writer = ::csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record(prefix_header.iter().copied().chain(header))
+        .expect("in-memory CSV write");
+    for (prefix, row) in rows {
+        writer
+            .write_record(
+                prefix
+                    .iter()
+                    .map(String::as_str)
+                    .chain(row.iter().map(String::as_str)),
+            )
+            .expect("in-memory CSV write");
+    }
+    writer.into_inner().expect("in-memory CSV flush")
 }
 
 fn summary_row(m: &ElementMetrics) -> [String; 11] {
@@ -106,11 +141,7 @@ fn summary_row(m: &ElementMetrics) -> [String; 11] {
 
 /// One row per element, then `TOTAL`.
 pub fn summary(outcome: &Outcome) -> Vec<u8> {
-    let metrics = &outcome.metrics;
-    render(
-        SUMMARY_COLUMNS,
-        metrics.elements.iter().chain([&metrics.total]).map(summary_row),
-    )
+    render(SUMMARY_COLUMNS, summary_rows(&outcome.metrics))
 }
 
 /// One row per named constraint, in model order.

@@ -3,6 +3,7 @@
 
 pub mod csv;
 pub mod diagnosis;
+pub mod frontier;
 pub mod json;
 pub mod sensitivity;
 pub mod table;

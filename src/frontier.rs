@@ -1,0 +1,103 @@
+//! The cost-versus-risk frontier of SPEC §7, by the epsilon-constraint
+//! method: the least-cost plan, the least-risk plan, and in between plans of
+//! least cost with the sum of mean risks held at evenly spaced levels.
+
+use crate::pipeline::{optimise_for, Failure, Goal, Outcome, SolveSettings};
+use crate::scenario::Scenario;
+use crate::verify;
+
+/// One plan of the frontier.
+#[derive(Debug)]
+pub struct FrontierPoint {
+    /// 0 for the least-cost plan, up to `points - 1` for the least-risk one.
+    pub index: usize,
+    /// The cap on the sum of mean risks this plan was solved under (the
+    /// least-cost plan's own risk for the first point).
+    pub level: f64,
+    /// The sum of mean risks the plan reaches.
+    pub risk_sum: f64,
+    /// The solved plan.
+    pub outcome: Outcome,
+}
+
+/// Why a frontier cannot be traced.
+#[derive(Debug, thiserror::Error)]
+pub enum FrontierError {
+    /// Some supplier's risk is unknown, so risk cannot be measured.
+    #[error("the frontier measures risk, so every supplier needs one: {0}")]
+    UnknownRisk(String),
+    /// Fewer than two points were asked for.
+    #[error("a frontier needs at least 2 points (the least-cost and the least-risk plans), not {0}")]
+    TooFewPoints(usize),
+    /// A solve failed.
+    #[error(transparent)]
+    Solve(#[from] Failure),
+}
+
+/// Traces `points` plans from least cost to least risk. `progress` is told
+/// after each plan.
+pub fn trace(
+    scenario: &Scenario,
+    points: usize,
+    settings: &SolveSettings,
+    progress: impl Fn(usize) + Sync,
+) -> Result<Vec<FrontierPoint>, FrontierError> {
+    if points < 2 {
+        return Err(FrontierError::TooFewPoints(points));
+    }
+    if let Some(s) = scenario.suppliers.iter().find(|s| s.risk.is_none()) {
+        return Err(FrontierError::UnknownRisk(format!(
+            "give suppliers.{}.risk or countries.{}.risk",
+            s.id, s.country
+        )));
+    }
+    let risk_of = |outcome: &Outcome| {
+        verify::verify(scenario, &outcome.plan)
+            .ok()
+            .and_then(|r| r.risk_sum)
+            .unwrap_or(f64::NAN)
+    };
+    let cheapest = optimise_for(scenario, settings, Goal::Cost)?;
+    progress(1);
+    let safest = optimise_for(scenario, settings, Goal::LeastRisk)?;
+    progress(2);
+    let (high, low) = (risk_of(&cheapest), risk_of(&safest));
+    let inner: Vec<f64> = (1..points - 1)
+        .map(|i| high - (high - low) * i as f64 / (points - 1) as f64)
+        .collect();
+
+    use rayon::prelude::*;
+    let done = std::sync::atomic::AtomicUsize::new(2);
+    let middle: Vec<Result<FrontierPoint, Failure>> = inner
+        .par_iter()
+        .enumerate()
+        .map(|(i, &level)| {
+            let outcome = optimise_for(scenario, settings, Goal::CostAtRisk(level))?;
+            progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
+            Ok(FrontierPoint {
+                index: i + 1,
+                level,
+                risk_sum: risk_of(&outcome),
+                outcome,
+            })
+        })
+        .collect();
+
+    let mut frontier = Vec::with_capacity(points);
+    frontier.push(FrontierPoint {
+        index: 0,
+        level: high,
+        risk_sum: high,
+        outcome: cheapest,
+    });
+    for point in middle {
+        frontier.push(point?);
+    }
+    frontier.push(FrontierPoint {
+        index: points - 1,
+        level: low,
+        risk_sum: low,
+        outcome: safest,
+    });
+    Ok(frontier)
+}

@@ -1,0 +1,82 @@
+//! `frontier.csv` and `plans.csv` of `remopt frontier` (SPEC §7).
+
+use super::csv::{plan_rows, render_prefixed, PLAN_COLUMNS};
+use super::{number, optional};
+use crate::frontier::FrontierPoint;
+use crate::scenario::Scenario;
+
+/// `frontier.csv`: one row per point, from least cost to least risk, with
+/// each element's mean risk in its own column.
+pub fn frontier_csv(scenario: &Scenario, points: &[FrontierPoint]) -> Vec<u8> {
+    let mut writer = ::csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = [
+        "point",
+        "risk_level",
+        "risk_sum",
+        "total_cost",
+        "penalty_cost",
+        "total_shortfall_t",
+        "hhi",
+    ]
+    .map(String::from)
+    .to_vec();
+    header.extend(
+        scenario
+            .elements
+            .iter()
+            .map(|e| format!("mean_risk_{}", e.symbol)),
+    );
+    writer.write_record(&header).expect("in-memory CSV write");
+    for p in points {
+        let m = &p.outcome.metrics;
+        let mut row = vec![
+            p.index.to_string(),
+            number(p.level),
+            number(p.risk_sum),
+            number(m.total.cost),
+            number(m.penalty_cost),
+            number(m.total.shortfall_t),
+            optional(m.total.hhi),
+        ];
+        row.extend(m.elements.iter().map(|e| optional(e.mean_risk)));
+        writer.write_record(&row).expect("in-memory CSV write");
+    }
+    writer.into_inner().expect("in-memory CSV flush")
+}
+
+/// `plans.csv`: every point's plan, in long format.
+pub fn plans_csv(scenario: &Scenario, points: &[FrontierPoint]) -> Vec<u8> {
+    render_prefixed(
+        &["point"],
+        PLAN_COLUMNS,
+        points.iter().flat_map(|p| {
+            plan_rows(scenario, &p.outcome.plan).map(move |row| (vec![p.index.to_string()], row))
+        }),
+    )
+}
+
+/// The terminal table of a frontier.
+pub fn table(scenario: &Scenario, points: &[FrontierPoint]) -> String {
+    let mut table = comfy_table::Table::new();
+    table
+        .load_preset(comfy_table::presets::ASCII_BORDERS_ONLY_CONDENSED)
+        .set_header(vec![
+            "point".to_string(),
+            "risk sum".to_string(),
+            format!("total cost {}", scenario.currency),
+            "HHI".to_string(),
+        ]);
+    for p in points {
+        table.add_row(vec![
+            p.index.to_string(),
+            format!("{:.4}", p.risk_sum),
+            format!("{:.2} M", p.outcome.metrics.total.cost / 1e6),
+            p.outcome
+                .metrics
+                .total
+                .hhi
+                .map_or("-".into(), |h| format!("{h:.3}")),
+        ]);
+    }
+    table.to_string()
+}
