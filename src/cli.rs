@@ -1,6 +1,7 @@
 //! Command-line arguments (SPEC §2).
 
 use crate::scenario::overrides::Override;
+use crate::sweep::Vary;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -25,6 +26,11 @@ pub enum Command {
         after_help = "Example:\n  remopt solve inputs/japan.toml --out outputs/japan-2026 --time-limit 60"
     )]
     Solve(SolveArgs),
+    /// Solve many variants of a scenario in parallel (grid, zip or Monte Carlo); long-format CSV outputs.
+    #[command(
+        after_help = "Examples:\n  remopt sweep inputs/japan.toml --vary 'suppliers.cn-light.offers.*.price_per_kg*=1,1.5,2,3' --vary policy.max_avg_risk=0.45:0.6:0.05\n  remopt sweep inputs/japan.toml --vary 'suppliers.*.offers.Dy.price_per_kg*~uniform(0.8,1.5)' --samples 1000 --seed 7\n  remopt sweep sweeps/japan-china-prices.toml --jobs 2"
+    )]
+    Sweep(SweepArgs),
     /// Trace the cost-versus-risk trade-off: least cost, least risk, and plans in between.
     #[command(after_help = "Example:\n  remopt frontier inputs/japan.toml --points 11")]
     Frontier(FrontierArgs),
@@ -59,6 +65,41 @@ pub struct SolveArgs {
     /// Print a machine-readable JSON summary on stdout instead of the table.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `remopt sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// A scenario file, or a sweep file (a top-level `scenario = "path"` and `[[vary]]` tables).
+    pub input: PathBuf,
+    /// PATH=a,b,c (list), PATH=from:to:step (inclusive range), PATH*=... (multiply), PATH~uniform(a,b),
+    /// PATH~triangular(a,mode,b), PATH~normal(mu,sd) (Monte Carlo; `*~` multiplies). `*` matches any key at one level.
+    #[arg(long, value_name = "PATH=SPEC", value_parser = parse_vary)]
+    pub vary: Vec<Vary>,
+    /// grid: every combination; zip: the i-th value of every path together.
+    #[arg(long, value_enum)]
+    pub mode: Option<SweepMode>,
+    /// Parallel solves [default: all cores].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub jobs: Option<u64>,
+    /// Monte Carlo draws (with random laws).
+    #[arg(long, value_name = "N")]
+    pub samples: Option<usize>,
+    /// Monte Carlo seed: the same seed gives the same draws, whatever --jobs.
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Output folder [default: outputs/<scenario name>-sweep].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+/// `--mode` of a sweep.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum SweepMode {
+    /// Every combination.
+    Grid,
+    /// Paths advance together.
+    Zip,
 }
 
 /// `remopt frontier`.
@@ -96,6 +137,10 @@ pub struct ExportArgs {
 pub struct CheckArgs {
     /// The scenario file (TOML, see SPEC §3).
     pub scenario: PathBuf,
+}
+
+fn parse_vary(text: &str) -> Result<Vary, String> {
+    Vary::parse(text)
 }
 
 fn parse_override(text: &str) -> Result<Override, String> {

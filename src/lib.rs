@@ -26,5 +26,6 @@ pub mod plan;
 pub mod report;
 pub mod scenario;
 pub mod solve;
+pub mod sweep;
 pub mod synthetic;
 pub mod verify;

@@ -2,7 +2,7 @@
 //! [`run`].
 
 use clap::Parser;
-use remopt::cli::{CheckArgs, Cli, Command, ExportArgs, FrontierArgs, SolveArgs};
+use remopt::cli::{CheckArgs, Cli, Command, ExportArgs, FrontierArgs, SolveArgs, SweepArgs, SweepMode};
 use remopt::pipeline::{self, Failure, SolveSettings};
 use remopt::report::{self, json::RunRecord, json::Summary};
 use remopt::scenario::{self, InvalidScenario};
@@ -71,7 +71,156 @@ fn run(cli: Cli) -> Result<(), Stop> {
         Command::Solve(args) => solve(args),
         Command::Export(args) => export(args),
         Command::Frontier(args) => frontier(args),
+        Command::Sweep(args) => sweep(args),
     }
+}
+
+fn sweep(args: SweepArgs) -> Result<(), Stop> {
+    use rayon::prelude::*;
+    use remopt::report::sweep as out;
+    use remopt::sweep::{run_point, Mode, Sweep};
+    use std::sync::Mutex;
+
+    let text = std::fs::read_to_string(&args.input)
+        .map_err(|e| Stop::Invalid(format!("{}: cannot read: {e}", args.input.display())))?;
+    let mut definition = if remopt::sweep::is_sweep_file(&text) {
+        Sweep::from_file(&args.input, &text).map_err(Stop::Invalid)?
+    } else {
+        Sweep {
+            scenario: args.input.clone(),
+            mode: Mode::Grid,
+            varies: Vec::new(),
+            samples: None,
+            seed: 0,
+        }
+    };
+    definition.varies.extend(args.vary);
+    if let Some(mode) = args.mode {
+        definition.mode = match mode {
+            SweepMode::Grid => Mode::Grid,
+            SweepMode::Zip => Mode::Zip,
+        };
+    }
+    definition.samples = args.samples.or(definition.samples);
+    definition.seed = args.seed.unwrap_or(definition.seed);
+
+    let file = scenario::ScenarioFile::read(&definition.scenario)?;
+    let base = file.document()?;
+    let points = definition
+        .points()
+        .map_err(|e| Stop::Invalid(format!("invalid sweep: {e}")))?;
+    // A path that matches nothing fails every point: that is the sweep's
+    // own error, reported once.
+    if let Some(first) = points.first() {
+        let mut probe = base.clone();
+        for o in first {
+            if let Err(e) = o.apply(&mut probe) {
+                return Err(Stop::Invalid(format!("invalid sweep: {e}")));
+            }
+        }
+    }
+    let name = base
+        .get("scenario")
+        .and_then(|s| s.get("name"))
+        .and_then(|n| n.as_str())
+        .map(str::to_string)
+        .unwrap_or_else(|| "scenario".into());
+    let out_dir = args
+        .out
+        .unwrap_or_else(|| PathBuf::from("outputs").join(format!("{name}-sweep")));
+    check_output_dir(&out_dir)?;
+
+    let jobs = args.jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        |n| n as usize,
+    );
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .map_err(|e| Stop::Internal(format!("cannot start {jobs} worker threads: {e}")))?;
+    let headers = [
+        ("runs.csv", out::runs_header(&definition)),
+        ("plans.csv", out::plans_header()),
+        ("summary.csv", out::summary_header()),
+    ];
+    let streams = remopt::report::write::Streams::create(&out_dir, &headers)
+        .map(Mutex::new)
+        .map_err(|e| {
+            Stop::Io(format!(
+                "cannot write the sweep's rows next to {}: {e}",
+                out_dir.display()
+            ))
+        })?;
+    let bar = progress_bar(points.len() as u64, "sweep");
+    let started = Instant::now();
+    let settings = SolveSettings::default();
+    let finished: Vec<(out::RunRows, &'static str, Option<remopt::metrics::Metrics>)> = pool.install(|| {
+        points
+            .par_iter()
+            .enumerate()
+            .map(|(index, point)| {
+                let result = run_point(&file, &base, point, &settings);
+                let rows = out::run_rows(index, point, &result);
+                let metrics = match &result {
+                    remopt::sweep::RunResult::Solved(solved) => Some(solved.1.metrics.clone()),
+                    _ => None,
+                };
+                if let Ok(mut streams) = streams.lock() {
+                    // A row that cannot be streamed is still in the final files.
+                    let _ = streams.append(0, &rows.run);
+                    let _ = streams.append(1, &rows.plans);
+                    let _ = streams.append(2, &rows.summary);
+                }
+                bar.inc(1);
+                (rows, result.status(), metrics)
+            })
+            .collect()
+    });
+    bar.finish_and_clear();
+    let wall_seconds = started.elapsed().as_secs_f64();
+
+    // The final files, in run order: the same whatever --jobs.
+    let mut runs = headers[0].1.clone();
+    let mut plans = headers[1].1.clone();
+    let mut summary = headers[2].1.clone();
+    for (rows, _, _) in &finished {
+        runs.extend(&rows.run);
+        plans.extend(&rows.plans);
+        summary.extend(&rows.summary);
+    }
+    let statuses: Vec<&str> = finished.iter().map(|(_, status, _)| *status).collect();
+    let mut files = vec![("runs.csv", runs), ("plans.csv", plans), ("summary.csv", summary)];
+    if definition.samples.is_some() {
+        let solved: Vec<&remopt::metrics::Metrics> =
+            finished.iter().filter_map(|(_, _, m)| m.as_ref()).collect();
+        let symbols: Vec<String> = solved
+            .first()
+            .map(|m| m.elements.iter().map(|e| e.symbol.clone()).collect())
+            .unwrap_or_default();
+        files.push(("percentiles.csv", out::percentiles_csv(&symbols, &solved)));
+    }
+    files.push((
+        "sweep.json",
+        out::sweep_json(&definition, &statuses, jobs, wall_seconds),
+    ));
+    report::write::replace_dir(&out_dir, &files)
+        .map_err(|e| Stop::Io(format!("could not write the sweep to {}: {e}", out_dir.display())))?;
+    if let Ok(streams) = streams.into_inner() {
+        let _ = streams.remove();
+    }
+    let mut counts = std::collections::BTreeMap::<&str, usize>::new();
+    for s in &statuses {
+        *counts.entry(s).or_default() += 1;
+    }
+    let counts: Vec<String> = counts.iter().map(|(s, n)| format!("{n} {s}")).collect();
+    println!(
+        "{name}: {} runs ({}) in {wall_seconds:.2} s with {jobs} jobs ({:.0} runs/s); outputs in {}/",
+        statuses.len(),
+        counts.join(", "),
+        statuses.len() as f64 / wall_seconds.max(1e-9),
+        out_dir.display()
+    );
+    Ok(())
 }
 
 fn frontier(args: FrontierArgs) -> Result<(), Stop> {

@@ -6,6 +6,7 @@ pub mod diagnosis;
 pub mod frontier;
 pub mod json;
 pub mod sensitivity;
+pub mod sweep;
 pub mod table;
 pub mod write;
 

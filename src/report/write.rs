@@ -54,6 +54,47 @@ fn swap_into_place(staged: &Path, dir: &Path, parent: &Path, name: &str) -> io::
     Ok(())
 }
 
+/// Files that grow row by row while long work runs, in a folder beside the
+/// final one (`<out>.partial`): a killed sweep keeps every finished row there,
+/// and the previous outputs stay untouched.
+pub struct Streams {
+    dir: std::path::PathBuf,
+    files: Vec<fs::File>,
+}
+
+impl Streams {
+    /// Creates `<dir>.partial/` afresh with each file holding its header.
+    pub fn create(dir: &Path, headers: &[(&str, Vec<u8>)]) -> io::Result<Streams> {
+        let mut partial = dir.as_os_str().to_owned();
+        partial.push(".partial");
+        let partial = std::path::PathBuf::from(partial);
+        if partial.exists() {
+            fs::remove_dir_all(&partial)?;
+        }
+        fs::create_dir_all(&partial)?;
+        let mut files = Vec::with_capacity(headers.len());
+        for (name, header) in headers {
+            let mut f = fs::File::create(partial.join(name))?;
+            f.write_all(header)?;
+            files.push(f);
+        }
+        Ok(Streams { dir: partial, files })
+    }
+
+    /// Appends `bytes` to file `index` (in `create` order) and flushes them
+    /// to the operating system.
+    pub fn append(&mut self, index: usize, bytes: &[u8]) -> io::Result<()> {
+        self.files[index].write_all(bytes)?;
+        self.files[index].flush()
+    }
+
+    /// Removes the partial folder once the final outputs are in place.
+    pub fn remove(self) -> io::Result<()> {
+        drop(self.files);
+        fs::remove_dir_all(&self.dir)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,174 @@
+//! Long-format outputs of `remopt sweep` (SPEC §6): `runs.csv`, `plans.csv`,
+//! `summary.csv`, `percentiles.csv` and `sweep.json`.
+
+use super::csv::{plan_rows, summary_rows, PLAN_COLUMNS, SUMMARY_COLUMNS};
+use super::{number, optional};
+use crate::metrics::{ElementMetrics, Metrics};
+use crate::scenario::overrides::Override;
+use crate::sweep::{RunResult, Sweep};
+
+/// The fixed columns of `runs.csv` after `run` and the varied paths.
+pub const RUN_COLUMNS: [&str; 7] = [
+    "status",
+    "objective",
+    "total_cost",
+    "total_shortfall_t",
+    "worst_mean_risk",
+    "worst_hhi",
+    "error",
+];
+
+/// One CSV record, newline-terminated.
+pub fn record<I: IntoIterator<Item = S>, S: AsRef<[u8]>>(fields: I) -> Vec<u8> {
+    let mut writer = ::csv::Writer::from_writer(Vec::new());
+    writer.write_record(fields).expect("in-memory CSV write");
+    writer.into_inner().expect("in-memory CSV flush")
+}
+
+/// Header of `runs.csv`.
+pub fn runs_header(sweep: &Sweep) -> Vec<u8> {
+    record(
+        ["run"]
+            .into_iter()
+            .map(String::from)
+            .chain(sweep.varies.iter().map(|v| v.label.clone()))
+            .chain(RUN_COLUMNS.map(String::from)),
+    )
+}
+
+/// Header of `plans.csv`.
+pub fn plans_header() -> Vec<u8> {
+    record(["run"].into_iter().chain(PLAN_COLUMNS))
+}
+
+/// Header of `summary.csv`.
+pub fn summary_header() -> Vec<u8> {
+    record(["run"].into_iter().chain(SUMMARY_COLUMNS))
+}
+
+/// The rows one run adds to `runs.csv`, `plans.csv` and `summary.csv`.
+pub struct RunRows {
+    /// Its `runs.csv` record.
+    pub run: Vec<u8>,
+    /// Its `plans.csv` records.
+    pub plans: Vec<u8>,
+    /// Its `summary.csv` records.
+    pub summary: Vec<u8>,
+}
+
+/// Renders run `index`, whose overrides were `point`.
+pub fn run_rows(index: usize, point: &[Override], result: &RunResult) -> RunRows {
+    let id = index.to_string();
+    let mut fields: Vec<String> = vec![id.clone()];
+    fields.extend(point.iter().map(|o| o.value.to_string()));
+    fields.push(result.status().to_string());
+    let (mut plans, mut summary) = (Vec::new(), Vec::new());
+    match result {
+        RunResult::Solved(solved) => {
+            let (scenario, outcome) = solved.as_ref();
+            let m = &outcome.metrics;
+            let worst = |f: fn(&ElementMetrics) -> Option<f64>| {
+                m.elements
+                    .iter()
+                    .filter_map(f)
+                    .fold(None, |a: Option<f64>, b| Some(a.map_or(b, |a| a.max(b))))
+            };
+            fields.extend([
+                number(outcome.objective),
+                number(m.total.cost),
+                number(m.total.shortfall_t),
+                optional(worst(|e| e.mean_risk)),
+                optional(worst(|e| e.hhi)),
+                String::new(),
+            ]);
+            for row in plan_rows(scenario, &outcome.plan) {
+                plans.extend(record(
+                    std::iter::once(id.as_str()).chain(row.iter().map(String::as_str)),
+                ));
+            }
+            for row in summary_rows(m) {
+                summary.extend(record(
+                    std::iter::once(id.as_str()).chain(row.iter().map(String::as_str)),
+                ));
+            }
+        }
+        RunResult::Infeasible => {
+            fields.extend(["", "", "", "", "", "no plan meets every hard constraint"].map(String::from))
+        }
+        RunResult::Invalid(e) | RunResult::Failed(e) => {
+            fields.extend(["", "", "", "", ""].map(String::from));
+            fields.push(e.replace('\n', "; "));
+        }
+    }
+    RunRows {
+        run: record(&fields),
+        plans,
+        summary,
+    }
+}
+
+/// The `q`-quantile of sorted `values` (linear between closest ranks).
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let rank = q * (sorted.len() - 1) as f64;
+    let (low, high) = (rank.floor() as usize, rank.ceil() as usize);
+    sorted[low] + (sorted[high] - sorted[low]) * (rank - low as f64)
+}
+
+/// `percentiles.csv`: p5, p50 and p95 over the solved runs of the total
+/// cost, the shortfall, and each element's mean risk and top-country share.
+pub fn percentiles_csv(symbols: &[String], solved: &[&Metrics]) -> Vec<u8> {
+    let mut metrics: Vec<(String, Vec<f64>)> = vec![
+        ("total_cost".into(), solved.iter().map(|m| m.total.cost).collect()),
+        (
+            "total_shortfall_t".into(),
+            solved.iter().map(|m| m.total.shortfall_t).collect(),
+        ),
+    ];
+    for (e, symbol) in symbols.iter().enumerate() {
+        let per = |f: fn(&ElementMetrics) -> Option<f64>| -> Vec<f64> {
+            solved
+                .iter()
+                .filter_map(|m| m.elements.get(e).and_then(f))
+                .collect()
+        };
+        metrics.push((format!("mean_risk_{symbol}"), per(|m| m.mean_risk)));
+        metrics.push((
+            format!("top_country_share_{symbol}"),
+            per(|m| m.top_country_share),
+        ));
+    }
+    let mut out = record(["metric", "runs", "p5", "p50", "p95"]);
+    for (name, mut values) in metrics {
+        values.sort_by(f64::total_cmp);
+        let cells: Vec<String> = if values.is_empty() {
+            vec![String::new(); 3]
+        } else {
+            [0.05, 0.5, 0.95]
+                .iter()
+                .map(|&q| number(quantile(&values, q)))
+                .collect()
+        };
+        out.extend(record([name, values.len().to_string()].into_iter().chain(cells)));
+    }
+    out
+}
+
+/// `sweep.json`: the definition, counts by status, wall time and throughput.
+pub fn sweep_json(sweep: &Sweep, statuses: &[&str], jobs: usize, wall_seconds: f64) -> Vec<u8> {
+    let mut counts = std::collections::BTreeMap::<&str, usize>::new();
+    for status in statuses {
+        *counts.entry(status).or_default() += 1;
+    }
+    let record = serde_json::json!({
+        "remopt_version": env!("CARGO_PKG_VERSION"),
+        "sweep": sweep,
+        "points": statuses.len(),
+        "status_counts": counts,
+        "jobs": jobs,
+        "wall_seconds": wall_seconds,
+        "points_per_second": statuses.len() as f64 / wall_seconds.max(1e-9),
+    });
+    let mut bytes = serde_json::to_vec_pretty(&record).expect("sweep record serialises");
+    bytes.push(b'\n');
+    bytes
+}

@@ -1,0 +1,435 @@
+//! Batch sensitivity sweeps and Monte Carlo (SPEC §6): a set of points, each
+//! a list of overrides of the base scenario, solved in parallel.
+
+use crate::pipeline::{optimise, Failure, Outcome, SolveSettings};
+use crate::scenario::overrides::{parse_path, parse_value, path_text, Op, Override, Segment};
+use crate::scenario::{Scenario, ScenarioFile};
+use rand::{rngs::StdRng, SeedableRng};
+use rand_distr::Distribution as _;
+use std::path::{Path, PathBuf};
+
+/// How several varied paths combine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Every combination (cartesian product).
+    #[default]
+    Grid,
+    /// The i-th value of every path together.
+    Zip,
+}
+
+/// A random law for Monte Carlo.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub enum Law {
+    /// `uniform(a,b)`.
+    Uniform(f64, f64),
+    /// `triangular(a,mode,b)`.
+    Triangular(f64, f64, f64),
+    /// `normal(mu,sd)`.
+    Normal(f64, f64),
+}
+
+/// The values one path takes.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub enum Values {
+    /// A list or an inclusive range, as TOML literals.
+    List(#[serde(serialize_with = "literals")] Vec<toml::Value>),
+    /// A random law, sampled `--samples` times.
+    Random(Law),
+}
+
+fn literals<S: serde::Serializer>(values: &[toml::Value], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(values.iter().map(ToString::to_string))
+}
+
+/// One varied path.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Vary {
+    /// The path and operator as the planner wrote them: the column name in
+    /// `runs.csv`, e.g. `suppliers.*.offers.Dy.price_per_kg*`.
+    pub label: String,
+    /// The key path.
+    #[serde(skip)]
+    pub path: Vec<Segment>,
+    /// Set or multiply.
+    #[serde(skip)]
+    pub op: Op,
+    /// Its values.
+    pub values: Values,
+}
+
+/// A whole sweep.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Sweep {
+    /// The base scenario file.
+    pub scenario: PathBuf,
+    /// Grid or zip.
+    pub mode: Mode,
+    /// The varied paths.
+    pub varies: Vec<Vary>,
+    /// Monte Carlo draws.
+    pub samples: Option<usize>,
+    /// Monte Carlo seed.
+    pub seed: u64,
+}
+
+fn number(text: &str) -> Result<f64, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .ok_or_else(|| format!("{text:?} is not a number"))
+}
+
+fn parse_law(text: &str) -> Result<Law, String> {
+    let (name, rest) = text
+        .trim()
+        .split_once('(')
+        .ok_or_else(|| format!("{text:?}: expected uniform(a,b), triangular(a,mode,b) or normal(mu,sd)"))?;
+    let args: Vec<f64> = rest
+        .strip_suffix(')')
+        .ok_or_else(|| format!("{text:?}: missing `)`"))?
+        .split(',')
+        .map(number)
+        .collect::<Result<_, _>>()?;
+    match (name.trim(), args.as_slice()) {
+        ("uniform", &[a, b]) if a <= b => Ok(Law::Uniform(a, b)),
+        ("triangular", &[a, m, b]) if a <= m && m <= b && a < b => Ok(Law::Triangular(a, m, b)),
+        ("normal", &[mu, sd]) if sd >= 0.0 => Ok(Law::Normal(mu, sd)),
+        _ => Err(format!(
+            "{text:?}: expected uniform(a,b) with a <= b, triangular(a,mode,b) with a <= mode <= b, or normal(mu,sd) with sd >= 0"
+        )),
+    }
+}
+
+/// `from:to:step`, inclusive; integers stay integers.
+fn parse_range(from: &str, to: &str, step: &str) -> Result<Vec<toml::Value>, String> {
+    let (a, b, s) = (number(from)?, number(to)?, number(step)?);
+    if s <= 0.0 || b < a {
+        return Err(format!("range {from}:{to}:{step} needs from <= to and step > 0"));
+    }
+    let count = ((b - a) / s + 1e-9).floor() as usize + 1;
+    if count > 1_000_000 {
+        return Err(format!(
+            "range {from}:{to}:{step} has {count} values; at most 1,000,000"
+        ));
+    }
+    let integers = [from, to, step].iter().all(|t| t.trim().parse::<i64>().is_ok());
+    // 0.45 + 3 x 0.05 is 0.6000000000000001 in binary: values keep the
+    // decimals the planner wrote.
+    let decimals = [from, to, step]
+        .iter()
+        .map(|t| {
+            t.trim()
+                .split_once('.')
+                .map_or(0, |(_, d)| if d.contains(['e', 'E']) { 15 } else { d.len() })
+        })
+        .max()
+        .unwrap_or(0);
+    Ok((0..count)
+        .map(|i| {
+            if integers {
+                toml::Value::Integer(
+                    from.trim().parse::<i64>().unwrap_or(0)
+                        + i as i64 * step.trim().parse::<i64>().unwrap_or(1),
+                )
+            } else {
+                toml::Value::Float(round_to(a + i as f64 * s, decimals))
+            }
+        })
+        .collect())
+}
+
+fn round_to(value: f64, decimals: usize) -> f64 {
+    if decimals >= 15 {
+        return value;
+    }
+    format!("{value:.decimals$}").parse().unwrap_or(value)
+}
+
+impl Vary {
+    /// Parses `PATH=SPEC`, `PATH*=SPEC`, `PATH~LAW` or `PATH*~LAW`.
+    pub fn parse(text: &str) -> Result<Vary, String> {
+        let at = text.find(['=', '~']).ok_or_else(|| {
+            format!("{text:?}: expected PATH=a,b,c, PATH=from:to:step, PATH*=..., or PATH~uniform(a,b)")
+        })?;
+        let (lhs, spec) = (&text[..at], &text[at + 1..]);
+        let (path, op) = match lhs.strip_suffix('*') {
+            Some(p) => (p, Op::Multiply),
+            None => (lhs, Op::Set),
+        };
+        let values = if text.as_bytes()[at] == b'~' {
+            Values::Random(parse_law(spec)?)
+        } else {
+            Values::List(parse_spec(spec)?)
+        };
+        Ok(Vary {
+            label: lhs.to_string(),
+            path: parse_path(path)?,
+            op,
+            values,
+        })
+    }
+}
+
+fn parse_spec(spec: &str) -> Result<Vec<toml::Value>, String> {
+    let parts: Vec<&str> = spec.split(':').collect();
+    match parts.as_slice() {
+        [from, to, step] => parse_range(from, to, step),
+        [_] => spec.split(',').map(parse_value).collect(),
+        _ => Err(format!("{spec:?}: a range is from:to:step")),
+    }
+}
+
+/// A sweep file (SPEC §6).
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SweepFile {
+    scenario: String,
+    #[serde(default)]
+    mode: Mode,
+    samples: Option<usize>,
+    seed: Option<u64>,
+    #[serde(default)]
+    vary: Vec<SweepFileVary>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SweepFileVary {
+    path: String,
+    #[serde(default)]
+    op: FileOp,
+    values: Option<Vec<toml::Value>>,
+    range: Option<FileRange>,
+    distribution: Option<String>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum FileOp {
+    #[default]
+    Set,
+    Multiply,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileRange {
+    from: f64,
+    to: f64,
+    step: f64,
+}
+
+/// Whether `text` is a sweep file (a top-level `scenario = "path"`) rather
+/// than a scenario (a `[scenario]` table).
+pub fn is_sweep_file(text: &str) -> bool {
+    text.parse::<toml::Table>()
+        .is_ok_and(|t| matches!(t.get("scenario"), Some(toml::Value::String(_))))
+}
+
+impl Sweep {
+    /// Reads a sweep file; its scenario path is relative to the file.
+    pub fn from_file(path: &Path, text: &str) -> Result<Sweep, String> {
+        let file: SweepFile =
+            toml::from_str(text).map_err(|e| format!("{}: {}", path.display(), e.message()))?;
+        let mut varies = Vec::with_capacity(file.vary.len());
+        for (i, v) in file.vary.into_iter().enumerate() {
+            let at = |e: String| format!("{}: vary[{i}] ({}): {e}", path.display(), v.path);
+            let op = match v.op {
+                FileOp::Set => Op::Set,
+                FileOp::Multiply => Op::Multiply,
+            };
+            let values = match (v.values, v.range, v.distribution) {
+                (Some(values), None, None) => Values::List(values),
+                (None, Some(r), None) => Values::List(
+                    parse_range(&r.from.to_string(), &r.to.to_string(), &r.step.to_string()).map_err(at)?,
+                ),
+                (None, None, Some(law)) => Values::Random(parse_law(&law).map_err(at)?),
+                _ => {
+                    return Err(at(
+                        "give exactly one of `values`, `range` or `distribution`".into()
+                    ))
+                }
+            };
+            let label = format!("{}{}", v.path, if op == Op::Multiply { "*" } else { "" });
+            varies.push(Vary {
+                label,
+                path: parse_path(&v.path).map_err(at)?,
+                op,
+                values,
+            });
+        }
+        let base = path.parent().unwrap_or(Path::new("."));
+        Ok(Sweep {
+            scenario: base.join(file.scenario),
+            mode: file.mode,
+            varies,
+            samples: file.samples,
+            seed: file.seed.unwrap_or(0),
+        })
+    }
+
+    /// Every point, as one override per varied path.
+    pub fn points(&self) -> Result<Vec<Vec<Override>>, String> {
+        if self.varies.is_empty() {
+            return Err("nothing varies: give at least one --vary PATH=SPEC".into());
+        }
+        let random = self
+            .varies
+            .iter()
+            .filter(|v| matches!(v.values, Values::Random(_)))
+            .count();
+        if random > 0 {
+            if random < self.varies.len() {
+                return Err(
+                    "a sweep varies either by lists and ranges or by random laws (Monte Carlo), not both"
+                        .into(),
+                );
+            }
+            let samples = self
+                .samples
+                .ok_or("random laws need --samples N (and --seed S to reproduce)")?;
+            return Ok((0..samples).map(|i| self.sample(i)).collect());
+        }
+        let lists: Vec<&Vec<toml::Value>> = self
+            .varies
+            .iter()
+            .map(|v| match &v.values {
+                Values::List(values) => values,
+                Values::Random(_) => unreachable!("checked above"),
+            })
+            .collect();
+        if let Some(empty) = self.varies.iter().zip(&lists).find(|(_, l)| l.is_empty()) {
+            return Err(format!("{} has no values", empty.0.label));
+        }
+        let assign = |choice: &[usize]| {
+            self.varies
+                .iter()
+                .zip(choice)
+                .zip(&lists)
+                .map(|((v, &i), list)| Override {
+                    path: v.path.clone(),
+                    op: v.op,
+                    value: list[i].clone(),
+                })
+                .collect()
+        };
+        match self.mode {
+            Mode::Zip => {
+                let n = lists[0].len();
+                if lists.iter().any(|l| l.len() != n) {
+                    let lengths: Vec<String> = self
+                        .varies
+                        .iter()
+                        .zip(&lists)
+                        .map(|(v, l)| format!("{} has {}", v.label, l.len()))
+                        .collect();
+                    return Err(format!(
+                        "--mode zip needs lists of one length: {}",
+                        lengths.join(", ")
+                    ));
+                }
+                Ok((0..n).map(|i| assign(&vec![i; lists.len()])).collect())
+            }
+            Mode::Grid => {
+                let total: usize = lists.iter().map(|l| l.len()).product();
+                if total > 10_000_000 {
+                    return Err(format!("the grid has {total} points; at most 10,000,000"));
+                }
+                Ok((0..total)
+                    .map(|mut k| {
+                        // The last path varies fastest.
+                        let mut choice = vec![0; lists.len()];
+                        for (slot, list) in choice.iter_mut().zip(&lists).rev() {
+                            *slot = k % list.len();
+                            k /= list.len();
+                        }
+                        assign(&choice)
+                    })
+                    .collect())
+            }
+        }
+    }
+
+    /// Draw `i` of a Monte Carlo sweep: its own generator, seeded from the
+    /// sweep's seed and `i`, so the draw does not depend on `--jobs`.
+    fn sample(&self, i: usize) -> Vec<Override> {
+        let mut rng = StdRng::seed_from_u64(self.seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        self.varies
+            .iter()
+            .map(|v| {
+                let value = match v.values {
+                    Values::Random(Law::Uniform(a, b)) if a == b => a,
+                    Values::Random(Law::Uniform(a, b)) => {
+                        rand_distr::Uniform::new_inclusive(a, b).map_or(a, |d| d.sample(&mut rng))
+                    }
+                    Values::Random(Law::Triangular(a, m, b)) => {
+                        rand_distr::Triangular::new(a, b, m).map_or(m, |d| d.sample(&mut rng))
+                    }
+                    Values::Random(Law::Normal(mu, sd)) => {
+                        rand_distr::Normal::new(mu, sd).map_or(mu, |d| d.sample(&mut rng))
+                    }
+                    Values::List(_) => unreachable!("Monte Carlo sweeps vary by laws only"),
+                };
+                Override {
+                    path: v.path.clone(),
+                    op: v.op,
+                    value: toml::Value::Float(value),
+                }
+            })
+            .collect()
+    }
+}
+
+/// How one point ended.
+#[derive(Debug)]
+pub enum RunResult {
+    /// Solved (optimal or stopped by the time limit with a plan).
+    Solved(Box<(Scenario, Outcome)>),
+    /// The point is not a valid scenario.
+    Invalid(String),
+    /// No plan meets every hard constraint.
+    Infeasible,
+    /// Stopped before any plan, or failed.
+    Failed(String),
+}
+
+impl RunResult {
+    /// The status column of `runs.csv`.
+    pub fn status(&self) -> &'static str {
+        match self {
+            RunResult::Solved(solved) => solved.1.status.as_str(),
+            RunResult::Invalid(_) => "invalid",
+            RunResult::Infeasible => "infeasible",
+            RunResult::Failed(_) => "error",
+        }
+    }
+}
+
+/// Validates and solves one point.
+pub fn run_point(
+    file: &ScenarioFile,
+    base: &toml::Table,
+    point: &[Override],
+    settings: &SolveSettings,
+) -> RunResult {
+    let mut document = base.clone();
+    let mut changed = Vec::new();
+    for o in point {
+        match o.apply(&mut document) {
+            Ok(paths) => changed.extend(paths),
+            Err(e) => return RunResult::Invalid(format!("{}: {e}", path_text(&o.path))),
+        }
+    }
+    let scenario = match file.scenario_from(document, point, &changed) {
+        Ok(s) => s,
+        Err(e) => return RunResult::Invalid(e.to_string()),
+    };
+    match optimise(&scenario, settings) {
+        Ok(outcome) => RunResult::Solved(Box::new((scenario, outcome))),
+        Err(Failure::Infeasible) => RunResult::Infeasible,
+        Err(e) => RunResult::Failed(e.to_string()),
+    }
+}
