@@ -51,35 +51,48 @@ pub struct Diagnosis {
     pub shortages: Vec<Shortage>,
     /// The smallest set of caps to relax, with their moves.
     pub relaxations: Vec<Relaxation>,
+    /// True when no moves of the caps restore feasibility.
+    pub beyond_caps: bool,
 }
 
 /// Diagnoses an infeasible `scenario`.
 pub fn diagnose(scenario: &Scenario) -> Result<Diagnosis, SolveError> {
     let options = SolveOptions::default();
     let fewest = model::build(scenario, Stage::FewestRelaxations, None);
-    let count = fewest
-        .layout
-        .relaxed_count(&solve::solve(fewest.problem, true, &options)?.columns) as f64;
-
-    let smallest = model::build(scenario, Stage::SmallestRelaxations { count }, None);
-    let layout = smallest.layout;
-    let solved = solve::solve(smallest.problem, true, &options)?;
-    let relaxations = layout
-        .relaxations(&solved.columns)
-        .into_iter()
-        .map(|(row, amount)| relaxation(scenario, &layout.constraints[row], amount))
-        .collect();
+    let layout = fewest.layout;
+    let rebuild = |stage: Stage| move || model::build(scenario, stage, None).problem;
+    let relaxations =
+        match solve::solve_or_retry(fewest.problem, rebuild(Stage::FewestRelaxations), true, &options) {
+            Ok(solved) => {
+                let count = layout.relaxed_count(&solved.columns) as f64;
+                let smallest = model::build(scenario, Stage::SmallestRelaxations { count }, None);
+                let layout = smallest.layout;
+                let stage = Stage::SmallestRelaxations { count };
+                let solved = solve::solve_or_retry(smallest.problem, rebuild(stage), true, &options)?;
+                layout
+                    .relaxations(&solved.columns)
+                    .into_iter()
+                    .map(|(row, amount)| relaxation(scenario, &layout.constraints[row], amount))
+                    .collect()
+            }
+            // Even moving every cap leaves no plan: the conflict lies in what a
+            // diagnosis does not move (demand, the decision links).
+            Err(SolveError::Infeasible) => Vec::new(),
+            Err(e) => return Err(e),
+        };
+    let beyond_caps = relaxations.is_empty();
 
     let mut shortages = Vec::new();
     if scenario.policy.shortfall_penalty_per_kg.is_none() {
         for (e, element) in scenario.elements.iter().enumerate() {
             let model = model::build(scenario, Stage::MaxSupply(e), None);
             let is_mip = model.layout.is_mip();
-            let most_t = match solve::solve(model.problem, is_mip, &options) {
-                Ok(solved) => Some(-solved.objective),
-                Err(SolveError::Infeasible) => None,
-                Err(e) => return Err(e),
-            };
+            let most_t =
+                match solve::solve_or_retry(model.problem, rebuild(Stage::MaxSupply(e)), is_mip, &options) {
+                    Ok(solved) => Some(-solved.objective),
+                    Err(SolveError::Infeasible) => None,
+                    Err(e) => return Err(e),
+                };
             if most_t.is_none_or(|most| most < element.demand_t * (1.0 - 1e-9)) {
                 shortages.push(Shortage {
                     element: element.symbol.clone(),
@@ -92,13 +105,54 @@ pub fn diagnose(scenario: &Scenario) -> Result<Diagnosis, SolveError> {
     Ok(Diagnosis {
         shortages,
         relaxations,
+        beyond_caps,
     })
+}
+
+/// Margin added to every move, relative to the move or the bound.
+const RELAXATION_MARGIN: f64 = 1e-6;
+
+fn find_offer<'a>(
+    scenario: &'a Scenario,
+    symbol: &str,
+    supplier: &str,
+) -> Option<&'a crate::scenario::Offer> {
+    scenario
+        .offers
+        .iter()
+        .find(|o| scenario.supplier_of(o).id == supplier && scenario.element_of(o).symbol == symbol)
+}
+
+impl Diagnosis {
+    /// Every scenario key to set, once: where several moves set one key
+    /// (one `max_supplier_share` for all of an element's suppliers), the
+    /// loosest value wins — the highest for a cap, the lowest for a floor.
+    pub fn settings(&self) -> Vec<(String, f64)> {
+        let mut merged: Vec<(String, f64)> = Vec::new();
+        for r in &self.relaxations {
+            let floor = r.relaxed_bound < r.bound;
+            for (key, value) in &r.settings {
+                match merged.iter_mut().find(|(k, _)| k == key) {
+                    Some((_, v)) if floor => *v = v.min(*value),
+                    Some((_, v)) => *v = v.max(*value),
+                    None => merged.push((key.clone(), *value)),
+                }
+            }
+        }
+        merged
+    }
 }
 
 /// The scenario keys that move `row`'s bound to `relaxed`.
 fn relaxation(scenario: &Scenario, row: &ConstraintInfo, amount: f64) -> Relaxation {
     let is_cap = row.upper.is_finite();
     let bound = if is_cap { row.upper } else { row.lower };
+    // A move exactly to the edge can leave HiGHS a hair short of feasible:
+    // every move carries a small margin.
+    let amount = match row.kind {
+        ConstraintKind::MinSuppliers | ConstraintKind::MaxSuppliers => amount.round(),
+        _ => amount + RELAXATION_MARGIN * amount.max(bound.abs()).max(1.0),
+    };
     let relaxed_bound = if is_cap { bound + amount } else { bound - amount };
     let symbol = row.element.as_deref().unwrap_or_default();
     let subject = row.subject.as_deref().unwrap_or_default();
@@ -111,6 +165,18 @@ fn relaxation(scenario: &Scenario, row: &ConstraintInfo, amount: f64) -> Relaxat
             format!("suppliers.{subject}.offers.{symbol}.capacity_t"),
             relaxed_bound,
         )],
+        ConstraintKind::TierEnd => {
+            let last = find_offer(scenario, symbol, subject)
+                .and_then(|o| match &o.pricing {
+                    crate::scenario::Pricing::Tiers(tiers) => Some(tiers.len() - 1),
+                    crate::scenario::Pricing::Flat(_) => None,
+                })
+                .unwrap_or(0);
+            vec![(
+                format!("suppliers.{subject}.offers.{symbol}.tiers.{last}.up_to_t"),
+                relaxed_bound,
+            )]
+        }
         ConstraintKind::SupplierCapacity => vec![(format!("suppliers.{subject}.capacity_t"), relaxed_bound)],
         ConstraintKind::CountryShare => vec![(per_element(&format!("country_share.{subject}")), share)],
         ConstraintKind::SupplierShare => vec![(per_element("max_supplier_share"), share)],
@@ -122,10 +188,7 @@ fn relaxation(scenario: &Scenario, row: &ConstraintInfo, amount: f64) -> Relaxat
         ConstraintKind::MinOrder => {
             // The row is x - L z >= 0 with L = max(min_order_t, share * D):
             // both parts must come down to L - amount.
-            let offer = scenario
-                .offers
-                .iter()
-                .find(|o| scenario.supplier_of(o).id == subject && scenario.element_of(o).symbol == symbol);
+            let offer = find_offer(scenario, symbol, subject);
             let least = offer.map_or(0.0, |o| {
                 o.min_order_t
                     .max(scenario.element_of(o).caps.min_share_if_used * demand)
@@ -142,9 +205,16 @@ fn relaxation(scenario: &Scenario, row: &ConstraintInfo, amount: f64) -> Relaxat
         }
         _ => Vec::new(),
     };
-    let relaxed_bound = match row.kind {
-        ConstraintKind::MinOrder => bound - amount,
-        _ => relaxed_bound,
+    // A minimum-order row reads x - L z >= 0: show it in tonnes, L to L - move.
+    let (bound, relaxed_bound) = match row.kind {
+        ConstraintKind::MinOrder => {
+            let least = find_offer(scenario, symbol, subject).map_or(0.0, |o| {
+                o.min_order_t
+                    .max(scenario.element_of(o).caps.min_share_if_used * demand)
+            });
+            (least, (least - amount).max(0.0))
+        }
+        _ => (bound, relaxed_bound),
     };
     Relaxation {
         constraint: row.name.clone(),

@@ -11,6 +11,23 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
+/// `println!` that ignores a closed stdout (`remopt ... | head`): the work
+/// is done and written; a reader that stopped reading is not an error.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// `print!` that ignores a closed stdout.
+macro_rules! out_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 /// Why remopt stopped without exit code 0.
 enum Stop {
     /// Exit 1: a bug in remopt (or HiGHS).
@@ -59,7 +76,7 @@ fn main() -> ExitCode {
         }) => (4, "time_limit", message),
     };
     if json {
-        println!("{}", serde_json::json!({ "status": status, "message": message }));
+        out!("{}", serde_json::json!({ "status": status, "message": message }));
     }
     eprintln!("{message}");
     ExitCode::from(code)
@@ -213,7 +230,7 @@ fn sweep(args: SweepArgs) -> Result<(), Stop> {
         *counts.entry(s).or_default() += 1;
     }
     let counts: Vec<String> = counts.iter().map(|(s, n)| format!("{n} {s}")).collect();
-    println!(
+    out!(
         "{name}: {} runs ({}) in {wall_seconds:.2} s with {jobs} jobs ({:.0} runs/s); outputs in {}/",
         statuses.len(),
         counts.join(", "),
@@ -253,14 +270,14 @@ fn frontier(args: FrontierArgs) -> Result<(), Stop> {
             out_dir.display()
         ))
     })?;
-    println!(
+    out!(
         "{} ({}): cost versus risk, {} plans",
         scenario.title,
         scenario.name,
         points.len()
     );
-    println!("{}", report::frontier::table(&scenario, &points));
-    println!("outputs in {}/ (frontier.csv, plans.csv)", out_dir.display());
+    out!("{}", report::frontier::table(&scenario, &points));
+    out!("outputs in {}/ (frontier.csv, plans.csv)", out_dir.display());
     Ok(())
 }
 
@@ -290,7 +307,7 @@ fn export(args: ExportArgs) -> Result<(), Stop> {
         )));
     }
     remopt::export::export(&scenario, path).map_err(|e| Stop::Io(format!("export failed: {e}")))?;
-    println!(
+    out!(
         "{}: wrote the {} model of {} ({} objective) to {}",
         args.scenario.display(),
         if scenario.is_mip() { "MIP" } else { "LP" },
@@ -304,9 +321,9 @@ fn export(args: ExportArgs) -> Result<(), Stop> {
 fn check(args: CheckArgs) -> Result<(), Stop> {
     let scenario = scenario::load(&args.scenario)?;
     for warning in &scenario.warnings {
-        println!("warning: {warning}");
+        out!("warning: {warning}");
     }
-    println!(
+    out!(
         "{}: valid scenario {:?}: {} elements, {} suppliers, {} offers, objective {}",
         args.scenario.display(),
         scenario.name,
@@ -386,9 +403,9 @@ fn solve(args: SolveArgs) -> Result<(), Stop> {
             binding,
             output_dir: out_dir.display().to_string(),
         };
-        println!("{}", report::json::summary_json(&summary));
+        out!("{}", report::json::summary_json(&summary));
     } else {
-        print!(
+        out_raw!(
             "{}",
             report::table::render(&scenario, &outcome, &security, &out_dir)
         );

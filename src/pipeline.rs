@@ -53,6 +53,17 @@ impl ConstraintResult<'_> {
     }
 }
 
+/// Where an outcome's shadow prices come from (SPEC §5.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Duals {
+    /// The LP itself.
+    Lp,
+    /// The LP with every yes/no decision fixed at the MIP's value.
+    FixedLp,
+    /// None: that LP failed; every shadow price is written as 0.
+    Unavailable,
+}
+
 /// Seconds spent in each phase.
 #[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
 pub struct Timing {
@@ -89,6 +100,8 @@ pub struct Outcome {
     pub size: ModelSize,
     /// The MIP's gap and dual bound; `None` for an LP.
     pub mip: Option<MipBound>,
+    /// Where the shadow prices come from.
+    pub duals: Duals,
     /// Phase timings.
     pub timing: Timing,
     /// Simplex iterations over all stages.
@@ -175,6 +188,7 @@ pub fn optimise_for(scenario: &Scenario, settings: &SolveSettings, goal: Goal) -
         let build_start = Instant::now();
         let model::Model { problem, layout } = model::build(scenario, stage, fixed);
         timing.build_seconds += build_start.elapsed().as_secs_f64();
+        let rebuild = || model::build(scenario, stage, fixed).problem;
         // Pricing a MIP's plan (decisions fixed) is one LP and always runs to
         // the end: the time limit is for the search.
         let time_limit = match fixed {
@@ -186,15 +200,17 @@ pub fn optimise_for(scenario: &Scenario, settings: &SolveSettings, goal: Goal) -
         let options = SolveOptions {
             time_limit,
             mip_gap: settings.mip_gap,
+            presolve: true,
         };
-        let solved = solve::solve(problem, layout.is_mip(), &options).map_err(|e| match e {
-            SolveError::Infeasible if fixed.is_some() => Failure::Solver(SolveError::Solver(
-                "the LP with the yes/no decisions fixed at the MIP's values is infeasible".into(),
-            )),
-            SolveError::Infeasible => Failure::Infeasible,
-            SolveError::TimeLimitWithoutPlan { .. } => Failure::TimeLimitWithoutPlan(e),
-            SolveError::Solver(_) => Failure::Solver(e),
-        })?;
+        let solved =
+            solve::solve_or_retry(problem, rebuild, layout.is_mip(), &options).map_err(|e| match e {
+                SolveError::Infeasible if fixed.is_some() => Failure::Solver(SolveError::Solver(
+                    "the LP with the yes/no decisions fixed at the MIP's values is infeasible".into(),
+                )),
+                SolveError::Infeasible => Failure::Infeasible,
+                SolveError::TimeLimitWithoutPlan { .. } => Failure::TimeLimitWithoutPlan(e),
+                SolveError::Solver(_) => Failure::Solver(e),
+            })?;
         timing.solve_seconds += solved.seconds;
         iterations += solved.iterations;
         Ok((layout, solved))
@@ -225,10 +241,27 @@ pub fn optimise_for(scenario: &Scenario, settings: &SolveSettings, goal: Goal) -
     let status = solved.status;
     let mip = solved.mip;
 
-    // A MIP's duals come from the LP with its decisions fixed.
-    let (layout, solved, fixed_decisions) = if layout.is_mip() {
-        let decisions = layout.decision_values(&solved.columns);
-        let (fixed_layout, fixed_solved) = run_stage(layout.stage, Some(&decisions))?;
+    // A MIP's duals come from the LP with its decisions fixed. Should that
+    // LP fail (the MIP's plan sits within HiGHS's tolerances of a bound),
+    // the MIP's own plan is kept, without shadow prices.
+    let mut duals = if layout.is_mip() {
+        Duals::FixedLp
+    } else {
+        Duals::Lp
+    };
+    let decisions = layout.decision_values(&solved.columns);
+    let priced = match layout.is_mip() {
+        true => match run_stage(layout.stage, Some(&decisions)) {
+            Ok(priced) => Some(priced),
+            Err(Failure::Solver(_)) => {
+                duals = Duals::Unavailable;
+                None
+            }
+            Err(other) => return Err(other),
+        },
+        false => None,
+    };
+    let (layout, solved, fixed_decisions) = if let Some((fixed_layout, fixed_solved)) = priced {
         let rows: Vec<(ConstraintInfo, f64, f64)> = fixed_layout
             .decisions
             .iter()
@@ -243,12 +276,18 @@ pub fn optimise_for(scenario: &Scenario, settings: &SolveSettings, goal: Goal) -
                     subject: subject.map(str::to_string),
                     lower: value,
                     upper: value,
+                    relaxable: false,
                 };
                 (info, value, fixed_solved.column_duals[c])
             })
             .collect();
         (fixed_layout, fixed_solved, rows)
     } else {
+        let mut solved = solved;
+        if duals == Duals::Unavailable {
+            solved.row_duals.iter_mut().for_each(|d| *d = 0.0);
+            solved.column_duals.iter_mut().for_each(|d| *d = 0.0);
+        }
         (layout, solved, Vec::new())
     };
     let objective = risk_star.unwrap_or(solved.objective);
@@ -301,6 +340,7 @@ pub fn optimise_for(scenario: &Scenario, settings: &SolveSettings, goal: Goal) -
         objective,
         size,
         mip,
+        duals,
         timing,
         iterations,
     })

@@ -4,12 +4,24 @@ use good_lp::solvers::highs::HighsProblem;
 use std::time::Instant;
 
 /// How HiGHS is run.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct SolveOptions {
     /// Wall-clock limit in seconds, when given.
     pub time_limit: Option<f64>,
     /// Relative MIP gap at which a plan counts as optimal.
     pub mip_gap: Option<f64>,
+    /// Whether HiGHS presolves (on unless a retry turns it off).
+    pub presolve: bool,
+}
+
+impl Default for SolveOptions {
+    fn default() -> Self {
+        SolveOptions {
+            time_limit: None,
+            mip_gap: None,
+            presolve: true,
+        }
+    }
 }
 
 /// The relative MIP gap remopt asks for unless told otherwise: tight enough
@@ -98,6 +110,27 @@ pub enum SolveError {
     /// HiGHS failed or answered something remopt's models cannot produce.
     #[error("HiGHS: {0}")]
     Solver(String),
+}
+
+/// Solves `problem`; when HiGHS itself fails (its presolve, on some
+/// models), solves `rebuild()` once more without presolve.
+pub fn solve_or_retry(
+    problem: HighsProblem,
+    rebuild: impl FnOnce() -> HighsProblem,
+    is_mip: bool,
+    options: &SolveOptions,
+) -> Result<Solved, SolveError> {
+    match solve(problem, is_mip, options) {
+        Err(SolveError::Solver(_)) if options.presolve => solve(
+            rebuild(),
+            is_mip,
+            &SolveOptions {
+                presolve: false,
+                ..*options
+            },
+        ),
+        result => result,
+    }
 }
 
 /// Solves `problem` with HiGHS, kept silent and on one thread. `is_mip`

@@ -176,7 +176,7 @@ fn an_infeasible_scenario_exits_3_and_writes_its_diagnosis() {
         .stderr(
             predicate::str::contains("Nd: demand 100.0 t, but the caps allow at most 50.0 t")
                 .and(predicate::str::contains(
-                    "country_share[CN,Nd]: raise from 50 to 100 (+50)",
+                    "country_share[CN,Nd]: raise from 50 to 100.00005 (+50.00005)",
                 ))
                 .and(predicate::str::contains(
                     "policy.elements.Nd.country_share.CN = 1",
@@ -187,7 +187,7 @@ fn an_infeasible_scenario_exits_3_and_writes_its_diagnosis() {
         read(&out, "diagnosis.csv"),
         "constraint,kind,element,subject,bound,relaxed_bound,change,settings\n\
          demand[Nd],demand,Nd,,100,50,-50,\n\
-         \"country_share[CN,Nd]\",country_share,Nd,CN,50,100,50,policy.elements.Nd.country_share.CN = 1\n"
+         \"country_share[CN,Nd]\",country_share,Nd,CN,50,100.00005,50.00005,policy.elements.Nd.country_share.CN = 1\n"
     );
     let run: serde_json::Value = serde_json::from_str(&read(&out, "run.json")).unwrap();
     assert_eq!(run["status"], "infeasible");

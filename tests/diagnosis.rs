@@ -30,18 +30,25 @@ fn apply_and_solve(text: &str, diagnosis: &Diagnosis) -> f64 {
             "{} has no setting",
             relaxation.constraint
         );
-        for (key, value) in &relaxation.settings {
+    }
+    {
+        for (key, value) in &diagnosis.settings() {
             let literal: toml::Table = format!("v = {}", remopt::report::number(*value)).parse().unwrap();
-            let mut table = &mut document;
+            // Walk tables, and arrays by index (tiers.0.up_to_t).
             let parts: Vec<&str> = key.split('.').collect();
-            for part in &parts[..parts.len() - 1] {
-                table = table
-                    .entry(part.to_string())
-                    .or_insert_with(|| toml::Value::Table(toml::Table::new()))
-                    .as_table_mut()
-                    .unwrap();
+            let mut slot = document
+                .entry(parts[0].to_string())
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            for part in &parts[1..] {
+                slot = match slot {
+                    toml::Value::Array(items) => &mut items[part.parse::<usize>().unwrap()],
+                    toml::Value::Table(table) => table
+                        .entry(part.to_string())
+                        .or_insert_with(|| toml::Value::Table(toml::Table::new())),
+                    other => panic!("{key}: {other} is not a table"),
+                };
             }
-            table.insert(parts[parts.len() - 1].to_string(), literal["v"].clone());
+            *slot = literal["v"].clone();
         }
     }
     let relaxed = toml::to_string(&document).unwrap();
@@ -52,9 +59,10 @@ fn apply_and_solve(text: &str, diagnosis: &Diagnosis) -> f64 {
         .objective
 }
 
+/// Moves carry a 1e-6 margin, so relaxed bounds are close, not equal.
 fn close(actual: f64, expected: f64) {
     assert!(
-        (actual - expected).abs() <= 1e-6 * expected.abs().max(1.0),
+        (actual - expected).abs() <= 1e-5 * expected.abs().max(1.0),
         "got {actual}, expected {expected}"
     );
 }
@@ -187,4 +195,29 @@ min_share_if_used = 0.1
     assert_eq!(d.shortages[0].element, "Dy");
     assert_eq!(d.shortages[0].most_t, None);
     close(apply_and_solve(&text, &d), 1_000_000.0 + 3_000_000.0);
+}
+
+#[test]
+fn the_end_of_a_closed_price_schedule_is_a_cap_to_move() {
+    // a sells only its listed 60 t (a closed last band); nobody else sells.
+    let text = header(
+        r#"
+[demand]
+Nd = 100
+[suppliers.a]
+country = "CN"
+kind = "mine"
+offers.Nd = { tiers = [ { up_to_t = 20, price_per_kg = 12 }, { up_to_t = 60, price_per_kg = 10 } ] }
+"#,
+    );
+    let d = diagnosis_of(&text);
+    assert_eq!(d.relaxations.len(), 1, "{d:#?}");
+    assert_eq!(d.relaxations[0].constraint, "tier_end[a,Nd]");
+    close(d.relaxations[0].relaxed_bound, 100.0);
+    assert_eq!(
+        d.relaxations[0].settings[0].0,
+        "suppliers.a.offers.Nd.tiers.1.up_to_t"
+    );
+    // 20 t at 12, then 80 t at 10 (the discount makes it a MIP).
+    close(apply_and_solve(&text, &d), 240_000.0 + 800_000.0);
 }

@@ -70,6 +70,9 @@ pub struct ConstraintInfo {
     pub lower: f64,
     /// Upper bound (`+inf` for a floor).
     pub upper: f64,
+    /// Whether a diagnosis may move it (see [`ConstraintKind::is_relaxable`];
+    /// a minimum order is held where the element needs a supplier count).
+    pub relaxable: bool,
 }
 
 /// Rows, columns and non-zeros of the constraint matrix.
@@ -144,8 +147,13 @@ impl Layout {
 
     /// Elastic copies: how far each relaxed row moved, by row index.
     pub fn relaxations(&self, values: &[f64]) -> Vec<(usize, f64)> {
+        let count = self.relaxable.len();
         self.relaxable
             .iter()
+            // The "relaxed" mark sits `count` columns after the slack; a
+            // slack left at round-off size under an unmarked row (allowed
+            // by the integrality tolerance times M) is no relaxation.
+            .filter(|&&(_, column)| values[column + count] > 0.5)
             .map(|&(row, column)| (row, values[column]))
             .filter(|&(_, amount)| amount > 1e-9)
             .collect()
@@ -187,7 +195,7 @@ pub fn build(scenario: &Scenario, stage: Stage, fixed: Option<&[f64]>) -> Model 
     let slacks: Vec<Slack> = probe
         .constraints
         .iter()
-        .filter(|c| c.kind.is_relaxable())
+        .filter(|c| c.relaxable)
         .map(|c| Slack::for_row(scenario, c))
         .collect();
     assemble(scenario, stage, fixed, Some(&slacks))
@@ -287,10 +295,14 @@ fn assemble(scenario: &Scenario, stage: Stage, fixed: Option<&[f64]>, slacks: Op
                     .iter()
                     .enumerate()
                     .map(|(b, tier)| {
-                        let end = tier
-                            .up_to_t
-                            .unwrap_or(f64::INFINITY)
-                            .min(bounds[o].upper.max(start));
+                        // In an elastic copy a closed last band stays open:
+                        // its end is the relaxable `tier_end` row instead.
+                        let last = b + 1 == tiers.len();
+                        let written_end = match (last && stage.is_elastic(), tier.up_to_t) {
+                            (true, _) | (false, None) => f64::INFINITY,
+                            (false, Some(end)) => end,
+                        };
+                        let end = written_end.min(bounds[o].upper.max(start));
                         let width = (end - start).max(0.0);
                         start = tier.up_to_t.unwrap_or(f64::INFINITY);
                         let var =
@@ -485,8 +497,24 @@ fn assemble(scenario: &Scenario, stage: Stage, fixed: Option<&[f64]>, slacks: Op
                     capacity,
                 );
             }
-            define_tiers(&mut rows, (id, symbol), x[o], &bands[o], &w[o]);
-            define_use(&mut rows, (id, symbol), x[o], z[o], y[offer.supplier], &bounds[o]);
+            let tier_end = match &offer.pricing {
+                Pricing::Tiers(tiers) => tiers.last().and_then(|t| t.up_to_t),
+                Pricing::Flat(_) => None,
+            };
+            define_tiers(&mut rows, (id, symbol), x[o], &bands[o], &w[o], tier_end);
+            // Where the element needs a supplier count, a lower minimum lot could
+            // let an offer count while delivering nothing: a diagnosis moves
+            // the count instead.
+            let min_order_relaxable = element.caps.min_suppliers == 0;
+            define_use(
+                &mut rows,
+                (id, symbol),
+                x[o],
+                z[o],
+                y[offer.supplier],
+                &bounds[o],
+                min_order_relaxable,
+            );
         }
 
         for country in scenario.countries_offering(e) {
@@ -723,9 +751,20 @@ fn define_tiers<S: Iterator<Item = Variable>>(
     x: Variable,
     bands: &[Band],
     reached: &[Option<Variable>],
+    tier_end: Option<f64>,
 ) {
     if bands.is_empty() {
         return;
+    }
+    if let Some(end) = tier_end {
+        rows.at_most(
+            format!("tier_end[{id},{symbol}]"),
+            ConstraintKind::TierEnd,
+            symbol,
+            Some(id),
+            Expression::from(x),
+            end,
+        );
     }
     let mut total = Expression::with_capacity(bands.len() + 1);
     total.add_mul(1.0, x);
@@ -775,6 +814,7 @@ fn define_use<S: Iterator<Item = Variable>>(
     z: Option<Variable>,
     y: Option<Variable>,
     bounds: &OfferBounds,
+    min_order_relaxable: bool,
 ) {
     match (z, y) {
         (None, None) => {}
@@ -804,14 +844,12 @@ fn define_use<S: Iterator<Item = Variable>>(
             if bounds.least > 0.0 {
                 let mut least = Expression::from(x);
                 least.add_mul(-bounds.least, z);
-                rows.at_least(
-                    format!("min_order[{id},{symbol}]"),
-                    ConstraintKind::MinOrder,
-                    symbol,
-                    Some(id),
-                    least,
-                    0.0,
-                );
+                let name = format!("min_order[{id},{symbol}]");
+                if min_order_relaxable {
+                    rows.at_least(name, ConstraintKind::MinOrder, symbol, Some(id), least, 0.0);
+                } else {
+                    rows.at_least_hard(name, ConstraintKind::MinOrder, symbol, Some(id), least, 0.0);
+                }
             }
             if let Some(y) = y {
                 let mut within = Expression::from(z);
@@ -918,6 +956,19 @@ impl<S: Iterator<Item = Variable>> Rows<S> {
         self.push(name, kind, element, subject, lhs, value, value);
     }
 
+    /// A floor a diagnosis may not move.
+    fn at_least_hard(
+        &mut self,
+        name: String,
+        kind: ConstraintKind,
+        element: &str,
+        subject: Option<&str>,
+        lhs: Expression,
+        lower: f64,
+    ) {
+        self.push_with(false, name, kind, element, subject, lhs, lower, f64::INFINITY);
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn push(
         &mut self,
@@ -929,8 +980,32 @@ impl<S: Iterator<Item = Variable>> Rows<S> {
         lower: f64,
         upper: f64,
     ) {
+        self.push_with(
+            kind.is_relaxable(),
+            name,
+            kind,
+            element,
+            subject,
+            lhs,
+            lower,
+            upper,
+        );
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push_with(
+        &mut self,
+        relaxable: bool,
+        name: String,
+        kind: ConstraintKind,
+        element: &str,
+        subject: Option<&str>,
+        lhs: Expression,
+        lower: f64,
+        upper: f64,
+    ) {
         let mut lhs = lhs;
-        if kind.is_relaxable() {
+        if relaxable {
             if let Some(slack) = self.slacks.next() {
                 // A cap's bound moves up, a floor's down.
                 lhs.add_mul(if upper.is_finite() { -1.0 } else { 1.0 }, slack);
@@ -953,6 +1028,7 @@ impl<S: Iterator<Item = Variable>> Rows<S> {
             subject: subject.map(str::to_string),
             lower,
             upper,
+            relaxable,
         });
     }
 }

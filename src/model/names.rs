@@ -11,6 +11,9 @@ pub enum ConstraintKind {
     OfferCapacity,
     /// `tiers[s,e]`: the offer's tonnes are the sum of its bands.
     Tiers,
+    /// `tier_end[s,e]`: a tiered offer whose last band is closed sells no more
+    /// than its last `up_to_t`.
+    TierEnd,
     /// `tier_order[s,e,b]`: band `b-1` is full before band `b` opens (discounts).
     TierOrder,
     /// `tier_open[s,e,b]`: band `b` carries tonnes only once reached (discounts).
@@ -54,6 +57,7 @@ impl ConstraintKind {
             ConstraintKind::Demand => "demand",
             ConstraintKind::OfferCapacity => "offer_capacity",
             ConstraintKind::Tiers => "tiers",
+            ConstraintKind::TierEnd => "tier_end",
             ConstraintKind::TierOrder => "tier_order",
             ConstraintKind::TierOpen => "tier_open",
             ConstraintKind::Contract => "contract",
@@ -80,6 +84,7 @@ impl ConstraintKind {
         matches!(
             self,
             ConstraintKind::OfferCapacity
+                | ConstraintKind::TierEnd
                 | ConstraintKind::MinOrder
                 | ConstraintKind::CountryShare
                 | ConstraintKind::SupplierShare

@@ -61,7 +61,9 @@ pub fn text(scenario: &Scenario, diagnosis: &Diagnosis) -> String {
     let n = diagnosis.relaxations.len();
     if n == 0 {
         text.push_str(
-            "\nNo cap needs to move: HiGHS found the model infeasible only within its tolerances.\n",
+            "\nNo move of the caps (capacities, shares, risk caps, recycled floors, budget, minimum orders, \
+             supplier counts) restores feasibility: the conflict lies in the demand itself or in the yes/no \
+             links between offers and contracts.\n",
         );
         return text;
     }
@@ -90,7 +92,13 @@ pub fn text(scenario: &Scenario, diagnosis: &Diagnosis) -> String {
             }
         );
     }
-    text.push_str("Moving exactly these, and nothing else, makes the scenario solvable.\n");
+    let _ = writeln!(text, "\nTo apply, set in the scenario:");
+    for (key, value) in diagnosis.settings() {
+        let _ = writeln!(text, "  {key} = {}", number(value));
+    }
+    text.push_str(
+        "Moving exactly these (each with a margin of 1e-6), and nothing else, makes the scenario solvable.\n",
+    );
     text
 }
 

@@ -2,7 +2,7 @@
 
 use crate::metrics::ElementMetrics;
 use crate::model::ModelSize;
-use crate::pipeline::{Outcome, Timing};
+use crate::pipeline::{Duals, Outcome, Timing};
 use crate::scenario::{ObjectiveKind, Scenario};
 use serde::Serialize;
 
@@ -127,14 +127,17 @@ impl<'a> RunRecord<'a> {
                 .collect(),
             mip_gap: outcome.mip.map(|m| m.gap),
             mip_dual_bound: outcome.mip.map(|m| m.dual_bound),
-            shadow_prices: match (outcome.mip.is_some(), scenario.policy.objective) {
-                (false, ObjectiveKind::Cost) => "row duals of the LP",
-                (false, ObjectiveKind::Risk) => "row duals of the second (cost) stage LP",
-                (true, ObjectiveKind::Cost) => {
+            shadow_prices: match (outcome.duals, scenario.policy.objective) {
+                (Duals::Lp, ObjectiveKind::Cost) => "row duals of the LP",
+                (Duals::Lp, ObjectiveKind::Risk) => "row duals of the second (cost) stage LP",
+                (Duals::FixedLp, ObjectiveKind::Cost) => {
                     "row duals of the LP with every yes/no decision fixed at its optimal value (rows of kind fixed_decision)"
                 }
-                (true, ObjectiveKind::Risk) => {
+                (Duals::FixedLp, ObjectiveKind::Risk) => {
                     "row duals of the second (cost) stage LP with every yes/no decision fixed at its optimal value (rows of kind fixed_decision)"
+                }
+                (Duals::Unavailable, _) => {
+                    "unavailable: the LP with the yes/no decisions fixed failed in HiGHS, so every shadow price is written as 0"
                 }
             },
             model: outcome.size,
