@@ -53,15 +53,20 @@ pub struct Diagnosis {
     pub relaxations: Vec<Relaxation>,
     /// True when no moves of the caps restore feasibility.
     pub beyond_caps: bool,
+    /// True when remopt solved the scenario with exactly these settings.
+    pub confirmed: bool,
 }
 
 /// Diagnoses an infeasible `scenario`.
-pub fn diagnose(scenario: &Scenario) -> Result<Diagnosis, SolveError> {
+pub fn diagnose(
+    scenario: &Scenario,
+    confirm: impl Fn(&[(String, f64)]) -> bool,
+) -> Result<Diagnosis, SolveError> {
     let options = SolveOptions::default();
     let fewest = model::build(scenario, Stage::FewestRelaxations, None);
     let layout = fewest.layout;
     let rebuild = |stage: Stage| move || model::build(scenario, stage, None).problem;
-    let relaxations =
+    let moves: Vec<(ConstraintInfo, f64)> =
         match solve::solve_or_retry(fewest.problem, rebuild(Stage::FewestRelaxations), true, &options) {
             Ok(solved) => {
                 let count = layout.relaxed_count(&solved.columns) as f64;
@@ -72,7 +77,7 @@ pub fn diagnose(scenario: &Scenario) -> Result<Diagnosis, SolveError> {
                 layout
                     .relaxations(&solved.columns)
                     .into_iter()
-                    .map(|(row, amount)| relaxation(scenario, &layout.constraints[row], amount))
+                    .map(|(row, amount)| (layout.constraints[row].clone(), amount))
                     .collect()
             }
             // Even moving every cap leaves no plan: the conflict lies in what a
@@ -80,6 +85,28 @@ pub fn diagnose(scenario: &Scenario) -> Result<Diagnosis, SolveError> {
             Err(SolveError::Infeasible) => Vec::new(),
             Err(e) => return Err(e),
         };
+    // HiGHS meets a bound only within its tolerances, so a move exactly to
+    // the edge may fall a hair short: each margin is tried in turn until
+    // the planner's settings, applied to the scenario, solve.
+    let mut confirmed = false;
+    let mut relaxations = Vec::new();
+    for margin in RELAXATION_MARGINS {
+        relaxations = moves
+            .iter()
+            .map(|(row, amount)| relaxation(scenario, row, *amount, margin))
+            .collect();
+        let candidate = Diagnosis {
+            shortages: Vec::new(),
+            relaxations,
+            beyond_caps: false,
+            confirmed: false,
+        };
+        relaxations = candidate.relaxations.clone();
+        if !moves.is_empty() && confirm(&candidate.settings()) {
+            confirmed = true;
+            break;
+        }
+    }
     let beyond_caps = relaxations.is_empty();
 
     let mut shortages = Vec::new();
@@ -106,11 +133,12 @@ pub fn diagnose(scenario: &Scenario) -> Result<Diagnosis, SolveError> {
         shortages,
         relaxations,
         beyond_caps,
+        confirmed,
     })
 }
 
-/// Margin added to every move, relative to the move or the bound.
-const RELAXATION_MARGIN: f64 = 1e-6;
+/// Margins tried in turn on every move, relative to the move or the bound.
+const RELAXATION_MARGINS: [f64; 5] = [1e-6, 1e-5, 1e-4, 1e-3, 1e-2];
 
 fn find_offer<'a>(
     scenario: &'a Scenario,
@@ -144,14 +172,14 @@ impl Diagnosis {
 }
 
 /// The scenario keys that move `row`'s bound to `relaxed`.
-fn relaxation(scenario: &Scenario, row: &ConstraintInfo, amount: f64) -> Relaxation {
+fn relaxation(scenario: &Scenario, row: &ConstraintInfo, amount: f64, margin: f64) -> Relaxation {
     let is_cap = row.upper.is_finite();
     let bound = if is_cap { row.upper } else { row.lower };
     // A move exactly to the edge can leave HiGHS a hair short of feasible:
     // every move carries a small margin.
     let amount = match row.kind {
         ConstraintKind::MinSuppliers | ConstraintKind::MaxSuppliers => amount.round(),
-        _ => amount + RELAXATION_MARGIN * amount.max(bound.abs()).max(1.0),
+        _ => amount + margin * amount.max(bound.abs()).max(1.0),
     };
     let relaxed_bound = if is_cap { bound + amount } else { bound - amount };
     let symbol = row.element.as_deref().unwrap_or_default();
@@ -224,5 +252,33 @@ fn relaxation(scenario: &Scenario, row: &ConstraintInfo, amount: f64) -> Relaxat
         bound,
         relaxed_bound,
         settings,
+    }
+}
+
+/// Confirms a diagnosis the way a planner would: applies its settings to
+/// the scenario file (after `overrides`) and solves.
+pub fn confirm_in<'a>(
+    file: &'a crate::scenario::ScenarioFile,
+    overrides: &'a [crate::scenario::overrides::Override],
+) -> impl Fn(&[(String, f64)]) -> bool + 'a {
+    use crate::scenario::overrides::{parse_path, Op, Override};
+    move |settings| {
+        let mut all = overrides.to_vec();
+        for (key, value) in settings {
+            let Ok(path) = parse_path(key) else { return false };
+            let count = key.ends_with("_suppliers");
+            let value = if count {
+                toml::Value::Integer(value.round() as i64)
+            } else {
+                toml::Value::Float(*value)
+            };
+            all.push(Override {
+                path,
+                op: Op::Set,
+                value,
+            });
+        }
+        file.scenario(&all)
+            .is_ok_and(|s| crate::pipeline::optimise(&s, &crate::pipeline::SolveSettings::default()).is_ok())
     }
 }

@@ -337,7 +337,8 @@ fn check(args: CheckArgs) -> Result<(), Stop> {
 
 fn solve(args: SolveArgs) -> Result<(), Stop> {
     let load_start = Instant::now();
-    let scenario = scenario::ScenarioFile::read(&args.scenario)?.scenario(&args.set)?;
+    let file = scenario::ScenarioFile::read(&args.scenario)?;
+    let scenario = file.scenario(&args.set)?;
     let load_seconds = load_start.elapsed().as_secs_f64();
     let out_dir = args
         .out
@@ -349,7 +350,7 @@ fn solve(args: SolveArgs) -> Result<(), Stop> {
         mip_gap: args.mip_gap,
     };
     let outcome = pipeline::optimise(&scenario, &settings).map_err(|failure| match failure {
-        Failure::Infeasible => match report_infeasible(&scenario, &out_dir) {
+        Failure::Infeasible => match report_infeasible(&scenario, &file, &args.set, &out_dir) {
             Ok(text) => Stop::Infeasible(text),
             Err(stop) => stop,
         },
@@ -443,9 +444,11 @@ fn check_output_dir(out_dir: &std::path::Path) -> Result<(), Stop> {
 /// `diagnosis.csv` and `run.json`; returns the text to print.
 fn report_infeasible(
     scenario: &remopt::scenario::Scenario,
+    file: &scenario::ScenarioFile,
+    overrides: &[remopt::scenario::overrides::Override],
     out_dir: &std::path::Path,
 ) -> Result<String, Stop> {
-    let diagnosis = remopt::diagnose::diagnose(scenario)
+    let diagnosis = remopt::diagnose::diagnose(scenario, remopt::diagnose::confirm_in(file, overrides))
         .map_err(|e| Stop::Internal(format!("diagnosing the infeasible scenario: {e}")))?;
     let text = report::diagnosis::text(scenario, &diagnosis);
     let files = [

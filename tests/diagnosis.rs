@@ -17,7 +17,10 @@ fn diagnosis_of(text: &str) -> Diagnosis {
         optimise(&scenario, &SolveSettings::default()),
         Err(Failure::Infeasible)
     ));
-    diagnose(&scenario).unwrap()
+    let file = remopt::scenario::ScenarioFile::from_bytes(Path::new("d.toml"), text.as_bytes()).unwrap();
+    let d = diagnose(&scenario, remopt::diagnose::confirm_in(&file, &[])).unwrap();
+    assert!(d.confirmed, "remopt confirms its own settings: {d:#?}");
+    d
 }
 
 /// Sets every `key = value` of the diagnosis in the scenario text, as a

@@ -96,9 +96,11 @@ pub fn text(scenario: &Scenario, diagnosis: &Diagnosis) -> String {
     for (key, value) in diagnosis.settings() {
         let _ = writeln!(text, "  {key} = {}", number(value));
     }
-    text.push_str(
-        "Moving exactly these (each with a margin of 1e-6), and nothing else, makes the scenario solvable.\n",
-    );
+    text.push_str(if diagnosis.confirmed {
+        "Confirmed: with exactly these settings, and nothing else changed, remopt solves the scenario.\n"
+    } else {
+        "Not confirmed: remopt could not solve the scenario with these settings applied; treat the amounts as a lower bound.\n"
+    });
     text
 }
 
@@ -158,6 +160,8 @@ pub fn run_json(scenario: &Scenario, diagnosis: &Diagnosis) -> Vec<u8> {
         "status": "infeasible",
         "elements_short": diagnosis.shortages.iter().map(|s| s.element.as_str()).collect::<Vec<_>>(),
         "caps_to_relax": diagnosis.relaxations.iter().map(|r| r.constraint.as_str()).collect::<Vec<_>>(),
+        "settings": diagnosis.settings().into_iter().map(|(k, v)| (k, v)).collect::<std::collections::BTreeMap<_, _>>(),
+        "confirmed": diagnosis.confirmed,
         "warnings": scenario.warnings,
     });
     let mut bytes = serde_json::to_vec_pretty(&record).expect("run record serialises");

@@ -151,6 +151,28 @@ impl Override {
                 }
                 match table.get_mut(&key) {
                     Some(toml::Value::Table(inner)) => self.walk(inner, rest, wildcard, prefix, changed)?,
+                    // An array of tables is addressed by index: `tiers.1.up_to_t`.
+                    Some(toml::Value::Array(items)) => {
+                        let (index, after) = rest.split_first().expect("checked non-empty");
+                        let item = match index {
+                            Segment::Key(i) => i.parse::<usize>().ok().and_then(|i| items.get_mut(i)),
+                            Segment::Any => None,
+                        };
+                        match (item, after.is_empty()) {
+                            (Some(toml::Value::Table(inner)), false) => {
+                                prefix.push(path_text(std::slice::from_ref(index)));
+                                self.walk(inner, after, wildcard, prefix, changed)?;
+                                prefix.pop();
+                            }
+                            _ if wildcard => {}
+                            _ => {
+                                return Err(format!(
+                                    "{here} is an array of {}: address a table in it by index, e.g. {here}.0.<key>",
+                                    items.len()
+                                ))
+                            }
+                        }
+                    }
                     Some(other) if !wildcard => {
                         return Err(format!(
                             "{here} is a {}, not a table: cannot go further",
@@ -270,6 +292,28 @@ min_suppliers = 2
         assert!(doc["suppliers"]["b"]["offers"].get("Dy").is_none());
         let (doc, _) = apply("policy.min_suppliers*=2").unwrap();
         assert_eq!(doc["policy"]["min_suppliers"].as_integer(), Some(4));
+    }
+
+    #[test]
+    fn arrays_of_tables_are_addressed_by_index() {
+        let mut doc: toml::Table =
+            "[s.a.offers.Nd]\ntiers = [ { up_to_t = 10, price_per_kg = 5 }, { price_per_kg = 4 } ]\n"
+                .parse()
+                .unwrap();
+        let changed = Override::parse("s.a.offers.Nd.tiers.0.up_to_t=20")
+            .unwrap()
+            .apply(&mut doc)
+            .unwrap();
+        assert_eq!(changed, ["s.a.offers.Nd.tiers.0.up_to_t"]);
+        assert_eq!(
+            doc["s"]["a"]["offers"]["Nd"]["tiers"][0]["up_to_t"].as_integer(),
+            Some(20)
+        );
+        assert!(Override::parse("s.a.offers.Nd.tiers.5.up_to_t=1")
+            .unwrap()
+            .apply(&mut doc)
+            .unwrap_err()
+            .contains("array of 2"));
     }
 
     #[test]
