@@ -160,7 +160,7 @@ pub fn run_json(scenario: &Scenario, diagnosis: &Diagnosis) -> Vec<u8> {
         "status": "infeasible",
         "elements_short": diagnosis.shortages.iter().map(|s| s.element.as_str()).collect::<Vec<_>>(),
         "caps_to_relax": diagnosis.relaxations.iter().map(|r| r.constraint.as_str()).collect::<Vec<_>>(),
-        "settings": diagnosis.settings().into_iter().map(|(k, v)| (k, v)).collect::<std::collections::BTreeMap<_, _>>(),
+        "settings": diagnosis.settings().into_iter().collect::<std::collections::BTreeMap<_, _>>(),
         "confirmed": diagnosis.confirmed,
         "warnings": scenario.warnings,
     });
