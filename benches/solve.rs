@@ -89,6 +89,50 @@ fn mip(c: &mut Criterion) {
     group.finish();
 }
 
+/// Sweep throughput on Japan: 200 points (China's prices x 20, the mean
+/// risk cap x 10), with 1 and 2 worker threads; each point is validated and
+/// the model rebuilt (no hot start).
+fn sweep(c: &mut Criterion) {
+    use rayon::prelude::*;
+    use remopt::sweep::{run_point, Mode, Sweep, Vary};
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs/japan.toml");
+    let file = scenario::ScenarioFile::read(&path).unwrap();
+    let base = file.document().unwrap();
+    let definition = Sweep {
+        scenario: path.clone(),
+        mode: Mode::Grid,
+        varies: vec![
+            Vary::parse("suppliers.cn-light.offers.*.price_per_kg*=0.5:2.4:0.1").unwrap(),
+            Vary::parse("policy.max_avg_risk=0.5:0.68:0.02").unwrap(),
+        ],
+        samples: None,
+        seed: 0,
+    };
+    let points = definition.points().unwrap();
+    eprintln!("sweep: {} points", points.len());
+    let mut group = c.benchmark_group("sweep-japan-200");
+    for jobs in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().unwrap();
+        group.bench_function(format!("{jobs} jobs"), |b| {
+            b.iter(|| {
+                pool.install(|| {
+                    points
+                        .par_iter()
+                        .map(|p| run_point(&file, &base, p, &SolveSettings::default()).status())
+                        .count()
+                })
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group! {
+    name = sweeps;
+    config = Criterion::default().sample_size(10).measurement_time(Duration::from_secs(10));
+    targets = sweep
+}
+
 criterion_group! {
     name = small;
     config = Criterion::default().measurement_time(Duration::from_secs(5));
@@ -104,4 +148,4 @@ criterion_group! {
     config = Criterion::default().sample_size(10).measurement_time(Duration::from_secs(30));
     targets = mip
 }
-criterion_main!(small, large, mips);
+criterion_main!(small, large, mips, sweeps);
