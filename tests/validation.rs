@@ -268,15 +268,6 @@ fn tiers_are_cumulative_and_replace_the_single_price() {
 }
 
 #[test]
-fn spreadsheet_price_lists_are_refused_clearly() {
-    let (e, msg) = only_error(&BASE.replace("kind = \"mine\"", "kind = \"mine\"\noffers_csv = \"p.csv\""));
-    assert_eq!(e.key_path, "suppliers.a.offers_csv");
-    assert!(msg.contains("not supported"), "{msg}");
-    let (e, _) = only_error(&format!("{BASE}\n[data]\noffers_csv = \"all.csv\"\n"));
-    assert_eq!(e.key_path, "data.offers_csv");
-}
-
-#[test]
 fn country_codes_are_two_upper_case_letters() {
     let (e, msg) = only_error(&BASE.replace("country = \"CN\"", "country = \"China\""));
     assert_eq!(e.key_path, "suppliers.a.country");

@@ -2,6 +2,7 @@
 //!
 //! Everything downstream reads a `Scenario` only; it never sees TOML.
 
+mod offers_csv;
 pub mod overrides;
 pub mod raw;
 mod source_map;
@@ -417,10 +418,15 @@ impl ScenarioFile {
 
     fn validated(
         &self,
-        raw: raw::RawScenario,
+        mut raw: raw::RawScenario,
         overrides: &[overrides::Override],
         changed: &[String],
     ) -> Result<Scenario, InvalidScenario> {
+        let base = match self.path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        offers_csv::merge(&mut raw, base).map_err(|errors| InvalidScenario { errors })?;
         let source = Source {
             path: self.path.clone(),
             sha256: self.sha256.clone(),

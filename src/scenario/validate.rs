@@ -218,21 +218,11 @@ pub(crate) fn validate(raw: RawScenario, source: Source) -> Result<Scenario, Vec
                 )),
             }
         }
-        if supplier.offers.is_empty() && supplier.offers_csv.is_none() {
+        if supplier.offers.is_empty() {
             warnings.push(format!("suppliers.{id}: has no offers, so it cannot be used"));
         }
     }
     offers.sort_by_key(|o| (o.element, o.supplier));
-
-    if let Some(data) = &raw.data {
-        if let Some(csv) = &data.offers_csv {
-            check.fail(
-                &["data", "offers_csv"],
-                Some(format!("{csv:?}")),
-                "price lists from CSV are not supported by this version of remopt yet: write the offers in the scenario as `offers.Nd = { price_per_kg = .., capacity_t = .. }`",
-            );
-        }
-    }
 
     // Policy.
     let policy_raw = &raw.policy;
@@ -388,13 +378,6 @@ fn validate_supplier(
     let fixed_cost = check
         .non_negative(&["suppliers", id, "fixed_cost"], raw.fixed_cost, "a fixed cost")
         .unwrap_or(0.0);
-    if let Some(csv) = &raw.offers_csv {
-        check.fail(
-            &["suppliers", id, "offers_csv"],
-            Some(format!("{csv:?}")),
-            "price lists from CSV are not supported by this version of remopt yet: write the offers in the scenario as `offers.Nd = { price_per_kg = .., capacity_t = .. }`",
-        );
-    }
     Supplier {
         id: id.to_string(),
         name: raw.name.clone().unwrap_or_else(|| id.to_string()),
