@@ -118,6 +118,18 @@ mod tests {
     }
 
     #[test]
+    fn streamed_rows_are_on_disk_as_soon_as_they_are_appended() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("sweep");
+        let mut streams = Streams::create(&out, &[("runs.csv", b"run\n".to_vec())]).unwrap();
+        streams.append(0, b"0\n").unwrap();
+        // What a killed sweep leaves behind: every finished row.
+        assert_eq!(fs::read(root.path().join("sweep.partial/runs.csv")).unwrap(), b"run\n0\n");
+        streams.remove().unwrap();
+        assert!(!root.path().join("sweep.partial").exists());
+    }
+
+    #[test]
     fn a_failed_write_keeps_the_previous_outputs() {
         let root = tempfile::tempdir().unwrap();
         let out = root.path().join("run");
