@@ -49,7 +49,8 @@ pub const CONSTRAINT_COLUMNS: [&str; 10] = [
     "shadow_price",
 ];
 
-fn render<const N: usize>(header: [&str; N], rows: impl IntoIterator<Item = [String; N]>) -> Vec<u8> {
+/// CSV bytes of a header and its rows.
+pub fn render<const N: usize>(header: [&str; N], rows: impl IntoIterator<Item = [String; N]>) -> Vec<u8> {
     let mut writer = ::csv::Writer::from_writer(Vec::new());
     // Writing to a Vec cannot fail; a failure here would be a csv crate bug.
     writer.write_record(header).expect("in-memory CSV write");

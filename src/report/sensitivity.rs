@@ -2,6 +2,7 @@
 //! bounds can move before the plan changes, and what each binding risk cap
 //! costs per percentage point.
 
+use super::csv::render;
 use super::number;
 use crate::model::ConstraintKind;
 use crate::pipeline::{ConstraintResult, Outcome};
@@ -35,15 +36,6 @@ pub const SECURITY_COLUMNS: [&str; 9] = [
     "points_valid",
     "statement",
 ];
-
-fn render<const N: usize>(header: [&str; N], rows: impl IntoIterator<Item = [String; N]>) -> Vec<u8> {
-    let mut writer = ::csv::Writer::from_writer(Vec::new());
-    writer.write_record(header).expect("in-memory CSV write");
-    for row in rows {
-        writer.write_record(&row).expect("in-memory CSV write");
-    }
-    writer.into_inner().expect("in-memory CSV flush")
-}
 
 fn bound_of(c: &ConstraintResult<'_>) -> f64 {
     if c.info.upper.is_finite() {

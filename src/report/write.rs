@@ -124,7 +124,10 @@ mod tests {
         let mut streams = Streams::create(&out, &[("runs.csv", b"run\n".to_vec())]).unwrap();
         streams.append(0, b"0\n").unwrap();
         // What a killed sweep leaves behind: every finished row.
-        assert_eq!(fs::read(root.path().join("sweep.partial/runs.csv")).unwrap(), b"run\n0\n");
+        assert_eq!(
+            fs::read(root.path().join("sweep.partial/runs.csv")).unwrap(),
+            b"run\n0\n"
+        );
         streams.remove().unwrap();
         assert!(!root.path().join("sweep.partial").exists());
     }
