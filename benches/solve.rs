@@ -127,10 +127,61 @@ fn sweep(c: &mut Criterion) {
     group.finish();
 }
 
+/// Hot start against rebuild, on Japan: 20 values of China's light-oxide
+/// prices. "rebuild" validates the overridden scenario, builds the model and
+/// solves it from scratch (what `remopt sweep` does); "hot start" keeps one
+/// HiGHS instance and only changes the cost coefficients before re-solving
+/// from the previous basis.
+fn hot_start(c: &mut Criterion) {
+    use remopt::scenario::overrides::Override;
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs/japan.toml");
+    let file = scenario::ScenarioFile::read(&path).unwrap();
+    let base = file.document().unwrap();
+    let japan = file.scenario(&[]).unwrap();
+    let factors: Vec<f64> = (0..20).map(|i| 0.5 + 0.1 * i as f64).collect();
+    let china: Vec<(usize, f64)> = japan
+        .offers
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| japan.supplier_of(o).id == "cn-light")
+        .map(|(i, o)| match o.pricing {
+            remopt::scenario::Pricing::Flat(p) => (i, 1000.0 * p),
+            _ => unreachable!("japan prices are flat"),
+        })
+        .collect();
+    let mut group = c.benchmark_group("hot-start-japan-20");
+    group.bench_function("rebuild", |b| {
+        b.iter(|| {
+            for &f in &factors {
+                let point = [Override::parse(&format!("suppliers.cn-light.offers.*.price_per_kg*={f}")).unwrap()];
+                black_box(remopt::sweep::run_point(&file, &base, &point, &SolveSettings::default()).status());
+            }
+        })
+    });
+    group.bench_function("hot start", |b| {
+        b.iter(|| {
+            let mut model = model::build(&japan, Stage::Cost, None).problem.into_inner();
+            model.set_option("output_flag", false);
+            model.set_option("threads", 1);
+            for &f in &factors {
+                let ptr = model.as_mut_ptr();
+                for &(column, cost) in &china {
+                    // SAFETY: a live instance; `column` is one of its columns.
+                    unsafe { highs_sys::Highs_changeColCost(ptr, column as highs_sys::HighsInt, cost * f) };
+                }
+                let solved = model.try_solve().unwrap();
+                black_box(solved.objective_value());
+                model = solved.into();
+            }
+        })
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = sweeps;
     config = Criterion::default().sample_size(10).measurement_time(Duration::from_secs(10));
-    targets = sweep
+    targets = sweep, hot_start
 }
 
 criterion_group! {
