@@ -110,19 +110,29 @@ fn sweep(c: &mut Criterion) {
     };
     let points = definition.points().unwrap();
     eprintln!("sweep: {} points", points.len());
+    let warm = SolveSettings {
+        warm_start: optimise(&file.scenario(&[]).unwrap(), &SolveSettings::default())
+            .unwrap()
+            .basis
+            .map(std::sync::Arc::new),
+        skip_sensitivity: true,
+        ..SolveSettings::default()
+    };
     let mut group = c.benchmark_group("sweep-japan-200");
     for jobs in [1, 2] {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().unwrap();
-        group.bench_function(format!("{jobs} jobs"), |b| {
-            b.iter(|| {
-                pool.install(|| {
-                    points
-                        .par_iter()
-                        .map(|p| run_point(&file, &base, p, &SolveSettings::default()).status())
-                        .count()
+        for (start, settings) in [("cold", SolveSettings::default()), ("warm", warm.clone())] {
+            group.bench_function(format!("{jobs} jobs, {start}"), |b| {
+                b.iter(|| {
+                    pool.install(|| {
+                        points
+                            .par_iter()
+                            .map(|p| run_point(&file, &base, p, &settings).status())
+                            .count()
+                    })
                 })
-            })
-        });
+            });
+        }
     }
     group.finish();
 }
@@ -153,7 +163,8 @@ fn hot_start(c: &mut Criterion) {
     group.bench_function("rebuild", |b| {
         b.iter(|| {
             for &f in &factors {
-                let point = [Override::parse(&format!("suppliers.cn-light.offers.*.price_per_kg*={f}")).unwrap()];
+                let point =
+                    [Override::parse(&format!("suppliers.cn-light.offers.*.price_per_kg*={f}")).unwrap()];
                 black_box(remopt::sweep::run_point(&file, &base, &point, &SolveSettings::default()).status());
             }
         })

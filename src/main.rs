@@ -170,7 +170,20 @@ fn sweep(args: SweepArgs) -> Result<(), Stop> {
         })?;
     let bar = progress_bar(points.len() as u64, "sweep");
     let started = Instant::now();
-    let settings = SolveSettings::default();
+    // Every point starts the simplex from the base scenario's optimal basis
+    // (when it has one and the point's LP has its shape): much faster than
+    // a cold solve, and the same start whatever the order of the points.
+    let warm_start = file
+        .scenario(&[])
+        .ok()
+        .and_then(|s| pipeline::optimise(&s, &SolveSettings::default()).ok())
+        .and_then(|o| o.basis)
+        .map(std::sync::Arc::new);
+    let settings = SolveSettings {
+        warm_start,
+        skip_sensitivity: true,
+        ..SolveSettings::default()
+    };
     let finished: Vec<(out::RunRows, &'static str, Option<remopt::metrics::Metrics>)> = pool.install(|| {
         points
             .par_iter()
@@ -348,6 +361,7 @@ fn solve(args: SolveArgs) -> Result<(), Stop> {
     let settings = SolveSettings {
         time_limit: args.time_limit,
         mip_gap: args.mip_gap,
+        ..SolveSettings::default()
     };
     let outcome = pipeline::optimise(&scenario, &settings).map_err(|failure| match failure {
         Failure::Infeasible => match report_infeasible(&scenario, &file, &args.set, &out_dir) {

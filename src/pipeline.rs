@@ -4,17 +4,22 @@ use crate::metrics::{self, Metrics};
 use crate::model::{self, ConstraintInfo, ConstraintKind, Layout, ModelSize, Stage};
 use crate::plan::Plan;
 use crate::scenario::{ObjectiveKind, Scenario};
-use crate::solve::{self, MipBound, Ranging, SolveError, SolveOptions, Solved, Status};
+use crate::solve::{self, Basis, MipBound, Ranging, SolveError, SolveOptions, Solved, Status};
 use crate::verify::{self, Violation};
 use std::time::Instant;
 
 /// What the planner asked of this solve.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct SolveSettings {
     /// Wall-clock limit for all solver stages together, seconds.
     pub time_limit: Option<f64>,
     /// Relative MIP gap (default [`crate::solve::DEFAULT_MIP_GAP`]).
     pub mip_gap: Option<f64>,
+    /// A basis to start a least-cost LP from (sweeps start every point from
+    /// the base scenario's, the same whatever the order of the points).
+    pub warm_start: Option<std::sync::Arc<Basis>>,
+    /// Skip HiGHS ranging (no `sensitivity.csv`): sweeps do not report it.
+    pub skip_sensitivity: bool,
 }
 
 /// A named constraint with its solved activity and shadow price.
@@ -94,6 +99,8 @@ pub struct Outcome {
     pub offer_reduced_costs: Vec<f64>,
     /// HiGHS ranging of the final LP (`None` for a MIP).
     pub ranging: Option<Ranging>,
+    /// The final LP's optimal basis (`None` for a MIP).
+    pub basis: Option<Basis>,
     /// The optimised value: cost plus penalties, or the stage-one risk sum.
     pub objective: f64,
     /// Size of the model solved (the MIP's, for a MIP).
@@ -201,6 +208,11 @@ pub fn optimise_for(scenario: &Scenario, settings: &SolveSettings, goal: Goal) -
             time_limit,
             mip_gap: settings.mip_gap,
             presolve: true,
+            ranging: !settings.skip_sensitivity,
+            warm_start: match (stage, fixed) {
+                (Stage::Cost, None) => settings.warm_start.as_deref(),
+                _ => None,
+            },
         };
         let solved =
             solve::solve_or_retry(problem, rebuild, layout.is_mip(), &options).map_err(|e| match e {
@@ -320,7 +332,11 @@ pub fn optimise_for(scenario: &Scenario, settings: &SolveSettings, goal: Goal) -
     timing.verify_seconds = verify_start.elapsed().as_secs_f64();
 
     let offer_reduced_costs = solved.column_duals[..scenario.offers.len()].to_vec();
-    let ranging = if mip.is_some() { None } else { solved.ranging };
+    let (ranging, basis) = if mip.is_some() {
+        (None, None)
+    } else {
+        (solved.ranging, solved.basis)
+    };
     let (mut rows, mut row_activity, mut row_duals) =
         (layout.constraints, solved.row_activity, solved.row_duals);
     for (info, value, dual) in fixed_decisions {
@@ -337,6 +353,7 @@ pub fn optimise_for(scenario: &Scenario, settings: &SolveSettings, goal: Goal) -
         row_duals,
         offer_reduced_costs,
         ranging,
+        basis,
         objective,
         size,
         mip,

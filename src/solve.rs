@@ -3,23 +3,37 @@
 use good_lp::solvers::highs::HighsProblem;
 use std::time::Instant;
 
+/// The optimal basis of an LP (HiGHS's status of every column and row): a
+/// starting point for the simplex on an LP of the same shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Basis {
+    columns: Vec<highs_sys::HighsInt>,
+    rows: Vec<highs_sys::HighsInt>,
+}
+
 /// How HiGHS is run.
 #[derive(Debug, Clone, Copy)]
-pub struct SolveOptions {
+pub struct SolveOptions<'a> {
     /// Wall-clock limit in seconds, when given.
     pub time_limit: Option<f64>,
     /// Relative MIP gap at which a plan counts as optimal.
     pub mip_gap: Option<f64>,
     /// Whether HiGHS presolves (on unless a retry turns it off).
     pub presolve: bool,
+    /// An LP basis to start the simplex from, used when the shapes match.
+    pub warm_start: Option<&'a Basis>,
+    /// Whether to ask HiGHS for ranging (sensitivity) after an LP.
+    pub ranging: bool,
 }
 
-impl Default for SolveOptions {
+impl Default for SolveOptions<'_> {
     fn default() -> Self {
         SolveOptions {
             time_limit: None,
             mip_gap: None,
             presolve: true,
+            warm_start: None,
+            ranging: true,
         }
     }
 }
@@ -75,6 +89,8 @@ pub struct Solved {
     pub mip: Option<MipBound>,
     /// Cost and bound ranges, for an LP solved to optimality.
     pub ranging: Option<Ranging>,
+    /// The optimal basis, for an LP solved to optimality.
+    pub basis: Option<Basis>,
     /// Simplex iterations.
     pub iterations: i64,
     /// Wall-clock seconds inside HiGHS.
@@ -163,6 +179,22 @@ pub fn solve(problem: HighsProblem, is_mip: bool, options: &SolveOptions) -> Res
         )?;
     }
 
+    if let (Some(basis), false) = (options.warm_start, is_mip) {
+        let ptr = highs_model.as_mut_ptr();
+        // SAFETY: a live instance; the arrays are read only when they hold
+        // exactly one status per column and per row.
+        unsafe {
+            let shape = (
+                highs_sys::Highs_getNumCol(ptr) as usize,
+                highs_sys::Highs_getNumRow(ptr) as usize,
+            );
+            if shape == (basis.columns.len(), basis.rows.len()) {
+                // A basis that HiGHS rejects only costs the warm start.
+                highs_sys::Highs_setBasis(ptr, basis.columns.as_ptr(), basis.rows.as_ptr());
+            }
+        }
+    }
+
     let start = Instant::now();
     let solved = highs_model
         .try_solve()
@@ -184,8 +216,11 @@ pub fn solve(problem: HighsProblem, is_mip: bool, options: &SolveOptions) -> Res
         other => return Err(SolveError::Solver(format!("unexpected model status {other:?}"))),
     };
     let mut solved = solved;
-    let ranging = (!is_mip && status == Status::Optimal)
+    let ranging = (options.ranging && !is_mip && status == Status::Optimal)
         .then(|| ranging(&mut solved))
+        .flatten();
+    let basis = (!is_mip && status == Status::Optimal)
+        .then(|| basis(&mut solved))
         .flatten();
     let mip = is_mip.then(|| MipBound {
         gap: solved.mip_gap(),
@@ -201,9 +236,27 @@ pub fn solve(problem: HighsProblem, is_mip: bool, options: &SolveOptions) -> Res
         column_duals: solution.dual_columns().to_vec(),
         mip,
         ranging,
+        basis,
         iterations: solved.simplex_iteration_count(),
         seconds,
     })
+}
+
+/// The basis of a solved LP; `None` when HiGHS has none.
+fn basis(solved: &mut highs::SolvedModel) -> Option<Basis> {
+    let ptr = solved.as_mut_ptr();
+    // SAFETY: a live, solved instance; the buffers hold one status per
+    // column and per row, which is what Highs_getBasis writes.
+    unsafe {
+        let columns = usize::try_from(highs_sys::Highs_getNumCol(ptr)).ok()?;
+        let rows = usize::try_from(highs_sys::Highs_getNumRow(ptr)).ok()?;
+        let mut basis = Basis {
+            columns: vec![0; columns],
+            rows: vec![0; rows],
+        };
+        let status = highs_sys::Highs_getBasis(ptr, basis.columns.as_mut_ptr(), basis.rows.as_mut_ptr());
+        (status != highs_sys::STATUS_ERROR).then_some(basis)
+    }
 }
 
 /// HiGHS's ranging of a solved LP; `None` when HiGHS cannot give it.
