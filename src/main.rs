@@ -93,9 +93,8 @@ fn run(cli: Cli) -> Result<(), Stop> {
 }
 
 fn sweep(args: SweepArgs) -> Result<(), Stop> {
-    use rayon::prelude::*;
     use remopt::report::sweep as out;
-    use remopt::sweep::{run_point, Mode, Sweep};
+    use remopt::sweep::{Mode, Sweep};
     use std::sync::Mutex;
 
     let text = std::fs::read_to_string(&args.input)
@@ -151,10 +150,7 @@ fn sweep(args: SweepArgs) -> Result<(), Stop> {
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
         |n| n as usize,
     );
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .build()
-        .map_err(|e| Stop::Internal(format!("cannot start {jobs} worker threads: {e}")))?;
+
     let headers = [
         ("runs.csv", out::runs_header(&definition)),
         ("plans.csv", out::plans_header()),
@@ -170,42 +166,24 @@ fn sweep(args: SweepArgs) -> Result<(), Stop> {
         })?;
     let bar = progress_bar(points.len() as u64, "sweep");
     let started = Instant::now();
-    // Every point starts the simplex from the base scenario's optimal basis
-    // (when it has one and the point's LP has its shape): much faster than
-    // a cold solve, and the same start whatever the order of the points.
-    let warm_start = file
-        .scenario(&[])
-        .ok()
-        .and_then(|s| pipeline::optimise(&s, &SolveSettings::default()).ok())
-        .and_then(|o| o.basis)
-        .map(std::sync::Arc::new);
-    let settings = SolveSettings {
-        warm_start,
-        skip_sensitivity: true,
-        ..SolveSettings::default()
-    };
-    let finished: Vec<(out::RunRows, &'static str, Option<remopt::metrics::Metrics>)> = pool.install(|| {
-        points
-            .par_iter()
-            .enumerate()
-            .map(|(index, point)| {
-                let result = run_point(&file, &base, point, &settings);
-                let rows = out::run_rows(index, point, &result);
-                let metrics = match &result {
-                    remopt::sweep::RunResult::Solved(solved) => Some(solved.1.metrics.clone()),
-                    _ => None,
-                };
-                if let Ok(mut streams) = streams.lock() {
-                    // A row that cannot be streamed is still in the final files.
-                    let _ = streams.append(0, &rows.run);
-                    let _ = streams.append(1, &rows.plans);
-                    let _ = streams.append(2, &rows.summary);
-                }
-                bar.inc(1);
-                (rows, result.status(), metrics)
-            })
-            .collect()
-    });
+    let settings = remopt::sweep::settings_for(&file);
+    let finished = remopt::sweep::execute(&file, &base, &points, &settings, jobs, |index, point, result| {
+        let rows = out::run_rows(index, point, &result);
+        if let Ok(mut streams) = streams.lock() {
+            // A row that cannot be streamed is still in the final files.
+            let _ = streams.append(0, &rows.run);
+            let _ = streams.append(1, &rows.plans);
+            let _ = streams.append(2, &rows.summary);
+        }
+        bar.inc(1);
+        let status = result.status();
+        let metrics = match result {
+            remopt::sweep::RunResult::Solved(solved) => Some(solved.1.metrics),
+            _ => None,
+        };
+        (rows, status, metrics)
+    })
+    .map_err(Stop::Internal)?;
     bar.finish_and_clear();
     let wall_seconds = started.elapsed().as_secs_f64();
 
