@@ -10,7 +10,7 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(name = "remopt", version, about, long_about = None)]
 #[command(
-    after_help = "Examples:\n  remopt check inputs/japan.toml\n  remopt solve inputs/japan.toml\n  remopt solve inputs/eu.toml --out /tmp/eu --json\n\nExit codes: 0 solved, 1 internal error, 2 bad invocation or invalid scenario,\n3 infeasible, 4 stopped by the time limit."
+    after_help = "Examples:\n  remopt check inputs/japan.toml\n  remopt solve inputs/japan.toml\n  remopt solve inputs/eu.toml --out /tmp/eu --json\n  remopt sweep inputs/japan.toml --vary policy.max_avg_risk=0.5:0.7:0.05\n  remopt frontier inputs/japan.toml --points 11\n\nExit codes: 0 solved, 1 internal error, 2 bad invocation or invalid scenario,\n3 infeasible, 4 stopped by the time limit."
 )]
 pub struct Cli {
     /// What to do.
@@ -21,7 +21,7 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Solve a scenario and write plan.csv, summary.csv, constraints.csv, run.json.
+    /// Solve a scenario and write plan.csv, summary.csv, constraints.csv, sensitivity.csv, security.csv, run.json.
     #[command(
         after_help = "Example:\n  remopt solve inputs/japan.toml --out outputs/japan-2026 --time-limit 60"
     )]
