@@ -232,3 +232,16 @@ fn sweep_files_and_sweep_errors() {
         .code(2)
         .stderr(predicate::str::contains("nothing varies"));
 }
+
+#[test]
+fn the_shipped_sweep_file_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    Command::cargo_bin("remopt")
+        .unwrap()
+        .current_dir(ROOT)
+        .args(["sweep", "sweeps/japan-china-prices.toml", "--out"])
+        .arg(dir.path().join("o"))
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("16 runs"));
+}
