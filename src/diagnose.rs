@@ -188,13 +188,15 @@ fn relaxation(scenario: &Scenario, row: &ConstraintInfo, amount: f64, margin: f6
     let demand = element.map_or(1.0, |e| scenario.elements[e].demand_t);
     let share = (relaxed_bound / demand).clamp(0.0, 1.0);
     let per_element = |key: &str| format!("policy.elements.{symbol}.{key}");
+    let offer = find_offer(scenario, symbol, subject);
+    let least = offer.map_or(0.0, |o| scenario.least_purchase(o));
     let settings = match row.kind {
         ConstraintKind::OfferCapacity => vec![(
             format!("suppliers.{subject}.offers.{symbol}.capacity_t"),
             relaxed_bound,
         )],
         ConstraintKind::TierEnd => {
-            let last = find_offer(scenario, symbol, subject)
+            let last = offer
                 .and_then(|o| match &o.pricing {
                     crate::scenario::Pricing::Tiers(tiers) => Some(tiers.len() - 1),
                     crate::scenario::Pricing::Flat(_) => None,
@@ -214,13 +216,8 @@ fn relaxation(scenario: &Scenario, row: &ConstraintInfo, amount: f64, margin: f6
         ConstraintKind::MinSuppliers => vec![(per_element("min_suppliers"), relaxed_bound.round())],
         ConstraintKind::MaxSuppliers => vec![(per_element("max_suppliers"), relaxed_bound.round())],
         ConstraintKind::MinOrder => {
-            // The row is x - L z >= 0 with L = max(min_order_t, share * D):
-            // both parts must come down to L - amount.
-            let offer = find_offer(scenario, symbol, subject);
-            let least = offer.map_or(0.0, |o| {
-                o.min_order_t
-                    .max(scenario.element_of(o).caps.min_share_if_used * demand)
-            });
+            // Both parts of L = max(min_order_t, share * D) must come down
+            // to L - move.
             let target = (least - amount).max(0.0);
             let mut settings = Vec::new();
             if offer.is_some_and(|o| o.min_order_t > target) {
@@ -235,13 +232,7 @@ fn relaxation(scenario: &Scenario, row: &ConstraintInfo, amount: f64, margin: f6
     };
     // A minimum-order row reads x - L z >= 0: show it in tonnes, L to L - move.
     let (bound, relaxed_bound) = match row.kind {
-        ConstraintKind::MinOrder => {
-            let least = find_offer(scenario, symbol, subject).map_or(0.0, |o| {
-                o.min_order_t
-                    .max(scenario.element_of(o).caps.min_share_if_used * demand)
-            });
-            (least, (least - amount).max(0.0))
-        }
+        ConstraintKind::MinOrder => (least, (least - amount).max(0.0)),
         _ => (bound, relaxed_bound),
     };
     Relaxation {

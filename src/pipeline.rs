@@ -138,7 +138,11 @@ impl Outcome {
     /// long as the bound stays beyond the activity.
     pub fn bound_range(&self, row: usize) -> Option<(f64, f64)> {
         let r = self.ranging.as_ref()?;
-        let c = self.constraints().nth(row)?;
+        let c = ConstraintResult {
+            info: self.rows.get(row)?,
+            activity: self.row_activity[row],
+            shadow_price: self.row_duals[row],
+        };
         if c.is_binding() {
             Some((*r.bound_low.get(row)?, *r.bound_high.get(row)?))
         } else if c.info.upper.is_finite() {

@@ -726,9 +726,7 @@ impl OfferBounds {
     fn of(scenario: &Scenario, o: usize, elastic: bool) -> OfferBounds {
         let offer = &scenario.offers[o];
         let element = scenario.element_of(offer);
-        let least = offer
-            .min_order_t
-            .max(element.caps.min_share_if_used * element.demand_t);
+        let least = scenario.least_purchase(offer);
         let unbounded = element.demand_t.max(least);
         let caps = [
             offer.capacity_t,

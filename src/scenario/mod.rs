@@ -251,6 +251,15 @@ impl Scenario {
             || self.elements.iter().any(|e| e.caps.needs_offer_decisions())
     }
 
+    /// The least an offer buys when it is used: `max(min_order_t,
+    /// min_share_if_used * D_e)` (SPEC §4.2); 0 when nothing is asked.
+    pub fn least_purchase(&self, offer: &Offer) -> f64 {
+        let element = self.element_of(offer);
+        offer
+            .min_order_t
+            .max(element.caps.min_share_if_used * element.demand_t)
+    }
+
     /// Whether every supplier with an offer for `element` has a known risk.
     pub fn risk_known_for(&self, element: usize) -> bool {
         self.offers_of(element)
