@@ -927,7 +927,16 @@ impl<S: Iterator<Item = Variable>> Rows<S> {
         lhs: Expression,
         upper: f64,
     ) {
-        self.push(name, kind, element, subject, lhs, f64::NEG_INFINITY, upper);
+        self.push_with(
+            kind.is_relaxable(),
+            name,
+            kind,
+            element,
+            subject,
+            lhs,
+            f64::NEG_INFINITY,
+            upper,
+        );
     }
 
     fn at_least(
@@ -939,7 +948,16 @@ impl<S: Iterator<Item = Variable>> Rows<S> {
         lhs: Expression,
         lower: f64,
     ) {
-        self.push(name, kind, element, subject, lhs, lower, f64::INFINITY);
+        self.push_with(
+            kind.is_relaxable(),
+            name,
+            kind,
+            element,
+            subject,
+            lhs,
+            lower,
+            f64::INFINITY,
+        );
     }
 
     fn equal(
@@ -951,7 +969,16 @@ impl<S: Iterator<Item = Variable>> Rows<S> {
         lhs: Expression,
         value: f64,
     ) {
-        self.push(name, kind, element, subject, lhs, value, value);
+        self.push_with(
+            kind.is_relaxable(),
+            name,
+            kind,
+            element,
+            subject,
+            lhs,
+            value,
+            value,
+        );
     }
 
     /// A floor a diagnosis may not move.
@@ -965,29 +992,6 @@ impl<S: Iterator<Item = Variable>> Rows<S> {
         lower: f64,
     ) {
         self.push_with(false, name, kind, element, subject, lhs, lower, f64::INFINITY);
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn push(
-        &mut self,
-        name: String,
-        kind: ConstraintKind,
-        element: &str,
-        subject: Option<&str>,
-        lhs: Expression,
-        lower: f64,
-        upper: f64,
-    ) {
-        self.push_with(
-            kind.is_relaxable(),
-            name,
-            kind,
-            element,
-            subject,
-            lhs,
-            lower,
-            upper,
-        );
     }
 
     #[allow(clippy::too_many_arguments)]
