@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Installs what remopt needs to build on Debian 12 and is not yet there:
-# cmake, a C++ compiler and libclang-dev (HiGHS is built from source by the
-# highs-sys crate, whose bindgen step needs libclang). Safe to run again.
+# cmake, a C++ compiler, make and libclang-dev (HiGHS is built from source by
+# the highs-sys crate, whose bindgen step loads libclang at build time).
+# Then checks that every one of them is really usable, so that a missing piece
+# is reported now and not after the 4-minute HiGHS build. Safe to run again.
 set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
 
 missing=()
 command -v cmake >/dev/null 2>&1 || missing+=(cmake)
 command -v g++ >/dev/null 2>&1 || missing+=(g++)
 command -v make >/dev/null 2>&1 || missing+=(make)
-if ! ls /usr/lib/llvm-*/lib/libclang*.so* >/dev/null 2>&1 && ! ls /usr/lib/x86_64-linux-gnu/libclang*.so* >/dev/null 2>&1; then
-  missing+=(libclang-dev)
-fi
+# bindgen needs the C library libclang; libclang-cpp (often present alone) is not it.
+bash "$here/find-libclang.sh" >/dev/null || missing+=(libclang-dev)
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]} with apt-get" >&2
@@ -21,12 +23,22 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# Fail fast: check again what the build will use.
+problems=()
+command -v cmake >/dev/null 2>&1 || problems+=("cmake is not on PATH")
+command -v g++ >/dev/null 2>&1 || problems+=("g++ is not on PATH")
+command -v make >/dev/null 2>&1 || problems+=("make is not on PATH")
+libclang="$(bash "$here/find-libclang.sh" || true)"
+[ -n "$libclang" ] || problems+=("no libclang shared library (libclang.so*) found; install libclang-dev or set LIBCLANG_PATH")
 if ! command -v cargo >/dev/null 2>&1; then
   if [ -x "$HOME/.cargo/bin/cargo" ]; then
-    echo "setup: cargo is in ~/.cargo/bin; add it to PATH (source ~/.cargo/env)" >&2
+    problems+=("cargo is in ~/.cargo/bin but not on PATH: run 'source ~/.cargo/env'")
   else
-    echo "setup: Rust is missing; install it from https://rustup.rs (remopt needs Rust 1.85 or newer)" >&2
+    problems+=("Rust is missing: install it from https://rustup.rs (remopt needs Rust 1.85 or newer)")
   fi
+fi
+if [ ${#problems[@]} -gt 0 ]; then
+  for p in "${problems[@]}"; do echo "setup: $p" >&2; done
   exit 1
 fi
-echo "setup: cmake, g++, libclang and cargo are present" >&2
+echo "setup: cmake, g++, make, cargo and libclang ($libclang) are present" >&2
