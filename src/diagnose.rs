@@ -1,4 +1,4 @@
-//! Why no plan exists (SPEC §5.4): the elements that cannot be covered, and
+//! Why no plan exists (docs/outputs.md, "When no plan exists"): the elements that cannot be covered, and
 //! the smallest set of caps whose relaxation restores feasibility, with the
 //! amount each must move.
 //!
@@ -9,15 +9,15 @@
 //! own bound). Per element, the most the caps allow is the optimum of the
 //! model with every demand row dropped, maximising that element's supply.
 
-use crate::model::{self, ConstraintInfo, ConstraintKind, Stage};
-use crate::scenario::Scenario;
+use crate::model::{self, Family, RowId, RowInfo, Stage};
+use crate::scenario::{Pricing, Scenario};
 use crate::solve::{self, SolveError, SolveOptions};
 
 /// An element whose demand the caps cannot meet.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Shortage {
-    /// Element symbol.
-    pub element: String,
+    /// Element index.
+    pub element: usize,
     /// Demand, tonnes.
     pub demand_t: f64,
     /// The most the caps allow, tonnes; `None` when the element's floors
@@ -28,14 +28,8 @@ pub struct Shortage {
 /// One cap to move, and where to move it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Relaxation {
-    /// The constraint, as named in `constraints.csv`.
-    pub constraint: String,
-    /// Its family.
-    pub kind: ConstraintKind,
-    /// Its element, if any.
-    pub element: Option<String>,
-    /// Its supplier or country, if any.
-    pub subject: Option<String>,
+    /// The row to move, as `constraints.csv` names it.
+    pub row: RowId,
     /// The bound now, in the row's units.
     pub bound: f64,
     /// The bound that restores feasibility.
@@ -66,7 +60,7 @@ pub fn diagnose(
     let fewest = model::build(scenario, Stage::FewestRelaxations, None);
     let layout = fewest.layout;
     let rebuild = |stage: Stage| move || model::build(scenario, stage, None).problem;
-    let moves: Vec<(ConstraintInfo, f64)> =
+    let moves: Vec<(RowInfo, f64)> =
         match solve::solve_or_retry(fewest.problem, rebuild(Stage::FewestRelaxations), true, &options) {
             Ok(solved) => {
                 let count = layout.relaxed_count(&solved.columns) as f64;
@@ -77,7 +71,7 @@ pub fn diagnose(
                 layout
                     .relaxations(&solved.columns)
                     .into_iter()
-                    .map(|(row, amount)| (layout.constraints[row].clone(), amount))
+                    .map(|(row, amount)| (layout.rows[row], amount))
                     .collect()
             }
             // Even moving every cap leaves no plan: the conflict lies in what a
@@ -122,7 +116,7 @@ pub fn diagnose(
                 };
             if most_t.is_none_or(|most| most < element.demand_t * (1.0 - 1e-9)) {
                 shortages.push(Shortage {
-                    element: element.symbol.clone(),
+                    element: e,
                     demand_t: element.demand_t,
                     most_t,
                 });
@@ -139,17 +133,6 @@ pub fn diagnose(
 
 /// Margins tried in turn on every move, relative to the move or the bound.
 const RELAXATION_MARGINS: [f64; 5] = [1e-6, 1e-5, 1e-4, 1e-3, 1e-2];
-
-fn find_offer<'a>(
-    scenario: &'a Scenario,
-    symbol: &str,
-    supplier: &str,
-) -> Option<&'a crate::scenario::Offer> {
-    scenario
-        .offers
-        .iter()
-        .find(|o| scenario.supplier_of(o).id == supplier && scenario.element_of(o).symbol == symbol)
-}
 
 impl Diagnosis {
     /// Every scenario key to set, once: where several moves set one key
@@ -172,77 +155,93 @@ impl Diagnosis {
 }
 
 /// The scenario keys that move `row`'s bound to `relaxed`.
-fn relaxation(scenario: &Scenario, row: &ConstraintInfo, amount: f64, margin: f64) -> Relaxation {
+fn relaxation(scenario: &Scenario, row: &RowInfo, amount: f64, margin: f64) -> Relaxation {
     let is_cap = row.upper.is_finite();
-    let bound = if is_cap { row.upper } else { row.lower };
+    let bound = row.bound();
     // A move exactly to the edge can leave HiGHS a hair short of feasible:
-    // every move carries a small margin.
-    let amount = match row.kind {
-        ConstraintKind::MinSuppliers | ConstraintKind::MaxSuppliers => amount.round(),
+    // every move carries a small margin; supplier counts move by whole offers.
+    let amount = match row.id.family {
+        Family::MinSuppliers { .. } | Family::MaxSuppliers { .. } => amount.round(),
         _ => amount + margin * amount.max(bound.abs()).max(1.0),
     };
     let relaxed_bound = if is_cap { bound + amount } else { bound - amount };
-    let symbol = row.element.as_deref().unwrap_or_default();
-    let subject = row.subject.as_deref().unwrap_or_default();
-    let element = scenario.elements.iter().position(|e| e.symbol == symbol);
+    let settings = settings_for(scenario, row.id.family, relaxed_bound, amount);
+    // A minimum-order row reads x - L z >= 0: show it in tonnes, L to L - move.
+    let (bound, relaxed_bound) = match row.id.family {
+        Family::MinOrder { offer } => {
+            let least = scenario.least_purchase(&scenario.offers[offer]);
+            (least, (least - amount).max(0.0))
+        }
+        _ => (bound, relaxed_bound),
+    };
+    Relaxation {
+        row: row.id,
+        bound,
+        relaxed_bound,
+        settings,
+    }
+}
+
+/// The scenario keys, with their values, that move a row of `family` to
+/// `relaxed_bound` (by `amount`).
+fn settings_for(scenario: &Scenario, family: Family, relaxed_bound: f64, amount: f64) -> Vec<(String, f64)> {
+    let element = family.element(scenario);
+    let symbol = element.map_or("", |e| scenario.elements[e].symbol.as_str());
     let demand = element.map_or(1.0, |e| scenario.elements[e].demand_t);
     let share = (relaxed_bound / demand).clamp(0.0, 1.0);
     let per_element = |key: &str| format!("policy.elements.{symbol}.{key}");
-    let offer = find_offer(scenario, symbol, subject);
-    let least = offer.map_or(0.0, |o| scenario.least_purchase(o));
-    let settings = match row.kind {
-        ConstraintKind::OfferCapacity => vec![(
-            format!("suppliers.{subject}.offers.{symbol}.capacity_t"),
+    let offer_key = |o: usize, key: &str| {
+        let id = &scenario.supplier_of(&scenario.offers[o]).id;
+        format!("suppliers.{id}.offers.{symbol}.{key}")
+    };
+    match family {
+        Family::OfferCapacity { offer } => vec![(offer_key(offer, "capacity_t"), relaxed_bound)],
+        Family::TierEnd { offer } => {
+            let last = match &scenario.offers[offer].pricing {
+                Pricing::Tiers(tiers) => tiers.len() - 1,
+                Pricing::Flat(_) => 0,
+            };
+            vec![(offer_key(offer, &format!("tiers.{last}.up_to_t")), relaxed_bound)]
+        }
+        Family::SupplierCapacity { supplier } => vec![(
+            format!("suppliers.{}.capacity_t", scenario.suppliers[supplier].id),
             relaxed_bound,
         )],
-        ConstraintKind::TierEnd => {
-            let last = offer
-                .and_then(|o| match &o.pricing {
-                    crate::scenario::Pricing::Tiers(tiers) => Some(tiers.len() - 1),
-                    crate::scenario::Pricing::Flat(_) => None,
-                })
-                .unwrap_or(0);
-            vec![(
-                format!("suppliers.{subject}.offers.{symbol}.tiers.{last}.up_to_t"),
-                relaxed_bound,
-            )]
+        Family::CountryShare { country, .. } => {
+            vec![(per_element(&format!("country_share.{}", country.as_str())), share)]
         }
-        ConstraintKind::SupplierCapacity => vec![(format!("suppliers.{subject}.capacity_t"), relaxed_bound)],
-        ConstraintKind::CountryShare => vec![(per_element(&format!("country_share.{subject}")), share)],
-        ConstraintKind::SupplierShare => vec![(per_element("max_supplier_share"), share)],
-        ConstraintKind::AvgRisk => vec![(per_element("max_avg_risk"), share)],
-        ConstraintKind::RecycledShare => vec![(per_element("min_recycled_share"), share)],
-        ConstraintKind::Budget => vec![("policy.budget".to_string(), relaxed_bound)],
-        ConstraintKind::MinSuppliers => vec![(per_element("min_suppliers"), relaxed_bound.round())],
-        ConstraintKind::MaxSuppliers => vec![(per_element("max_suppliers"), relaxed_bound.round())],
-        ConstraintKind::MinOrder => {
+        Family::SupplierShare { .. } => vec![(per_element("max_supplier_share"), share)],
+        Family::AvgRisk { .. } => vec![(per_element("max_avg_risk"), share)],
+        Family::RecycledShare { .. } => vec![(per_element("min_recycled_share"), share)],
+        Family::Budget => vec![("policy.budget".to_string(), relaxed_bound)],
+        Family::MinSuppliers { .. } => vec![(per_element("min_suppliers"), relaxed_bound.round())],
+        Family::MaxSuppliers { .. } => vec![(per_element("max_suppliers"), relaxed_bound.round())],
+        Family::MinOrder { offer } => {
             // Both parts of L = max(min_order_t, share * D) must come down
             // to L - move.
-            let target = (least - amount).max(0.0);
+            let offer_data = &scenario.offers[offer];
+            let target = (scenario.least_purchase(offer_data) - amount).max(0.0);
             let mut settings = Vec::new();
-            if offer.is_some_and(|o| o.min_order_t > target) {
-                settings.push((format!("suppliers.{subject}.offers.{symbol}.min_order_t"), target));
+            if offer_data.min_order_t > target {
+                settings.push((offer_key(offer, "min_order_t"), target));
             }
-            if element.is_some_and(|e| scenario.elements[e].caps.min_share_if_used * demand > target) {
+            if scenario.elements[offer_data.element].caps.min_share_if_used * demand > target {
                 settings.push((per_element("min_share_if_used"), target / demand));
             }
             settings
         }
-        _ => Vec::new(),
-    };
-    // A minimum-order row reads x - L z >= 0: show it in tonnes, L to L - move.
-    let (bound, relaxed_bound) = match row.kind {
-        ConstraintKind::MinOrder => (least, (least - amount).max(0.0)),
-        _ => (bound, relaxed_bound),
-    };
-    Relaxation {
-        constraint: row.name.clone(),
-        kind: row.kind,
-        element: row.element.clone(),
-        subject: row.subject.clone(),
-        bound,
-        relaxed_bound,
-        settings,
+        // Rows a diagnosis never moves (their kind's relax rule is Never).
+        Family::Demand { .. }
+        | Family::Tiers { .. }
+        | Family::TierOrder { .. }
+        | Family::TierOpen { .. }
+        | Family::Contract { .. }
+        | Family::OfferUsed { .. }
+        | Family::ContractOffer { .. }
+        | Family::RiskLevel
+        | Family::FixedDecision { .. }
+        | Family::RelaxLink { .. }
+        | Family::RelaxationCount => Vec::new(),
     }
 }
 

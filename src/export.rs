@@ -26,9 +26,9 @@ pub fn export(scenario: &Scenario, path: &Path) -> Result<(), SolveError> {
         .collect();
     let rows: Vec<String> = model
         .layout
-        .constraints
+        .rows
         .iter()
-        .map(|c| spell(c.name.clone()))
+        .map(|r| spell(r.id.name(scenario)))
         .collect();
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,

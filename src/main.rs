@@ -362,7 +362,7 @@ fn solve(args: SolveArgs) -> Result<(), Stop> {
     let mut files = vec![
         ("plan.csv", report::csv::plan(&scenario, &outcome)),
         ("summary.csv", report::csv::summary(&outcome)),
-        ("constraints.csv", report::csv::constraints(&outcome)),
+        ("constraints.csv", report::csv::constraints(&scenario, &outcome)),
         (
             "security.csv",
             report::sensitivity::security_csv(&scenario, &security),
@@ -382,8 +382,8 @@ fn solve(args: SolveArgs) -> Result<(), Stop> {
     if args.json {
         let binding = outcome
             .constraints()
-            .filter(|c| c.info.kind.is_policy_cap() && c.is_binding())
-            .map(|c| c.info.name.as_str())
+            .filter(|c| c.info.id.kind().is_policy_cap() && c.is_binding())
+            .map(|c| c.info.id.name(&scenario))
             .collect();
         let summary = Summary {
             run: &record,
@@ -445,7 +445,7 @@ fn report_infeasible(
     let text = report::diagnosis::text(scenario, &diagnosis);
     let files = [
         ("diagnosis.txt", text.clone().into_bytes()),
-        ("diagnosis.csv", report::diagnosis::csv(&diagnosis)),
+        ("diagnosis.csv", report::diagnosis::csv(scenario, &diagnosis)),
         ("run.json", report::diagnosis::run_json(scenario, &diagnosis)),
     ];
     report::write::replace_dir(out_dir, &files).map_err(|e| {

@@ -1,7 +1,9 @@
-//! Scenario → model → HiGHS → verified plan: the solve recipe of SPEC §4.
+//! Scenario → model → HiGHS → verified plan: the solve recipe of
+//! `models/README.md` (objectives, MIP pricing) and `docs/outputs.md`
+//! (what each reported figure means).
 
 use crate::metrics::{self, Metrics};
-use crate::model::{self, ConstraintInfo, ConstraintKind, Layout, ModelSize, Stage};
+use crate::model::{self, Family, Layout, ModelSize, RowInfo, Stage};
 use crate::plan::Plan;
 use crate::scenario::{ObjectiveKind, Scenario};
 use crate::solve::{self, Basis, MipBound, Ranging, SolveError, SolveOptions, Solved, Status};
@@ -25,8 +27,8 @@ pub struct SolveSettings {
 /// A named constraint with its solved activity and shadow price.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ConstraintResult<'a> {
-    /// Name, family, bounds.
-    pub info: &'a ConstraintInfo,
+    /// Identity and bounds.
+    pub info: &'a RowInfo,
     /// Left-hand side at the plan.
     pub activity: f64,
     /// Change of the objective per unit increase of the bound.
@@ -90,7 +92,7 @@ pub struct Outcome {
     /// Per-element and total metrics.
     pub metrics: Metrics,
     /// Every named row of the final stage, in row order.
-    rows: Vec<ConstraintInfo>,
+    rows: Vec<RowInfo>,
     /// Left-hand side of each row at the plan.
     row_activity: Vec<f64>,
     /// Shadow price of each row.
@@ -190,31 +192,81 @@ pub enum Goal {
     CostAtRisk(f64),
 }
 
-/// Like [`optimise`], for an explicit goal.
+/// Like [`optimise`], for an explicit goal: solve the goal's stages, price
+/// a MIP's plan with its decisions fixed, verify, and gather the outcome.
 pub fn optimise_for(scenario: &Scenario, settings: &SolveSettings, goal: Goal) -> Result<Outcome, Failure> {
-    let started = Instant::now();
-    let mut timing = Timing::default();
-    let mut iterations = 0;
-    let mut run_stage = |stage: Stage, fixed: Option<&[f64]>| -> Result<(Layout, Solved), Failure> {
+    let mut stages = Stages {
+        scenario,
+        settings,
+        started: Instant::now(),
+        timing: Timing::default(),
+        iterations: 0,
+    };
+    let (layout, solved, risk_star) = stages.solve_goal(goal)?;
+    let priced = stages.price(layout, solved)?;
+    let objective = risk_star.unwrap_or(priced.solved.objective);
+
+    let verify_start = Instant::now();
+    let plan = priced.layout.plan(&priced.solved.columns);
+    verify_plan(scenario, &plan, priced.layout.stage, priced.solved.objective)?;
+    let metrics = metrics::compute(scenario, &plan);
+    stages.timing.verify_seconds = verify_start.elapsed().as_secs_f64();
+    Ok(priced.into_outcome(
+        scenario,
+        plan,
+        metrics,
+        objective,
+        stages.timing,
+        stages.iterations,
+    ))
+}
+
+/// Runs model stages, keeping the time and iterations they take.
+struct Stages<'a> {
+    scenario: &'a Scenario,
+    settings: &'a SolveSettings,
+    started: Instant,
+    timing: Timing,
+    iterations: i64,
+}
+
+/// The final stage's layout and solution, ready to report.
+struct Priced {
+    layout: Layout,
+    solved: Solved,
+    /// The MIP's status, gap and size (the pricing LP's are not reported).
+    status: Status,
+    mip: Option<MipBound>,
+    size: ModelSize,
+    duals: Duals,
+    /// `fixed_decision` rows: each decision with its value and reduced cost.
+    fixed_decisions: Vec<(RowInfo, f64, f64)>,
+}
+
+impl Stages<'_> {
+    /// Builds and solves one stage; `fixed` holds a MIP's decisions.
+    fn run(&mut self, stage: Stage, fixed: Option<&[f64]>) -> Result<(Layout, Solved), Failure> {
+        let scenario = self.scenario;
         let build_start = Instant::now();
         let model::Model { problem, layout } = model::build(scenario, stage, fixed);
-        timing.build_seconds += build_start.elapsed().as_secs_f64();
+        self.timing.build_seconds += build_start.elapsed().as_secs_f64();
         let rebuild = || model::build(scenario, stage, fixed).problem;
         // Pricing a MIP's plan (decisions fixed) is one LP and always runs to
         // the end: the time limit is for the search.
         let time_limit = match fixed {
             Some(_) => None,
-            None => settings
+            None => self
+                .settings
                 .time_limit
-                .map(|limit| (limit - started.elapsed().as_secs_f64()).max(0.0)),
+                .map(|limit| (limit - self.started.elapsed().as_secs_f64()).max(0.0)),
         };
         let options = SolveOptions {
             time_limit,
-            mip_gap: settings.mip_gap,
+            mip_gap: self.settings.mip_gap,
             presolve: true,
-            ranging: !settings.skip_sensitivity,
+            ranging: !self.settings.skip_sensitivity,
             warm_start: match (stage, fixed) {
-                (Stage::Cost, None) => settings.warm_start.as_deref(),
+                (Stage::Cost, None) => self.settings.warm_start.as_deref(),
                 _ => None,
             },
         };
@@ -227,104 +279,114 @@ pub fn optimise_for(scenario: &Scenario, settings: &SolveSettings, goal: Goal) -
                 SolveError::TimeLimitWithoutPlan { .. } => Failure::TimeLimitWithoutPlan(e),
                 SolveError::Solver(_) => Failure::Solver(e),
             })?;
-        timing.solve_seconds += solved.seconds;
-        iterations += solved.iterations;
+        self.timing.solve_seconds += solved.seconds;
+        self.iterations += solved.iterations;
         Ok((layout, solved))
-    };
+    }
 
-    let (layout, solved, risk_star) = match goal {
-        Goal::Cost => {
-            let (layout, solved) = run_stage(Stage::Cost, None)?;
-            (layout, solved, None)
-        }
-        Goal::CostAtRisk(risk_bound) => {
-            let (layout, solved) = run_stage(Stage::CostWithinRisk { risk_bound }, None)?;
-            (layout, solved, None)
-        }
-        Goal::LeastRisk => {
-            let (first_layout, first) = run_stage(Stage::Risk, None)?;
-            if first.status == Status::TimeLimit {
-                (first_layout, first, None)
-            } else {
+    /// The stages of `goal`; for the risk objective also its first-stage
+    /// optimum `r*`.
+    fn solve_goal(&mut self, goal: Goal) -> Result<(Layout, Solved, Option<f64>), Failure> {
+        let stage = match goal {
+            Goal::Cost => Stage::Cost,
+            Goal::CostAtRisk(risk_bound) => Stage::CostWithinRisk { risk_bound },
+            Goal::LeastRisk => {
+                let (first_layout, first) = self.run(Stage::Risk, None)?;
+                if first.status == Status::TimeLimit {
+                    return Ok((first_layout, first, None));
+                }
                 let risk_star = first.objective;
                 let risk_bound = risk_star * (1.0 + 1e-6) + 1e-9;
-                let (layout, solved) = run_stage(Stage::CostWithinRisk { risk_bound }, None)?;
-                (layout, solved, Some(risk_star))
+                let (layout, solved) = self.run(Stage::CostWithinRisk { risk_bound }, None)?;
+                return Ok((layout, solved, Some(risk_star)));
             }
-        }
-    };
-    let size = layout.size;
-    let status = solved.status;
-    let mip = solved.mip;
+        };
+        let (layout, solved) = self.run(stage, None)?;
+        Ok((layout, solved, None))
+    }
 
-    // A MIP's duals come from the LP with its decisions fixed. Should that
-    // LP fail (the MIP's plan sits within HiGHS's tolerances of a bound),
-    // the MIP's own plan is kept, without shadow prices.
-    let mut duals = if layout.is_mip() {
-        Duals::FixedLp
-    } else {
-        Duals::Lp
-    };
-    let decisions = layout.decision_values(&solved.columns);
-    let priced = match layout.is_mip() {
-        true => match run_stage(layout.stage, Some(&decisions)) {
-            Ok(priced) => Some(priced),
+    /// A MIP's duals come from the LP with its decisions fixed. Should that
+    /// LP fail (the MIP's plan sits within HiGHS's tolerances of a bound),
+    /// the MIP's own plan is kept, without shadow prices.
+    fn price(&mut self, layout: Layout, mut solved: Solved) -> Result<Priced, Failure> {
+        let (status, mip, size) = (solved.status, solved.mip, layout.size);
+        if !layout.is_mip() {
+            return Ok(Priced {
+                layout,
+                solved,
+                status,
+                mip,
+                size,
+                duals: Duals::Lp,
+                fixed_decisions: Vec::new(),
+            });
+        }
+        let decisions = layout.decision_values(&solved.columns);
+        match self.run(layout.stage, Some(&decisions)) {
+            Ok((fixed_layout, fixed_solved)) => {
+                let fixed_decisions = fixed_layout
+                    .decisions
+                    .iter()
+                    .zip(&decisions)
+                    .map(|(&c, &value)| {
+                        let info = RowInfo {
+                            id: Family::FixedDecision {
+                                column: fixed_layout.columns[c],
+                            }
+                            .into(),
+                            lower: value,
+                            upper: value,
+                            relax: model::Relax::Never,
+                        };
+                        (info, value, fixed_solved.column_duals[c])
+                    })
+                    .collect();
+                Ok(Priced {
+                    layout: fixed_layout,
+                    solved: fixed_solved,
+                    status,
+                    mip,
+                    size,
+                    duals: Duals::FixedLp,
+                    fixed_decisions,
+                })
+            }
             Err(Failure::Solver(_)) => {
-                duals = Duals::Unavailable;
-                None
+                solved.row_duals.iter_mut().for_each(|d| *d = 0.0);
+                solved.column_duals.iter_mut().for_each(|d| *d = 0.0);
+                Ok(Priced {
+                    layout,
+                    solved,
+                    status,
+                    mip,
+                    size,
+                    duals: Duals::Unavailable,
+                    fixed_decisions: Vec::new(),
+                })
             }
-            Err(other) => return Err(other),
-        },
-        false => None,
-    };
-    let (layout, solved, fixed_decisions) = if let Some((fixed_layout, fixed_solved)) = priced {
-        let rows: Vec<(ConstraintInfo, f64, f64)> = fixed_layout
-            .decisions
-            .iter()
-            .zip(&decisions)
-            .map(|(&c, &value)| {
-                let column = fixed_layout.columns[c];
-                let (element, subject) = column.about(scenario);
-                let info = ConstraintInfo {
-                    name: column.name(scenario),
-                    kind: ConstraintKind::FixedDecision,
-                    element: element.map(str::to_string),
-                    subject: subject.map(str::to_string),
-                    lower: value,
-                    upper: value,
-                    relaxable: false,
-                };
-                (info, value, fixed_solved.column_duals[c])
-            })
-            .collect();
-        (fixed_layout, fixed_solved, rows)
-    } else {
-        let mut solved = solved;
-        if duals == Duals::Unavailable {
-            solved.row_duals.iter_mut().for_each(|d| *d = 0.0);
-            solved.column_duals.iter_mut().for_each(|d| *d = 0.0);
+            Err(other) => Err(other),
         }
-        (layout, solved, Vec::new())
-    };
-    let objective = risk_star.unwrap_or(solved.objective);
+    }
+}
 
-    let verify_start = Instant::now();
-    let plan = layout.plan(&solved.columns);
-    let recomputed = verify::verify(scenario, &plan).map_err(Failure::Verification)?;
-    match layout.stage {
+/// Checks the plan against the scenario (independently of the model) and
+/// the solver's objective against the one recomputed from the plan.
+fn verify_plan(scenario: &Scenario, plan: &Plan, stage: Stage, solver_objective: f64) -> Result<(), Failure> {
+    let recomputed = verify::verify(scenario, plan).map_err(Failure::Verification)?;
+    match stage {
         Stage::Risk => {
             let risk_sum = recomputed.risk_sum.unwrap_or(f64::NAN);
-            verify::check_objective("objective (risk sum)", solved.objective, risk_sum)
+            verify::check_objective("objective (risk sum)", solver_objective, risk_sum)
         }
         // optimise() solves no diagnosis stage.
         _ => verify::check_objective(
             "objective (cost plus penalties)",
-            solved.objective,
+            solver_objective,
             recomputed.total_cost + recomputed.penalty_cost,
         ),
     }
     .map_err(Failure::Verification)?;
-    if let (Stage::CostWithinRisk { risk_bound }, Some(risk_sum)) = (layout.stage, recomputed.risk_sum) {
+    if let (Stage::CostWithinRisk { risk_bound }, Some(risk_sum)) = (stage, recomputed.risk_sum) {
         if risk_sum - risk_bound > verify::TOLERANCE * risk_bound.max(1.0) {
             return Err(Failure::Verification(Violation {
                 constraint: "risk_level".into(),
@@ -332,37 +394,48 @@ pub fn optimise_for(scenario: &Scenario, settings: &SolveSettings, goal: Goal) -
             }));
         }
     }
-    let metrics = metrics::compute(scenario, &plan);
-    timing.verify_seconds = verify_start.elapsed().as_secs_f64();
+    Ok(())
+}
 
-    let offer_reduced_costs = solved.column_duals[..scenario.offers.len()].to_vec();
-    let (ranging, basis) = if mip.is_some() {
-        (None, None)
-    } else {
-        (solved.ranging, solved.basis)
-    };
-    let (mut rows, mut row_activity, mut row_duals) =
-        (layout.constraints, solved.row_activity, solved.row_duals);
-    for (info, value, dual) in fixed_decisions {
-        rows.push(info);
-        row_activity.push(value);
-        row_duals.push(dual);
+impl Priced {
+    fn into_outcome(
+        self,
+        scenario: &Scenario,
+        plan: Plan,
+        metrics: Metrics,
+        objective: f64,
+        timing: Timing,
+        iterations: i64,
+    ) -> Outcome {
+        let solved = self.solved;
+        let offer_reduced_costs = solved.column_duals[..scenario.offers.len()].to_vec();
+        let (ranging, basis) = match self.mip {
+            Some(_) => (None, None),
+            None => (solved.ranging, solved.basis),
+        };
+        let (mut rows, mut row_activity, mut row_duals) =
+            (self.layout.rows, solved.row_activity, solved.row_duals);
+        for (info, value, dual) in self.fixed_decisions {
+            rows.push(info);
+            row_activity.push(value);
+            row_duals.push(dual);
+        }
+        Outcome {
+            status: self.status,
+            plan,
+            metrics,
+            rows,
+            row_activity,
+            row_duals,
+            offer_reduced_costs,
+            ranging,
+            basis,
+            objective,
+            size: self.size,
+            mip: self.mip,
+            duals: self.duals,
+            timing,
+            iterations,
+        }
     }
-    Ok(Outcome {
-        status,
-        plan,
-        metrics,
-        rows,
-        row_activity,
-        row_duals,
-        offer_reduced_costs,
-        ranging,
-        basis,
-        objective,
-        size,
-        mip,
-        duals,
-        timing,
-        iterations,
-    })
 }

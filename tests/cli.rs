@@ -2,24 +2,11 @@
 //! and their columns, and the guarantee that a failed run keeps the previous
 //! outputs.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{fixture, read, remopt};
 use predicates::prelude::*;
 use std::fs;
-use std::path::{Path, PathBuf};
-
-fn remopt() -> Command {
-    Command::cargo_bin("remopt").unwrap()
-}
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
-fn read(dir: &Path, file: &str) -> String {
-    fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
-}
 
 #[test]
 fn solve_writes_the_files_with_the_spec_columns_and_exits_0() {

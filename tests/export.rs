@@ -2,22 +2,16 @@
 //! has the same optimum — and `models/` holds the current formulation of
 //! every shipped scenario.
 
+mod common;
+
 use assert_cmd::Command;
+use common::{relative, ROOT};
 use predicates::prelude::*;
 use remopt::export::{export, lp_name};
 use remopt::pipeline::{optimise, SolveSettings};
 use remopt::scenario::load;
 use remopt::solve::solve_file;
 use std::path::Path;
-
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-fn relative(actual: f64, expected: f64) {
-    assert!(
-        (actual - expected).abs() <= 1e-6 * expected.abs(),
-        "got {actual}, expected {expected}"
-    );
-}
 
 #[test]
 fn every_shipped_model_reads_back_with_the_same_optimum_and_is_committed() {
@@ -28,7 +22,7 @@ fn every_shipped_model_reads_back_with_the_same_optimum_and_is_committed() {
         for format in ["lp", "mps"] {
             let path = dir.path().join(format!("model.{format}"));
             export(&scenario, &path).unwrap();
-            relative(solve_file(&path).unwrap(), optimum);
+            relative(solve_file(&path).unwrap(), optimum, 1e-6);
         }
         let committed = std::fs::read_to_string(
             Path::new(ROOT)

@@ -1,14 +1,15 @@
 //! The cost-versus-risk frontier: its ends are the least-cost and the
 //! least-risk plans, and cost never falls as the risk bound tightens.
 
+mod common;
+
 use assert_cmd::Command;
+use common::ROOT;
 use predicates::prelude::*;
 use remopt::frontier::trace;
 use remopt::pipeline::{optimise, SolveSettings};
 use remopt::scenario::load;
 use std::path::Path;
-
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 #[test]
 fn japan_frontier_is_monotone_between_its_two_ends() {

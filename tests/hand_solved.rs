@@ -3,43 +3,27 @@
 //! Every figure below is worked out by hand in the comment above it; prices
 //! are per kg, so one tonne at 10 $/kg costs 10,000.
 
+mod common;
+
+use common::{quantity, row};
 use remopt::pipeline::{optimise, Failure, Outcome, SolveSettings};
-use remopt::scenario::{parse, Scenario};
-use std::path::Path;
+use remopt::scenario::Scenario;
+
+/// Every figure is exact; HiGHS meets it to round-off.
+const TOLERANCE: f64 = 1e-7;
 
 fn scenario(body: &str) -> Scenario {
-    let text = format!("[scenario]\nname = \"hand\"\n{body}");
-    parse(Path::new("hand.toml"), text.as_bytes()).unwrap_or_else(|e| panic!("{e}"))
+    common::scenario("hand", body)
 }
 
-fn solve(body: &str) -> Outcome {
-    optimise(&scenario(body), &SolveSettings::default()).unwrap_or_else(|e| panic!("{e}"))
+fn solve(body: &str) -> (Scenario, Outcome) {
+    let s = scenario(body);
+    let out = common::solve(&s);
+    (s, out)
 }
 
-fn close(actual: f64, expected: f64) {
-    let tolerance = 1e-7 * expected.abs().max(1.0);
-    assert!(
-        (actual - expected).abs() <= tolerance,
-        "got {actual}, expected {expected}"
-    );
-}
-
-fn quantity(outcome: &Outcome, scenario: &Scenario, supplier: &str, element: &str) -> f64 {
-    scenario
-        .offers
-        .iter()
-        .zip(&outcome.plan.quantities_t)
-        .find(|(o, _)| scenario.supplier_of(o).id == supplier && scenario.element_of(o).symbol == element)
-        .map(|(_, &q)| q)
-        .unwrap_or_else(|| panic!("no offer {supplier}/{element}"))
-}
-
-fn dual(outcome: &Outcome, name: &str) -> f64 {
-    outcome
-        .constraints()
-        .find(|c| c.info.name == name)
-        .unwrap_or_else(|| panic!("no constraint {name}"))
-        .shadow_price
+fn dual(s: &Scenario, out: &Outcome, name: &str) -> f64 {
+    row(s, out, name).shadow_price
 }
 
 /// Two suppliers of Nd: cheap `a` (CN, 10 $/kg, 60 t, risk 0.8) and dear `b`
@@ -62,31 +46,29 @@ offers.Nd = { price_per_kg = 20, capacity_t = 100 }
 #[test]
 fn cheapest_first_and_the_demand_dual_is_the_marginal_price() {
     // a at its 60 t capacity, b the other 40 t: 600,000 + 800,000.
-    let s = scenario(TWO_SUPPLIERS);
-    let out = solve(TWO_SUPPLIERS);
-    close(out.objective, 1_400_000.0);
-    close(quantity(&out, &s, "a", "Nd"), 60.0);
-    close(quantity(&out, &s, "b", "Nd"), 40.0);
+    let (s, out) = solve(TWO_SUPPLIERS);
+    common::close(out.objective, 1_400_000.0, TOLERANCE);
+    common::close(quantity(&s, &out, "a", "Nd"), 60.0, TOLERANCE);
+    common::close(quantity(&s, &out, "b", "Nd"), 40.0, TOLERANCE);
     // One more tonne of demand comes from b: +20,000. A `>=` demand row's
     // shadow price is positive.
-    close(dual(&out, "demand[Nd]"), 20_000.0);
+    common::close(dual(&s, &out, "demand[Nd]"), 20_000.0, TOLERANCE);
     // One more tonne of a's capacity displaces b: saves 10,000.
-    close(dual(&out, "offer_capacity[a,Nd]"), -10_000.0);
-    close(dual(&out, "offer_capacity[b,Nd]"), 0.0);
-    close(out.metrics.total.cost, 1_400_000.0);
+    common::close(dual(&s, &out, "offer_capacity[a,Nd]"), -10_000.0, TOLERANCE);
+    common::close(dual(&s, &out, "offer_capacity[b,Nd]"), 0.0, TOLERANCE);
+    common::close(out.metrics.total.cost, 1_400_000.0, TOLERANCE);
 }
 
 #[test]
 fn a_country_cap_binds_with_its_marginal_saving() {
     // CN may supply at most 50% of 100 t: a 50 t, b 50 t.
     let body = format!("{TWO_SUPPLIERS}\n[countries.CN]\nmax_share = 0.5\n");
-    let s = scenario(&body);
-    let out = solve(&body);
-    close(out.objective, 1_500_000.0);
-    close(quantity(&out, &s, "a", "Nd"), 50.0);
-    close(dual(&out, "country_share[CN,Nd]"), -10_000.0);
-    close(dual(&out, "offer_capacity[a,Nd]"), 0.0);
-    close(dual(&out, "demand[Nd]"), 20_000.0);
+    let (s, out) = solve(&body);
+    common::close(out.objective, 1_500_000.0, TOLERANCE);
+    common::close(quantity(&s, &out, "a", "Nd"), 50.0, TOLERANCE);
+    common::close(dual(&s, &out, "country_share[CN,Nd]"), -10_000.0, TOLERANCE);
+    common::close(dual(&s, &out, "offer_capacity[a,Nd]"), 0.0, TOLERANCE);
+    common::close(dual(&s, &out, "demand[Nd]"), 20_000.0, TOLERANCE);
 }
 
 #[test]
@@ -96,20 +78,20 @@ fn a_mean_risk_cap_couples_the_suppliers() {
     // saves 10,000 / 0.6. One more tonne of demand, with the cap fixed, is
     // -1/3 t of a and +4/3 t of b: 1000 * (-10/3 + 80/3) = 23,333.33.
     let body = format!("{TWO_SUPPLIERS}\n[policy]\nmax_avg_risk = 0.5\n");
-    let out = solve(&body);
-    close(out.objective, 1_500_000.0);
-    close(dual(&out, "avg_risk[Nd]"), -10_000.0 / 0.6);
-    close(dual(&out, "demand[Nd]"), 70_000.0 / 3.0);
-    close(out.metrics.elements[0].mean_risk.unwrap(), 0.5);
+    let (s, out) = solve(&body);
+    common::close(out.objective, 1_500_000.0, TOLERANCE);
+    common::close(dual(&s, &out, "avg_risk[Nd]"), -10_000.0 / 0.6, TOLERANCE);
+    common::close(dual(&s, &out, "demand[Nd]"), 70_000.0 / 3.0, TOLERANCE);
+    common::close(out.metrics.elements[0].mean_risk.unwrap(), 0.5, TOLERANCE);
 }
 
 #[test]
 fn a_supplier_share_cap_binds() {
     let body = format!("{TWO_SUPPLIERS}\n[policy]\nmax_supplier_share = 0.5\n");
-    let out = solve(&body);
-    close(out.objective, 1_500_000.0);
-    close(dual(&out, "supplier_share[a,Nd]"), -10_000.0);
-    close(dual(&out, "supplier_share[b,Nd]"), 0.0);
+    let (s, out) = solve(&body);
+    common::close(out.objective, 1_500_000.0, TOLERANCE);
+    common::close(dual(&s, &out, "supplier_share[a,Nd]"), -10_000.0, TOLERANCE);
+    common::close(dual(&s, &out, "supplier_share[b,Nd]"), 0.0, TOLERANCE);
 }
 
 #[test]
@@ -118,11 +100,10 @@ fn a_recycled_floor_has_a_positive_shadow_price() {
     let body = format!(
         "{TWO_SUPPLIERS}\n[suppliers.r]\ncountry = \"FR\"\nkind = \"recycler\"\nrisk = 0.3\noffers.Nd = {{ price_per_kg = 30 }}\n[policy]\nmin_recycled_share = 0.1\n"
     );
-    let s = scenario(&body);
-    let out = solve(&body);
-    close(out.objective, 300_000.0 + 600_000.0 + 600_000.0);
-    close(quantity(&out, &s, "r", "Nd"), 10.0);
-    close(dual(&out, "recycled_share[Nd]"), 10_000.0);
+    let (s, out) = solve(&body);
+    common::close(out.objective, 300_000.0 + 600_000.0 + 600_000.0, TOLERANCE);
+    common::close(quantity(&s, &out, "r", "Nd"), 10.0, TOLERANCE);
+    common::close(dual(&s, &out, "recycled_share[Nd]"), 10_000.0, TOLERANCE);
 }
 
 #[test]
@@ -145,29 +126,27 @@ kind = "mine"
 offers.Nd = { price_per_kg = 20 }
 offers.Pr = { price_per_kg = 30 }
 "#;
-    let s = scenario(body);
-    let out = solve(body);
-    close(out.objective, 2_200_000.0);
-    close(quantity(&out, &s, "a", "Pr"), 80.0);
-    close(quantity(&out, &s, "a", "Nd"), 20.0);
-    close(dual(&out, "supplier_capacity[a]"), -10_000.0);
-    close(dual(&out, "demand[Nd]"), 20_000.0);
+    let (s, out) = solve(body);
+    common::close(out.objective, 2_200_000.0, TOLERANCE);
+    common::close(quantity(&s, &out, "a", "Pr"), 80.0, TOLERANCE);
+    common::close(quantity(&s, &out, "a", "Nd"), 20.0, TOLERANCE);
+    common::close(dual(&s, &out, "supplier_capacity[a]"), -10_000.0, TOLERANCE);
+    common::close(dual(&s, &out, "demand[Nd]"), 20_000.0, TOLERANCE);
     // One more tonne of Pr: a shifts a tonne from Nd to Pr, b covers Nd.
-    close(dual(&out, "demand[Pr]"), 20_000.0);
+    common::close(dual(&s, &out, "demand[Pr]"), 20_000.0, TOLERANCE);
 }
 
 #[test]
 fn unmet_demand_costs_the_penalty_when_it_is_cheaper_than_buying() {
     // Penalty 15 $/kg < b's 20: buy a's 60 t, leave 40 t unmet.
     let body = TWO_SUPPLIERS.to_string() + "\n[policy]\nshortfall_penalty_per_kg = 15\n";
-    let s = scenario(&body);
-    let out = solve(&body);
-    close(out.objective, 600_000.0 + 600_000.0);
-    close(quantity(&out, &s, "b", "Nd"), 0.0);
-    close(out.plan.shortfall_t[0], 40.0);
-    close(out.metrics.penalty_cost, 600_000.0);
-    close(out.metrics.total.cost, 600_000.0);
-    close(dual(&out, "demand[Nd]"), 15_000.0);
+    let (s, out) = solve(&body);
+    common::close(out.objective, 600_000.0 + 600_000.0, TOLERANCE);
+    common::close(quantity(&s, &out, "b", "Nd"), 0.0, TOLERANCE);
+    common::close(out.plan.shortfall_t[0], 40.0, TOLERANCE);
+    common::close(out.metrics.penalty_cost, 600_000.0, TOLERANCE);
+    common::close(out.metrics.total.cost, 600_000.0, TOLERANCE);
+    common::close(dual(&s, &out, "demand[Nd]"), 15_000.0, TOLERANCE);
 }
 
 #[test]
@@ -176,11 +155,11 @@ fn a_binding_budget_trades_purchases_against_penalties() {
     // unmet at 50 $/kg. One more unit of budget buys 1/20,000 t of b: +1 of
     // cost, -2.5 of penalty: shadow price -1.5.
     let body = TWO_SUPPLIERS.to_string() + "\n[policy]\nshortfall_penalty_per_kg = 50\nbudget = 1000000\n";
-    let out = solve(&body);
-    close(out.objective, 2_000_000.0);
-    close(out.plan.shortfall_t[0], 20.0);
-    close(dual(&out, "budget"), -1.5);
-    close(dual(&out, "demand[Nd]"), 50_000.0);
+    let (s, out) = solve(&body);
+    common::close(out.objective, 2_000_000.0, TOLERANCE);
+    common::close(out.plan.shortfall_t[0], 20.0, TOLERANCE);
+    common::close(dual(&s, &out, "budget"), -1.5, TOLERANCE);
+    common::close(dual(&s, &out, "demand[Nd]"), 50_000.0, TOLERANCE);
 }
 
 #[test]
@@ -192,14 +171,14 @@ fn the_risk_objective_is_lexicographic() {
         "price_per_kg = 20, capacity_t = 100",
         "price_per_kg = 20, capacity_t = 80",
     ) + "\n[policy]\nobjective = \"risk\"\n";
-    let out = solve(&body);
-    close(out.objective, 0.32);
+    let (s, out) = solve(&body);
+    common::close(out.objective, 0.32, TOLERANCE);
     // The second stage may use the 1e-6 relative slack on the risk level:
     // about 5e-5 t more of the cheap, risky supplier, worth about 0.53.
     let cost = out.metrics.total.cost;
     assert!(cost <= 1_800_000.0 && cost > 1_800_000.0 * (1.0 - 1e-6), "{cost}");
-    let level = out.constraints().find(|c| c.info.name == "risk_level").unwrap();
-    close(level.info.upper, 0.32 * (1.0 + 1e-6) + 1e-9);
+    let level = row(&s, &out, "risk_level");
+    common::close(level.info.upper, 0.32 * (1.0 + 1e-6) + 1e-9, TOLERANCE);
 }
 
 #[test]
@@ -222,11 +201,10 @@ offers.Dy = { price_per_kg = 900 }
 [policy]
 objective = "risk"
 "#;
-    let s = scenario(body);
-    let out = solve(body);
-    close(out.objective, 0.2);
-    close(quantity(&out, &s, "cheap", "Dy"), 10.0);
-    close(out.metrics.total.cost, 3_000_000.0);
+    let (s, out) = solve(body);
+    common::close(out.objective, 0.2, TOLERANCE);
+    common::close(quantity(&s, &out, "cheap", "Dy"), 10.0, TOLERANCE);
+    common::close(out.metrics.total.cost, 3_000_000.0, TOLERANCE);
 }
 
 #[test]
@@ -242,12 +220,12 @@ fn an_impossible_cap_is_reported_infeasible() {
 fn the_plan_metrics_follow_the_spec_definitions() {
     // a 60 t (CN), b 40 t (AU): HHI 0.6^2 + 0.4^2 = 0.52; mean risk
     // (0.8 * 60 + 0.2 * 40) / 100 = 0.56; mean price 1,400,000 / 100,000 kg.
-    let out = solve(TWO_SUPPLIERS);
+    let (_, out) = solve(TWO_SUPPLIERS);
     let nd = &out.metrics.elements[0];
-    close(nd.hhi.unwrap(), 0.52);
-    close(nd.mean_risk.unwrap(), 0.56);
-    close(nd.mean_price_per_kg.unwrap(), 14.0);
+    common::close(nd.hhi.unwrap(), 0.52, TOLERANCE);
+    common::close(nd.mean_risk.unwrap(), 0.56, TOLERANCE);
+    common::close(nd.mean_price_per_kg.unwrap(), 14.0, TOLERANCE);
     assert_eq!(nd.top_country.as_deref(), Some("CN"));
-    close(nd.top_country_share.unwrap(), 0.6);
+    common::close(nd.top_country_share.unwrap(), 0.6, TOLERANCE);
     assert_eq!(nd.suppliers_used, 2);
 }

@@ -1,37 +1,24 @@
 //! Hand-solvable yes/no decisions (SPEC §4.2): the optimum and which
 //! contracts are signed are worked out by hand above each test.
 
+mod common;
+
+use common::bought;
 use remopt::model::ConstraintKind;
 use remopt::pipeline::{optimise, Failure, Outcome, SolveSettings};
-use remopt::scenario::{parse, Scenario};
-use std::path::Path;
+use remopt::scenario::Scenario;
+
+/// The MIP gap is 1e-6 relative.
+const TOLERANCE: f64 = 1e-6;
 
 fn scenario(body: &str) -> Scenario {
-    let text = format!("[scenario]\nname = \"mip\"\n{body}");
-    parse(Path::new("mip.toml"), text.as_bytes()).unwrap_or_else(|e| panic!("{e}"))
+    common::scenario("mip", body)
 }
 
 fn solve(body: &str) -> (Scenario, Outcome) {
     let s = scenario(body);
-    let out = optimise(&s, &SolveSettings::default()).unwrap_or_else(|e| panic!("{e}"));
+    let out = common::solve(&s);
     (s, out)
-}
-
-fn close(actual: f64, expected: f64) {
-    let tolerance = 1e-6 * expected.abs().max(1.0);
-    assert!(
-        (actual - expected).abs() <= tolerance,
-        "got {actual}, expected {expected}"
-    );
-}
-
-fn bought(s: &Scenario, out: &Outcome, supplier: &str) -> f64 {
-    s.offers
-        .iter()
-        .zip(&out.plan.quantities_t)
-        .filter(|(o, _)| s.supplier_of(o).id == supplier)
-        .map(|(_, &q)| q)
-        .sum()
 }
 
 fn signed(s: &Scenario, out: &Outcome) -> Vec<String> {
@@ -41,12 +28,6 @@ fn signed(s: &Scenario, out: &Outcome) -> Vec<String> {
         .filter(|(_, &c)| c)
         .map(|(s, _)| s.id.clone())
         .collect()
-}
-
-fn row<'a>(out: &'a Outcome, name: &str) -> remopt::pipeline::ConstraintResult<'a> {
-    out.constraints()
-        .find(|c| c.info.name == name)
-        .unwrap_or_else(|| panic!("no row {name}"))
 }
 
 /// a: 10 $/kg up to 150 t behind a contract of `fixed`; b: 20 $/kg, no contract.
@@ -73,31 +54,35 @@ fn a_contract_is_signed_when_its_savings_exceed_its_fixed_cost() {
     // a: 1,000,000 + 500,000 < b: 2,000,000.
     let (s, out) = solve(&contract(500_000.0));
     assert!(out.mip.is_some(), "a fixed cost makes a MIP");
-    close(out.objective, 1_500_000.0);
-    close(out.metrics.total.cost, 1_500_000.0);
-    close(out.metrics.fixed_costs, 500_000.0);
+    common::close(out.objective, 1_500_000.0, TOLERANCE);
+    common::close(out.metrics.total.cost, 1_500_000.0, TOLERANCE);
+    common::close(out.metrics.fixed_costs, 500_000.0, TOLERANCE);
     assert_eq!(signed(&s, &out), ["a"]);
-    close(bought(&s, &out, "a"), 100.0);
+    common::close(bought(&s, &out, "a"), 100.0, TOLERANCE);
     // The element's cost excludes the fixed cost; the total includes it.
-    close(out.metrics.elements[0].cost, 1_000_000.0);
+    common::close(out.metrics.elements[0].cost, 1_000_000.0, TOLERANCE);
     // Shadow prices come from the LP with y[a] fixed at 1: one more tonne
     // comes from a (10,000); the decision itself is worth its fixed cost.
-    close(row(&out, "demand[Nd]").shadow_price, 10_000.0);
-    let decision = row(&out, "y[a]");
-    assert_eq!(decision.info.kind, ConstraintKind::FixedDecision);
-    close(decision.activity, 1.0);
-    close(decision.shadow_price, 500_000.0);
+    common::close(
+        common::row(&s, &out, "demand[Nd]").shadow_price,
+        10_000.0,
+        TOLERANCE,
+    );
+    let decision = common::row(&s, &out, "y[a]");
+    assert_eq!(decision.info.id.kind(), ConstraintKind::FixedDecision);
+    common::close(decision.activity, 1.0, TOLERANCE);
+    common::close(decision.shadow_price, 500_000.0, TOLERANCE);
 }
 
 #[test]
 fn a_contract_is_left_unsigned_when_it_does_not_pay() {
     // a: 1,000,000 + 1,500,000 > b: 2,000,000.
     let (s, out) = solve(&contract(1_500_000.0));
-    close(out.objective, 2_000_000.0);
+    common::close(out.objective, 2_000_000.0, TOLERANCE);
     assert!(signed(&s, &out).is_empty());
-    close(bought(&s, &out, "a"), 0.0);
-    close(out.metrics.fixed_costs, 0.0);
-    close(row(&out, "y[a]").activity, 0.0);
+    common::close(bought(&s, &out, "a"), 0.0, TOLERANCE);
+    common::close(out.metrics.fixed_costs, 0.0, TOLERANCE);
+    common::close(common::row(&s, &out, "y[a]").activity, 0.0, TOLERANCE);
 }
 
 #[test]
@@ -112,7 +97,7 @@ fn the_budget_counts_fixed_costs() {
     ));
     let body = contract(500_000.0) + "[policy]\nbudget = 1500000\n";
     let (_, out) = solve(&body);
-    close(out.objective, 1_500_000.0);
+    common::close(out.objective, 1_500_000.0, TOLERANCE);
 }
 
 #[test]
@@ -138,11 +123,11 @@ offers.Nd = {{ price_per_kg = 20 }}
         )
     };
     let (s, out) = solve(&body(80));
-    close(out.objective, 2_000_000.0);
-    close(bought(&s, &out, "a"), 0.0);
+    common::close(out.objective, 2_000_000.0, TOLERANCE);
+    common::close(bought(&s, &out, "a"), 0.0, TOLERANCE);
     let (_, out) = solve(&body(0));
     assert!(out.mip.is_none(), "an explicit zero keeps an LP");
-    close(out.objective, 1_300_000.0);
+    common::close(out.objective, 1_300_000.0, TOLERANCE);
 }
 
 const THREE_DY: &str = r#"
@@ -168,9 +153,9 @@ fn at_least_two_suppliers_each_with_a_real_share() {
     // at least 2 t: a 6, b 2, c 2 = 600k + 400k + 600k.
     let body = format!("{THREE_DY}[policy.elements.Dy]\nmin_suppliers = 3\nmin_share_if_used = 0.2\n");
     let (s, out) = solve(&body);
-    close(out.objective, 1_600_000.0);
-    close(bought(&s, &out, "b"), 2.0);
-    close(bought(&s, &out, "c"), 2.0);
+    common::close(out.objective, 1_600_000.0, TOLERANCE);
+    common::close(bought(&s, &out, "b"), 2.0, TOLERANCE);
+    common::close(bought(&s, &out, "c"), 2.0, TOLERANCE);
     assert_eq!(out.metrics.elements[0].suppliers_used, 3);
 }
 
@@ -179,8 +164,8 @@ fn at_most_one_supplier_picks_the_one_that_can_cover_everything() {
     // a cannot cover 10 t alone: b alone, 2,000,000.
     let body = format!("{THREE_DY}[policy]\nmax_suppliers = 1\n");
     let (s, out) = solve(&body);
-    close(out.objective, 2_000_000.0);
-    close(bought(&s, &out, "b"), 10.0);
+    common::close(out.objective, 2_000_000.0, TOLERANCE);
+    common::close(bought(&s, &out, "b"), 10.0, TOLERANCE);
     assert_eq!(out.metrics.elements[0].suppliers_used, 1);
 }
 
@@ -208,17 +193,17 @@ fn discount_bands_fill_in_order() {
     // 40 t: a would cost 40 x 30 (the cheap band is not reached), b 40 x 25.
     let (s, out) = solve(&discount(40, 200));
     assert!(out.mip.is_some(), "a discount needs yes/no decisions");
-    close(out.objective, 1_000_000.0);
-    close(bought(&s, &out, "b"), 40.0);
+    common::close(out.objective, 1_000_000.0, TOLERANCE);
+    common::close(bought(&s, &out, "b"), 40.0, TOLERANCE);
     // 100 t: a = 50 x 30 + 50 x 10 = 2,000 k < b's 2,500 k.
     let (s, out) = solve(&discount(100, 200));
-    close(out.objective, 2_000_000.0);
-    close(bought(&s, &out, "a"), 100.0);
+    common::close(out.objective, 2_000_000.0, TOLERANCE);
+    common::close(bought(&s, &out, "a"), 100.0, TOLERANCE);
     // 120 t with a capped at 100: cost(q) = 4,000 - 15 q (k) on [50, 100],
     // 3,000 + 5 q below 50: a 100 + b 20 = 2,500 k.
     let (s, out) = solve(&discount(120, 100));
-    close(out.objective, 2_500_000.0);
-    close(bought(&s, &out, "a"), 100.0);
+    common::close(out.objective, 2_500_000.0, TOLERANCE);
+    common::close(bought(&s, &out, "a"), 100.0, TOLERANCE);
     // plan.csv reports a's mean price: 2,000,000 / 100,000 kg = 20.
     let plan = remopt::report::csv::plan(&s, &out);
     assert!(String::from_utf8(plan)
@@ -243,10 +228,14 @@ offers.Nd = { price_per_kg = 20 }
 "#;
     let (s, out) = solve(body);
     assert!(out.mip.is_none());
-    close(out.objective, 1_500_000.0);
-    close(bought(&s, &out, "a"), 50.0);
+    common::close(out.objective, 1_500_000.0, TOLERANCE);
+    common::close(bought(&s, &out, "a"), 50.0, TOLERANCE);
     // One more tonne comes from b at 20.
-    close(row(&out, "demand[Nd]").shadow_price, 20_000.0);
+    common::close(
+        common::row(&s, &out, "demand[Nd]").shadow_price,
+        20_000.0,
+        TOLERANCE,
+    );
 }
 
 #[test]
@@ -280,8 +269,8 @@ min_suppliers = 2
 min_share_if_used = 0.1
 "#;
     let (s, out) = solve(body);
-    close(out.objective, 14_800_000.0);
+    common::close(out.objective, 14_800_000.0, TOLERANCE);
     assert_eq!(signed(&s, &out), ["a", "b"]);
-    close(bought(&s, &out, "a"), 90.0);
-    close(bought(&s, &out, "b"), 10.0);
+    common::close(bought(&s, &out, "a"), 90.0, TOLERANCE);
+    common::close(bought(&s, &out, "b"), 10.0, TOLERANCE);
 }

@@ -1,14 +1,16 @@
 //! The shipped scenarios: the Japan golden outputs reproduced byte for byte,
 //! runs that repeat exactly, and each scenario's key figures.
 
+mod common;
+
 use assert_cmd::Command;
+use common::{relative, row, shipped, ROOT};
 use remopt::model::ConstraintKind;
-use remopt::pipeline::{optimise, Outcome, SolveSettings};
-use remopt::scenario::{load, Scenario};
+use remopt::pipeline::Outcome;
+use remopt::scenario::Scenario;
 use std::fs;
 use std::path::Path;
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const CSV_FILES: [&str; 5] = [
     "plan.csv",
     "summary.csv",
@@ -85,25 +87,12 @@ fn two_runs_of_each_shipped_scenario_are_byte_identical() {
     }
 }
 
-fn shipped(name: &str) -> (Scenario, Outcome) {
-    let scenario = load(&Path::new(ROOT).join("inputs").join(format!("{name}.toml"))).unwrap();
-    let outcome = optimise(&scenario, &SolveSettings::default()).unwrap();
-    (scenario, outcome)
-}
-
-fn binding(outcome: &Outcome, kind: ConstraintKind) -> Vec<&str> {
+fn binding(scenario: &Scenario, outcome: &Outcome, kind: ConstraintKind) -> Vec<String> {
     outcome
         .constraints()
-        .filter(|c| c.info.kind == kind && c.is_binding())
-        .map(|c| c.info.name.as_str())
+        .filter(|c| c.info.id.kind() == kind && c.is_binding())
+        .map(|c| c.info.id.name(scenario))
         .collect()
-}
-
-fn relative(actual: f64, expected: f64, tolerance: f64) {
-    assert!(
-        (actual - expected).abs() <= tolerance * expected.abs(),
-        "got {actual}, expected {expected}"
-    );
 }
 
 #[test]
@@ -125,7 +114,7 @@ fn japan_is_diversified_with_binding_risk_caps_that_have_a_price() {
         [("Ce", 3), ("Dy", 3), ("Nd", 4), ("Pr", 4), ("Tb", 3), ("Y", 2)]
     );
     assert_eq!(
-        binding(&out, ConstraintKind::CountryShare),
+        binding(&scenario, &out, ConstraintKind::CountryShare),
         [
             "country_share[CN,Dy]",
             "country_share[CN,Nd]",
@@ -133,35 +122,32 @@ fn japan_is_diversified_with_binding_risk_caps_that_have_a_price() {
         ]
     );
     assert_eq!(
-        binding(&out, ConstraintKind::AvgRisk),
+        binding(&scenario, &out, ConstraintKind::AvgRisk),
         ["avg_risk[Dy]", "avg_risk[Tb]", "avg_risk[Y]"]
     );
     // Every binding cap has a non-positive shadow price, and the China cap on
     // Dy is worth about 204.7 USD per kg (per 1,000 kg here: money per tonne).
     for c in out
         .constraints()
-        .filter(|c| c.info.kind != ConstraintKind::Demand && c.info.upper.is_finite())
+        .filter(|c| c.info.id.kind() != ConstraintKind::Demand && c.info.upper.is_finite())
     {
         assert!(
             c.shadow_price <= 1e-9,
             "{} has shadow price {}",
-            c.info.name,
+            c.info.id.name(&scenario),
             c.shadow_price
         );
     }
-    let dy_cap = out
-        .constraints()
-        .find(|c| c.info.name == "country_share[CN,Dy]")
-        .unwrap();
+    let dy_cap = row(&scenario, &out, "country_share[CN,Dy]");
     relative(dy_cap.shadow_price, -204_700.0, 1e-3);
     for demand in out
         .constraints()
-        .filter(|c| c.info.kind == ConstraintKind::Demand)
+        .filter(|c| c.info.id.kind() == ConstraintKind::Demand)
     {
         assert!(
             demand.shadow_price > 0.0,
             "{} has shadow price {}",
-            demand.info.name,
+            demand.info.id.name(&scenario),
             demand.shadow_price
         );
     }
@@ -169,11 +155,11 @@ fn japan_is_diversified_with_binding_risk_caps_that_have_a_price() {
 
 #[test]
 fn the_eu_plan_meets_the_crma_benchmark() {
-    let (_, out) = shipped("eu");
+    let (scenario, out) = shipped("eu");
     relative(out.objective, 1_067_331_536.0, 1e-9);
     assert_eq!(out.metrics.total.shortfall_t, 0.0);
     assert_eq!(
-        binding(&out, ConstraintKind::CountryShare),
+        binding(&scenario, &out, ConstraintKind::CountryShare),
         [
             "country_share[CN,Dy]",
             "country_share[CN,Nd]",
@@ -192,7 +178,7 @@ fn the_eu_plan_meets_the_crma_benchmark() {
 
 #[test]
 fn the_us_plan_leaves_heavy_rare_earths_short_at_the_penalty() {
-    let (_, out) = shipped("usa");
+    let (scenario, out) = shipped("usa");
     relative(out.objective, 960_760_400.0, 1e-9);
     relative(out.metrics.penalty_cost, 402_000_000.0, 1e-9);
     let short: Vec<(&str, f64)> = out
@@ -208,7 +194,7 @@ fn the_us_plan_leaves_heavy_rare_earths_short_at_the_penalty() {
     assert_eq!(short[1].0, "Tb");
     relative(short[1].1, 3.1, 1e-9);
     // Unmet demand is priced at the penalty: 20,000 USD/kg = 2e7 per tonne.
-    let dy = out.constraints().find(|c| c.info.name == "demand[Dy]").unwrap();
+    let dy = row(&scenario, &out, "demand[Dy]");
     relative(dy.shadow_price, 2e7, 1e-9);
 }
 
@@ -229,7 +215,10 @@ fn japan_contracts_signs_the_contracts_that_pay() {
         .map(|(s, _)| s.id.as_str())
         .collect();
     assert_eq!(signed, ["caremag-refining", "lynas"]);
-    assert_eq!(binding(&out, ConstraintKind::MinSuppliers), ["min_suppliers[Y]"]);
+    assert_eq!(
+        binding(&scenario, &out, ConstraintKind::MinSuppliers),
+        ["min_suppliers[Y]"]
+    );
     let y = out.metrics.elements.iter().find(|m| m.symbol == "Y").unwrap();
     assert_eq!(y.suppliers_used, 2);
 }

@@ -2,13 +2,14 @@
 //! points as rows, determinism across --jobs, Monte Carlo reproducibility
 //! and percentiles, sweep files.
 
+mod common;
+
 use assert_cmd::Command;
+use common::{read, ROOT};
 use predicates::prelude::*;
 use remopt::sweep::{Mode, Sweep, Vary};
 use std::fs;
 use std::path::{Path, PathBuf};
-
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 fn sweep(varies: &[&str], mode: Mode) -> Sweep {
     Sweep {
@@ -98,10 +99,6 @@ fn run(args: &[&str], out: &Path) -> assert_cmd::assert::Assert {
         .arg("--out")
         .arg(out)
         .assert()
-}
-
-fn read(dir: &Path, file: &str) -> String {
-    fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
 }
 
 #[test]

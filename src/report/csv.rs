@@ -1,10 +1,10 @@
-//! `plan.csv`, `summary.csv` and `constraints.csv` (SPEC §5.1–5.3).
+//! `plan.csv`, `summary.csv` and `constraints.csv` (docs/outputs.md).
 
 use super::{number, optional};
 use crate::metrics::{ElementMetrics, Metrics};
 use crate::pipeline::Outcome;
 use crate::plan::Plan;
-use crate::scenario::{Pricing, Scenario};
+use crate::scenario::{Pricing, Scenario, KG_PER_TONNE};
 
 /// Header of `plan.csv`.
 pub const PLAN_COLUMNS: [&str; 10] = [
@@ -82,7 +82,7 @@ pub fn plan_rows<'a>(scenario: &'a Scenario, plan: &'a Plan) -> impl Iterator<It
                 number(match &offer.pricing {
                     Pricing::Flat(price) => *price,
                     // Tiered offers report the mean price paid.
-                    Pricing::Tiers(_) => offer.cost_of(q) / (1000.0 * q),
+                    Pricing::Tiers(_) => offer.cost_of(q) / (KG_PER_TONNE * q),
                 }),
                 number(offer.cost_of(q)),
                 optional(supplier.risk),
@@ -146,14 +146,15 @@ pub fn summary(outcome: &Outcome) -> Vec<u8> {
 }
 
 /// One row per named constraint, in model order.
-pub fn constraints(outcome: &Outcome) -> Vec<u8> {
+pub fn constraints(scenario: &Scenario, outcome: &Outcome) -> Vec<u8> {
     let bound = |b: f64| if b.is_finite() { number(b) } else { String::new() };
     let rows = outcome.constraints().map(|c| {
+        let [name, kind, element, subject] = c.info.id.csv_fields(scenario);
         [
-            c.info.name.clone(),
-            c.info.kind.as_str().to_string(),
-            c.info.element.clone().unwrap_or_default(),
-            c.info.subject.clone().unwrap_or_default(),
+            name,
+            kind,
+            element,
+            subject,
             number(c.activity),
             bound(c.info.lower),
             bound(c.info.upper),

@@ -1,7 +1,8 @@
-//! `diagnosis.txt` and `diagnosis.csv` (SPEC §5.4).
+//! `diagnosis.txt` and `diagnosis.csv` (docs/outputs.md, "When no plan exists").
 
 use super::number;
 use crate::diagnose::Diagnosis;
+use crate::model::{Family, RowId};
 use crate::scenario::Scenario;
 use std::fmt::Write;
 
@@ -44,7 +45,7 @@ pub fn text(scenario: &Scenario, diagnosis: &Diagnosis) -> String {
                 Some(most) => writeln!(
                     text,
                     "  {}: demand {}, but the caps allow at most {} (short by {}).",
-                    s.element,
+                    scenario.elements[s.element].symbol,
                     tonnes(s.demand_t),
                     tonnes(most),
                     tonnes(s.demand_t - most)
@@ -52,7 +53,7 @@ pub fn text(scenario: &Scenario, diagnosis: &Diagnosis) -> String {
                 None => writeln!(
                     text,
                     "  {}: demand {}; its floors cannot be met even before the demand is counted.",
-                    s.element,
+                    scenario.elements[s.element].symbol,
                     tonnes(s.demand_t)
                 ),
             };
@@ -81,7 +82,7 @@ pub fn text(scenario: &Scenario, diagnosis: &Diagnosis) -> String {
         let _ = writeln!(
             text,
             "  {}: {direction} from {} to {} ({:+}){}",
-            r.constraint,
+            r.row.name(scenario),
             number(r.bound),
             number(r.relaxed_bound),
             r.relaxed_bound - r.bound,
@@ -105,7 +106,7 @@ pub fn text(scenario: &Scenario, diagnosis: &Diagnosis) -> String {
 }
 
 /// `diagnosis.csv`.
-pub fn csv(diagnosis: &Diagnosis) -> Vec<u8> {
+pub fn csv(scenario: &Scenario, diagnosis: &Diagnosis) -> Vec<u8> {
     let mut writer = ::csv::Writer::from_writer(Vec::new());
     writer
         .write_record(DIAGNOSIS_COLUMNS)
@@ -113,12 +114,14 @@ pub fn csv(diagnosis: &Diagnosis) -> Vec<u8> {
     for s in &diagnosis.shortages {
         let most = s.most_t.map(number).unwrap_or_default();
         let change = s.most_t.map(|m| number(m - s.demand_t)).unwrap_or_default();
+        let [name, kind, element, subject] =
+            RowId::from(Family::Demand { element: s.element }).csv_fields(scenario);
         writer
             .write_record([
-                format!("demand[{}]", s.element),
-                "demand".to_string(),
-                s.element.clone(),
-                String::new(),
+                name,
+                kind,
+                element,
+                subject,
                 number(s.demand_t),
                 most,
                 change,
@@ -127,12 +130,13 @@ pub fn csv(diagnosis: &Diagnosis) -> Vec<u8> {
             .expect("in-memory CSV write");
     }
     for r in &diagnosis.relaxations {
+        let [name, kind, element, subject] = r.row.csv_fields(scenario);
         writer
             .write_record([
-                r.constraint.clone(),
-                r.kind.as_str().to_string(),
-                r.element.clone().unwrap_or_default(),
-                r.subject.clone().unwrap_or_default(),
+                name,
+                kind,
+                element,
+                subject,
                 number(r.bound),
                 number(r.relaxed_bound),
                 number(r.relaxed_bound - r.bound),
@@ -158,8 +162,8 @@ pub fn run_json(scenario: &Scenario, diagnosis: &Diagnosis) -> Vec<u8> {
         "problem_type": if scenario.is_mip() { "MIP" } else { "LP" },
         "objective_kind": scenario.policy.objective.as_str(),
         "status": "infeasible",
-        "elements_short": diagnosis.shortages.iter().map(|s| s.element.as_str()).collect::<Vec<_>>(),
-        "caps_to_relax": diagnosis.relaxations.iter().map(|r| r.constraint.as_str()).collect::<Vec<_>>(),
+        "elements_short": diagnosis.shortages.iter().map(|s| scenario.elements[s.element].symbol.as_str()).collect::<Vec<_>>(),
+        "caps_to_relax": diagnosis.relaxations.iter().map(|r| r.row.name(scenario)).collect::<Vec<_>>(),
         "settings": diagnosis.settings().into_iter().collect::<std::collections::BTreeMap<_, _>>(),
         "confirmed": diagnosis.confirmed,
         "warnings": scenario.warnings,

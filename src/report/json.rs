@@ -170,7 +170,7 @@ pub struct Summary<'a> {
     /// Per-element metrics, then `TOTAL`.
     pub elements: Vec<&'a ElementMetrics>,
     /// Names of the binding policy caps (see [`crate::model::ConstraintKind::is_policy_cap`]).
-    pub binding: Vec<&'a str>,
+    pub binding: Vec<String>,
     /// Folder the outputs were written to.
     pub output_dir: String,
 }

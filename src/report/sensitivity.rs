@@ -1,12 +1,12 @@
-//! `sensitivity.csv` (SPEC §5.6) and `security.csv`: how far prices and
+//! `sensitivity.csv` and `security.csv` (docs/outputs.md): how far prices and
 //! bounds can move before the plan changes, and what each binding risk cap
 //! costs per percentage point.
 
 use super::csv::render;
 use super::number;
-use crate::model::ConstraintKind;
-use crate::pipeline::{ConstraintResult, Outcome};
-use crate::scenario::{Pricing, Scenario};
+use crate::model::{Column, ConstraintKind};
+use crate::pipeline::Outcome;
+use crate::scenario::{Pricing, Scenario, KG_PER_TONNE};
 
 /// Header of `sensitivity.csv`. Offers (kind `offer`): `current` is the price
 /// per kg, `marginal` the reduced cost (money per tonne), the range is the
@@ -37,33 +37,21 @@ pub const SECURITY_COLUMNS: [&str; 9] = [
     "statement",
 ];
 
-fn bound_of(c: &ConstraintResult<'_>) -> f64 {
-    if c.info.upper.is_finite() {
-        c.info.upper
-    } else {
-        c.info.lower
-    }
-}
-
 /// `sensitivity.csv`, or `None` when the plan has no ranging (a MIP).
 pub fn sensitivity_csv(scenario: &Scenario, outcome: &Outcome) -> Option<Vec<u8>> {
     let ranging = outcome.ranging.as_ref()?;
     let offers = scenario.offers.iter().enumerate().map(|(o, offer)| {
         let (current, low, high) = match offer.pricing {
-            // The column's cost is 1000 x the price per kg.
+            // The column's cost is KG_PER_TONNE x the price per kg.
             Pricing::Flat(price) => (
                 number(price),
-                number(ranging.cost_low[o] / 1000.0),
-                number(ranging.cost_high[o] / 1000.0),
+                number(ranging.cost_low[o] / KG_PER_TONNE),
+                number(ranging.cost_high[o] / KG_PER_TONNE),
             ),
             Pricing::Tiers(_) => Default::default(),
         };
         [
-            format!(
-                "x[{},{}]",
-                scenario.supplier_of(offer).id,
-                scenario.element_of(offer).symbol
-            ),
+            Column::Quantity(o).name(scenario),
             "offer".to_string(),
             scenario.element_of(offer).symbol.clone(),
             scenario.supplier_of(offer).id.clone(),
@@ -76,15 +64,19 @@ pub fn sensitivity_csv(scenario: &Scenario, outcome: &Outcome) -> Option<Vec<u8>
     let rows = outcome
         .constraints()
         .enumerate()
-        .filter(|(_, c)| c.info.kind == ConstraintKind::Demand || c.info.kind.is_relaxable())
+        .filter(|(_, c)| {
+            let kind = c.info.id.kind();
+            kind == ConstraintKind::Demand || kind.is_planner_bound()
+        })
         .map(|(row, c)| {
             let (low, high) = outcome.bound_range(row).unwrap_or((f64::NAN, f64::NAN));
+            let [name, kind, element, subject] = c.info.id.csv_fields(scenario);
             [
-                c.info.name.clone(),
-                c.info.kind.as_str().to_string(),
-                c.info.element.clone().unwrap_or_default(),
-                c.info.subject.clone().unwrap_or_default(),
-                number(bound_of(&c)),
+                name,
+                kind,
+                element,
+                subject,
+                number(c.info.bound()),
                 number(c.shadow_price),
                 number(low),
                 number(high),
@@ -158,7 +150,7 @@ pub fn security_prices(scenario: &Scenario, outcome: &Outcome) -> Vec<SecurityPr
         .enumerate()
         .filter(|(_, c)| {
             matches!(
-                c.info.kind,
+                c.info.id.kind(),
                 ConstraintKind::CountryShare
                     | ConstraintKind::SupplierShare
                     | ConstraintKind::AvgRisk
@@ -167,13 +159,10 @@ pub fn security_prices(scenario: &Scenario, outcome: &Outcome) -> Vec<SecurityPr
                 && c.shadow_price.abs() > 1e-9
         })
         .filter_map(|(row, c)| {
-            let element = scenario
-                .elements
-                .iter()
-                .find(|e| Some(&e.symbol) == c.info.element.as_ref())?;
+            let element = &scenario.elements[c.info.id.element(scenario)?];
             let point = 0.01 * element.demand_t;
-            let bound = bound_of(&c);
-            let floor = c.info.kind == ConstraintKind::RecycledShare;
+            let bound = c.info.bound();
+            let floor = c.info.id.kind() == ConstraintKind::RecycledShare;
             // A cap tightens downwards, a floor upwards.
             let cost_per_point = if floor {
                 c.shadow_price * point
@@ -188,10 +177,10 @@ pub fn security_prices(scenario: &Scenario, outcome: &Outcome) -> Vec<SecurityPr
                 }
             });
             Some(SecurityPrice {
-                constraint: c.info.name.clone(),
-                kind: c.info.kind,
+                constraint: c.info.id.name(scenario),
+                kind: c.info.id.kind(),
                 element: element.symbol.clone(),
-                subject: c.info.subject.clone(),
+                subject: c.info.id.subject(scenario).map(|s| s.into_owned()),
                 cap: bound / element.demand_t,
                 shadow_price: c.shadow_price,
                 cost_per_point,

@@ -22,17 +22,17 @@ fn top(m: &ElementMetrics) -> String {
     }
 }
 
-/// Binding policy caps whose element is `symbol`, or which concern
-/// no single element when `symbol` is `None`.
-fn binding_caps(outcome: &Outcome, symbol: Option<&str>) -> Vec<String> {
+/// Binding policy caps whose element is `element`, or which concern
+/// no single element when `element` is `None`.
+fn binding_caps(scenario: &Scenario, outcome: &Outcome, element: Option<usize>) -> Vec<String> {
     outcome
         .constraints()
-        .filter(|c| c.info.kind.is_policy_cap() && c.info.element.as_deref() == symbol)
+        .filter(|c| c.info.id.kind().is_policy_cap() && c.info.id.element(scenario) == element)
         .filter(|c| c.is_binding())
-        .map(|c| match (&c.info.subject, c.info.element.is_some()) {
+        .map(|c| match (c.info.id.subject(scenario), element.is_some()) {
             // Inside an element's row the element is implied: print `country_share[CN]`.
-            (Some(subject), true) => format!("{}[{subject}]", c.info.kind.as_str()),
-            _ => c.info.name.clone(),
+            (Some(subject), true) => format!("{}[{subject}]", c.info.id.kind().as_str()),
+            _ => c.info.id.name(scenario),
         })
         .collect()
 }
@@ -64,8 +64,8 @@ pub fn render(
         "top country",
         "binding caps",
     ]);
-    for m in &outcome.metrics.elements {
-        let caps = listing(binding_caps(outcome, Some(&m.symbol)));
+    for (e, m) in outcome.metrics.elements.iter().enumerate() {
+        let caps = listing(binding_caps(scenario, outcome, Some(e)));
         table.add_row(vec![
             m.symbol.clone(),
             tonnes(m.demand_t),
@@ -77,7 +77,7 @@ pub fn render(
         ]);
     }
     let total = &outcome.metrics.total;
-    let shared = listing(binding_caps(outcome, None));
+    let shared = listing(binding_caps(scenario, outcome, None));
     table.add_row(vec![
         "TOTAL".to_string(),
         tonnes(total.demand_t),

@@ -99,6 +99,10 @@ impl ElementCaps {
     }
 }
 
+/// Kilograms per tonne: prices are per kg, quantities in tonnes, so an
+/// offer's cost is `KG_PER_TONNE * price_per_kg * tonnes`.
+pub const KG_PER_TONNE: f64 = 1000.0;
+
 /// A candidate supplier.
 #[derive(Debug, Clone)]
 pub struct Supplier {
@@ -156,13 +160,13 @@ impl Offer {
     /// Cost of buying `tonnes`, bands filled in order (SPEC §3).
     pub fn cost_of(&self, tonnes: f64) -> f64 {
         match &self.pricing {
-            Pricing::Flat(price) => 1000.0 * price * tonnes,
+            Pricing::Flat(price) => KG_PER_TONNE * price * tonnes,
             Pricing::Tiers(tiers) => {
                 let mut cost = 0.0;
                 let mut start = 0.0;
                 for tier in tiers {
                     let end = tier.up_to_t.unwrap_or(f64::INFINITY);
-                    cost += 1000.0 * tier.price_per_kg * (tonnes.min(end) - start).max(0.0);
+                    cost += KG_PER_TONNE * tier.price_per_kg * (tonnes.min(end) - start).max(0.0);
                     start = end;
                 }
                 cost
@@ -241,14 +245,25 @@ impl Scenario {
         countries
     }
 
-    /// Whether the model needs yes/no decisions (SPEC §4.2): a fixed cost, a
-    /// minimum order or share, a supplier count, or a discount. Explicit
-    /// zeros keep an LP.
+    /// Whether the model needs yes/no decisions (SPEC §4.2): an offer whose
+    /// use or whose supplier's contract is decided, or a discount. Explicit
+    /// zeros keep an LP. The model creates exactly these decisions.
     pub fn is_mip(&self) -> bool {
         self.offers
             .iter()
-            .any(|o| o.min_order_t > 0.0 || o.has_discount() || self.supplier_of(o).fixed_cost > 0.0)
-            || self.elements.iter().any(|e| e.caps.needs_offer_decisions())
+            .any(|o| self.decides_use(o) || o.has_discount() || self.decides_contract(self.supplier_of(o)))
+    }
+
+    /// Whether buying from `offer` is a yes/no decision `z[s,e]`: it has a
+    /// minimum order, or its element a supplier count or a least share.
+    pub fn decides_use(&self, offer: &Offer) -> bool {
+        offer.min_order_t > 0.0 || self.element_of(offer).caps.needs_offer_decisions()
+    }
+
+    /// Whether a contract with `supplier` is a yes/no decision `y[s]` (for a
+    /// supplier with at least one offer): it has a fixed cost.
+    pub fn decides_contract(&self, supplier: &Supplier) -> bool {
+        supplier.fixed_cost > 0.0
     }
 
     /// The least an offer buys when it is used: `max(min_order_t,

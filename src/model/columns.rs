@@ -1,0 +1,219 @@
+//! The model's columns: created in a fixed order, each recorded with what
+//! it means ([`Column`]), and handed to the families as typed handles
+//! ([`Vars`]) so that no family looks a variable up by name.
+
+use super::{Column, Stage};
+use crate::scenario::{Pricing, Scenario};
+use good_lp::{variable, ProblemVariables, Variable, VariableDefinition};
+
+/// Creates columns and records what each one means.
+pub(super) struct Columns<'a> {
+    pub variables: ProblemVariables,
+    pub columns: Vec<Column>,
+    pub decisions: Vec<usize>,
+    pub binaries: usize,
+    fixed: Option<&'a [f64]>,
+}
+
+impl<'a> Columns<'a> {
+    pub fn new(fixed: Option<&'a [f64]>) -> Self {
+        Columns {
+            variables: ProblemVariables::new(),
+            columns: Vec::new(),
+            decisions: Vec::new(),
+            binaries: 0,
+            fixed,
+        }
+    }
+
+    /// Whether the yes/no decisions are held at given values.
+    pub fn decisions_fixed(&self) -> bool {
+        self.fixed.is_some()
+    }
+
+    pub fn add(&mut self, column: Column, definition: VariableDefinition) -> Variable {
+        self.columns.push(column);
+        self.variables.add(definition)
+    }
+
+    /// A binary column that is never fixed (the diagnosis's marks).
+    pub fn binary(&mut self, column: Column) -> Variable {
+        self.binaries += 1;
+        self.add(column, variable().binary())
+    }
+
+    /// A yes/no decision: binary, or held at its fixed value.
+    pub fn decision(&mut self, column: Column) -> Variable {
+        let definition = match self.fixed {
+            Some(values) => {
+                let value = values[self.decisions.len()];
+                variable().min(value).max(value)
+            }
+            None => {
+                self.binaries += 1;
+                variable().binary()
+            }
+        };
+        self.decisions.push(self.columns.len());
+        self.add(column, definition)
+    }
+}
+
+/// One band of a tiered offer.
+pub(super) struct Band {
+    pub var: Variable,
+    pub width: f64,
+    pub price: f64,
+}
+
+/// How much an offer can and must deliver.
+pub(super) struct OfferBounds {
+    /// A bound no optimal plan needs to exceed: the tightest of the offer's
+    /// capacity, its supplier's capacity and the supplier share cap; without
+    /// any, the larger of the demand and the least purchase (a plan never
+    /// needs more of one offer than the whole demand).
+    pub upper: f64,
+    /// `max(min_order_t, min_share_if_used * D_e)`: the least purchase when
+    /// the offer is used.
+    pub least: f64,
+}
+
+impl OfferBounds {
+    /// In an elastic copy the capacities themselves may move, so the bound
+    /// rests on the demand and the least purchase alone.
+    fn of(scenario: &Scenario, o: usize, elastic: bool) -> OfferBounds {
+        let offer = &scenario.offers[o];
+        let element = scenario.element_of(offer);
+        let least = scenario.least_purchase(offer);
+        let unbounded = element.demand_t.max(least);
+        let caps = [
+            offer.capacity_t,
+            scenario.supplier_of(offer).capacity_t,
+            element.caps.max_supplier_share.map(|s| s * element.demand_t),
+        ];
+        let upper = match elastic {
+            true => unbounded,
+            false => caps.into_iter().flatten().reduce(f64::min).unwrap_or(unbounded),
+        };
+        OfferBounds { upper, least }
+    }
+}
+
+/// Typed handles on the plan's columns, indexed like the scenario.
+pub(super) struct Vars {
+    /// `x[s,e]` per offer.
+    pub x: Vec<Variable>,
+    /// `u[e]` per element, when a shortfall penalty is set.
+    pub u: Vec<Option<Variable>>,
+    /// `q[s,e,b]` per band of each tiered offer (empty for a flat price).
+    pub bands: Vec<Vec<Band>>,
+    /// `y[s]` per supplier whose contract is decided.
+    pub y: Vec<Option<Variable>>,
+    /// `z[s,e]` per offer whose use is decided.
+    pub z: Vec<Option<Variable>>,
+    /// `w[s,e,b]` per band after the first of a discounted offer.
+    pub w: Vec<Vec<Option<Variable>>>,
+    /// Each offer's bounds.
+    pub bounds: Vec<OfferBounds>,
+}
+
+/// Creates the plan's columns, in the order the model documents: `x`, `u`,
+/// `q`, then the decisions `y`, `z`, `w`.
+pub(super) fn define_variables(scenario: &Scenario, stage: Stage, cols: &mut Columns) -> Vars {
+    let x = (0..scenario.offers.len())
+        .map(|o| cols.add(Column::Quantity(o), variable().min(0.0)))
+        .collect();
+    let penalty = scenario.policy.shortfall_penalty_per_kg;
+    let u = (0..scenario.elements.len())
+        .map(|e| penalty.map(|_| cols.add(Column::Shortfall(e), variable().min(0.0))))
+        .collect();
+    let bounds: Vec<OfferBounds> = (0..scenario.offers.len())
+        .map(|o| OfferBounds::of(scenario, o, stage.is_elastic()))
+        .collect();
+    let bands: Vec<Vec<Band>> = (0..scenario.offers.len())
+        .map(|o| define_bands(scenario, o, &bounds[o], stage.is_elastic(), cols))
+        .collect();
+
+    let mut supplier_has_offers = vec![false; scenario.suppliers.len()];
+    for offer in &scenario.offers {
+        supplier_has_offers[offer.supplier] = true;
+    }
+    let y = scenario
+        .suppliers
+        .iter()
+        .enumerate()
+        .map(|(s, supplier)| {
+            (scenario.decides_contract(supplier) && supplier_has_offers[s])
+                .then(|| cols.decision(Column::Contract(s)))
+        })
+        .collect();
+    let z = scenario
+        .offers
+        .iter()
+        .enumerate()
+        .map(|(o, offer)| {
+            scenario
+                .decides_use(offer)
+                .then(|| cols.decision(Column::OfferUsed(o)))
+        })
+        .collect();
+    let w = scenario
+        .offers
+        .iter()
+        .enumerate()
+        .map(|(o, offer)| {
+            let discounted = offer.has_discount();
+            (0..bands[o].len())
+                .map(|b| {
+                    (discounted && b > 0).then(|| cols.decision(Column::BandReached { offer: o, band: b }))
+                })
+                .collect()
+        })
+        .collect();
+    Vars {
+        x,
+        u,
+        bands,
+        y,
+        z,
+        w,
+        bounds,
+    }
+}
+
+/// The band columns of offer `o` (none for a flat price), each as wide as
+/// its band, cut at the offer's upper bound.
+fn define_bands(
+    scenario: &Scenario,
+    o: usize,
+    bounds: &OfferBounds,
+    elastic: bool,
+    cols: &mut Columns,
+) -> Vec<Band> {
+    let Pricing::Tiers(tiers) = &scenario.offers[o].pricing else {
+        return Vec::new();
+    };
+    let mut start = 0.0;
+    tiers
+        .iter()
+        .enumerate()
+        .map(|(b, tier)| {
+            // In an elastic copy a closed last band stays open: its end is
+            // the relaxable `tier_end` row instead.
+            let last = b + 1 == tiers.len();
+            let written_end = match (last && elastic, tier.up_to_t) {
+                (true, _) | (false, None) => f64::INFINITY,
+                (false, Some(end)) => end,
+            };
+            let end = written_end.min(bounds.upper.max(start));
+            let width = (end - start).max(0.0);
+            start = tier.up_to_t.unwrap_or(f64::INFINITY);
+            let var = cols.add(Column::Band { offer: o, band: b }, variable().min(0.0).max(width));
+            Band {
+                var,
+                width,
+                price: tier.price_per_kg,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,506 @@
+//! The identity of every row and column of the model, and the one place
+//! where each is rendered to the name that every output prints.
+//!
+//! A row is a [`RowId`]: a constraint [`Family`] carrying its indices
+//! (element, offer, supplier, country, band), and room for the year and the
+//! scenario of models that will have them. Everything that talks about a row
+//! — the model builder, the verifier, the diagnosis, the sensitivity and
+//! security reports, `constraints.csv`, the exported model — holds this
+//! small `Copy` value and asks it for its name, its kind, its element or
+//! its subject. Each question is an exhaustive `match`, so a new family does
+//! not compile until every question has an answer for it.
+
+use crate::scenario::Scenario;
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+/// The family a constraint belongs to, without its indices: the `kind`
+/// column of `constraints.csv` and the prefix of its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ConstraintKind {
+    /// `demand[e]`
+    Demand,
+    /// `offer_capacity[s,e]`
+    OfferCapacity,
+    /// `tiers[s,e]`: the offer's tonnes are the sum of its bands.
+    Tiers,
+    /// `tier_end[s,e]`: a tiered offer whose last band is closed sells no more
+    /// than its last `up_to_t`.
+    TierEnd,
+    /// `tier_order[s,e,b]`: band `b-1` is full before band `b` opens (discounts).
+    TierOrder,
+    /// `tier_open[s,e,b]`: band `b` carries tonnes only once reached (discounts).
+    TierOpen,
+    /// `contract[s,e]`: no purchase without the supplier's contract.
+    Contract,
+    /// `offer_used[s,e]`: no purchase unless the offer is used.
+    OfferUsed,
+    /// `min_order[s,e]`: a used offer delivers at least its least purchase.
+    MinOrder,
+    /// `contract_offer[s,e]`: an offer is used only under its supplier's contract.
+    ContractOffer,
+    /// `country_share[c,e]`
+    CountryShare,
+    /// `supplier_share[s,e]`
+    SupplierShare,
+    /// `avg_risk[e]`
+    AvgRisk,
+    /// `recycled_share[e]`
+    RecycledShare,
+    /// `min_suppliers[e]`
+    MinSuppliers,
+    /// `max_suppliers[e]`
+    MaxSuppliers,
+    /// `supplier_capacity[s]`
+    SupplierCapacity,
+    /// `budget`
+    Budget,
+    /// `risk_level`: the first stage's optimum held in the second stage.
+    RiskLevel,
+    /// A yes/no decision held at its optimal value to price a MIP's plan.
+    FixedDecision,
+    /// Diagnosis only: a slack is used only when its cap is counted as
+    /// relaxed, and the count of relaxed caps.
+    RelaxLink,
+}
+
+impl ConstraintKind {
+    /// The family name as outputs print it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConstraintKind::Demand => "demand",
+            ConstraintKind::OfferCapacity => "offer_capacity",
+            ConstraintKind::Tiers => "tiers",
+            ConstraintKind::TierEnd => "tier_end",
+            ConstraintKind::TierOrder => "tier_order",
+            ConstraintKind::TierOpen => "tier_open",
+            ConstraintKind::Contract => "contract",
+            ConstraintKind::OfferUsed => "offer_used",
+            ConstraintKind::MinOrder => "min_order",
+            ConstraintKind::ContractOffer => "contract_offer",
+            ConstraintKind::CountryShare => "country_share",
+            ConstraintKind::SupplierShare => "supplier_share",
+            ConstraintKind::AvgRisk => "avg_risk",
+            ConstraintKind::RecycledShare => "recycled_share",
+            ConstraintKind::MinSuppliers => "min_suppliers",
+            ConstraintKind::MaxSuppliers => "max_suppliers",
+            ConstraintKind::SupplierCapacity => "supplier_capacity",
+            ConstraintKind::Budget => "budget",
+            ConstraintKind::RiskLevel => "risk_level",
+            ConstraintKind::FixedDecision => "fixed_decision",
+            ConstraintKind::RelaxLink => "relax_link",
+        }
+    }
+
+    /// How a diagnosis may treat a row of this family unless the family's
+    /// definition says otherwise: the planner's caps and floors may move,
+    /// demand and the bookkeeping links may not.
+    pub fn relax(self) -> Relax {
+        match self {
+            ConstraintKind::OfferCapacity | ConstraintKind::SupplierCapacity => Relax::Physical,
+            ConstraintKind::TierEnd
+            | ConstraintKind::MinOrder
+            | ConstraintKind::CountryShare
+            | ConstraintKind::SupplierShare
+            | ConstraintKind::AvgRisk
+            | ConstraintKind::RecycledShare
+            | ConstraintKind::MinSuppliers
+            | ConstraintKind::MaxSuppliers
+            | ConstraintKind::Budget => Relax::Policy,
+            ConstraintKind::Demand
+            | ConstraintKind::Tiers
+            | ConstraintKind::TierOrder
+            | ConstraintKind::TierOpen
+            | ConstraintKind::Contract
+            | ConstraintKind::OfferUsed
+            | ConstraintKind::ContractOffer
+            | ConstraintKind::RiskLevel
+            | ConstraintKind::FixedDecision
+            | ConstraintKind::RelaxLink => Relax::Never,
+        }
+    }
+
+    /// Whether the family is a bound the planner wrote (a cap, a floor, a
+    /// capacity, the budget): the rows `sensitivity.csv` ranges besides
+    /// demand.
+    pub fn is_planner_bound(self) -> bool {
+        self.relax() != Relax::Never
+    }
+
+    /// Whether a binding row of this family is a cap worth telling a planner
+    /// about (the terminal's "binding caps"): not demand, not the yes/no
+    /// bookkeeping links, and not a minimum order (which binds trivially at
+    /// zero for every unused offer).
+    pub fn is_policy_cap(self) -> bool {
+        self.is_planner_bound() && self != ConstraintKind::MinOrder
+    }
+}
+
+/// Whether and how a diagnosis may move a row's bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relax {
+    /// Held: demand, bookkeeping links, and floors the diagnosis must keep.
+    Never,
+    /// A planner's cap or floor: the first thing to move.
+    Policy,
+    /// A physical capacity: moved only when no set of policy caps of the
+    /// same size will do (a planner can change a cap, not a mine's output).
+    Physical,
+}
+
+/// A two-letter country code, stored inline so that row identities stay
+/// `Copy` (validation guarantees two ASCII upper-case letters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CountryCode([u8; 2]);
+
+impl CountryCode {
+    /// The code of `text`, e.g. `"CN"`.
+    pub fn new(text: &str) -> CountryCode {
+        debug_assert!(text.len() == 2, "country codes are validated to two letters");
+        let bytes = text.as_bytes();
+        CountryCode([bytes[0], bytes[1]])
+    }
+
+    /// The code as text.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or("??")
+    }
+}
+
+/// A constraint family with its indices (elements, offers and suppliers
+/// by their index in [`Scenario`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[allow(missing_docs)] // the fields are the indices the variant's name shows
+pub enum Family {
+    /// `demand[e]`
+    Demand { element: usize },
+    /// `offer_capacity[s,e]`
+    OfferCapacity { offer: usize },
+    /// `tiers[s,e]`
+    Tiers { offer: usize },
+    /// `tier_end[s,e]`
+    TierEnd { offer: usize },
+    /// `tier_order[s,e,b]`
+    TierOrder { offer: usize, band: usize },
+    /// `tier_open[s,e,b]`
+    TierOpen { offer: usize, band: usize },
+    /// `contract[s,e]`
+    Contract { offer: usize },
+    /// `offer_used[s,e]`
+    OfferUsed { offer: usize },
+    /// `min_order[s,e]`
+    MinOrder { offer: usize },
+    /// `contract_offer[s,e]`
+    ContractOffer { offer: usize },
+    /// `country_share[c,e]`
+    CountryShare { country: CountryCode, element: usize },
+    /// `supplier_share[s,e]`
+    SupplierShare { offer: usize },
+    /// `avg_risk[e]`
+    AvgRisk { element: usize },
+    /// `recycled_share[e]`
+    RecycledShare { element: usize },
+    /// `min_suppliers[e]`
+    MinSuppliers { element: usize },
+    /// `max_suppliers[e]`
+    MaxSuppliers { element: usize },
+    /// `supplier_capacity[s]`
+    SupplierCapacity { supplier: usize },
+    /// `budget`
+    Budget,
+    /// `risk_level`
+    RiskLevel,
+    /// A yes/no decision held at its value; named like its column, `y[s]`.
+    FixedDecision { column: Column },
+    /// `relax[k]`: the k-th relaxable row's slack is used only when that
+    /// row is marked relaxed (diagnosis only; never in an output).
+    RelaxLink { slack: usize },
+    /// `relaxation_count`: at most so many rows relaxed (diagnosis only).
+    RelaxationCount,
+}
+
+/// Which row of a model: its family and indices, and the year and scenario
+/// it belongs to in models that have several (absent until then).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RowId {
+    /// The family and its indices.
+    pub family: Family,
+    /// The year, in a multi-year model.
+    pub year: Option<u16>,
+    /// The scenario index, in a model with several scenarios.
+    pub scenario: Option<u16>,
+}
+
+impl From<Family> for RowId {
+    fn from(family: Family) -> RowId {
+        RowId {
+            family,
+            year: None,
+            scenario: None,
+        }
+    }
+}
+
+impl Family {
+    /// The family without its indices.
+    pub fn kind(&self) -> ConstraintKind {
+        match self {
+            Family::Demand { .. } => ConstraintKind::Demand,
+            Family::OfferCapacity { .. } => ConstraintKind::OfferCapacity,
+            Family::Tiers { .. } => ConstraintKind::Tiers,
+            Family::TierEnd { .. } => ConstraintKind::TierEnd,
+            Family::TierOrder { .. } => ConstraintKind::TierOrder,
+            Family::TierOpen { .. } => ConstraintKind::TierOpen,
+            Family::Contract { .. } => ConstraintKind::Contract,
+            Family::OfferUsed { .. } => ConstraintKind::OfferUsed,
+            Family::MinOrder { .. } => ConstraintKind::MinOrder,
+            Family::ContractOffer { .. } => ConstraintKind::ContractOffer,
+            Family::CountryShare { .. } => ConstraintKind::CountryShare,
+            Family::SupplierShare { .. } => ConstraintKind::SupplierShare,
+            Family::AvgRisk { .. } => ConstraintKind::AvgRisk,
+            Family::RecycledShare { .. } => ConstraintKind::RecycledShare,
+            Family::MinSuppliers { .. } => ConstraintKind::MinSuppliers,
+            Family::MaxSuppliers { .. } => ConstraintKind::MaxSuppliers,
+            Family::SupplierCapacity { .. } => ConstraintKind::SupplierCapacity,
+            Family::Budget => ConstraintKind::Budget,
+            Family::RiskLevel => ConstraintKind::RiskLevel,
+            Family::FixedDecision { .. } => ConstraintKind::FixedDecision,
+            Family::RelaxLink { .. } | Family::RelaxationCount => ConstraintKind::RelaxLink,
+        }
+    }
+
+    /// The offer the row concerns, if it concerns one.
+    pub fn offer(&self) -> Option<usize> {
+        match *self {
+            Family::OfferCapacity { offer }
+            | Family::Tiers { offer }
+            | Family::TierEnd { offer }
+            | Family::TierOrder { offer, .. }
+            | Family::TierOpen { offer, .. }
+            | Family::Contract { offer }
+            | Family::OfferUsed { offer }
+            | Family::MinOrder { offer }
+            | Family::ContractOffer { offer }
+            | Family::SupplierShare { offer } => Some(offer),
+            Family::FixedDecision { column } => column.offer(),
+            Family::Demand { .. }
+            | Family::CountryShare { .. }
+            | Family::AvgRisk { .. }
+            | Family::RecycledShare { .. }
+            | Family::MinSuppliers { .. }
+            | Family::MaxSuppliers { .. }
+            | Family::SupplierCapacity { .. }
+            | Family::Budget
+            | Family::RiskLevel
+            | Family::RelaxLink { .. }
+            | Family::RelaxationCount => None,
+        }
+    }
+
+    /// The element (index) the row concerns, if any: `constraints.csv`'s
+    /// `element` column.
+    pub fn element(&self, scenario: &Scenario) -> Option<usize> {
+        match *self {
+            Family::Demand { element }
+            | Family::CountryShare { element, .. }
+            | Family::AvgRisk { element }
+            | Family::RecycledShare { element }
+            | Family::MinSuppliers { element }
+            | Family::MaxSuppliers { element } => Some(element),
+            Family::FixedDecision { column } => column.element(scenario),
+            _ => self.offer().map(|o| scenario.offers[o].element),
+        }
+    }
+
+    /// The supplier id or country code the row concerns, if any:
+    /// `constraints.csv`'s `subject` column.
+    pub fn subject<'a>(&self, scenario: &'a Scenario) -> Option<Cow<'a, str>> {
+        match *self {
+            Family::CountryShare { country, .. } => Some(Cow::Owned(country.as_str().to_string())),
+            Family::SupplierCapacity { supplier } => {
+                Some(Cow::Borrowed(scenario.suppliers[supplier].id.as_str()))
+            }
+            Family::FixedDecision { column } => column.supplier(scenario).map(Cow::Borrowed),
+            _ => self
+                .offer()
+                .map(|o| Cow::Borrowed(scenario.suppliers[scenario.offers[o].supplier].id.as_str())),
+        }
+    }
+}
+
+impl RowId {
+    /// The family without its indices.
+    pub fn kind(&self) -> ConstraintKind {
+        self.family.kind()
+    }
+
+    /// See [`Family::element`].
+    pub fn element(&self, scenario: &Scenario) -> Option<usize> {
+        self.family.element(scenario)
+    }
+
+    /// See [`Family::subject`].
+    pub fn subject<'a>(&self, scenario: &'a Scenario) -> Option<Cow<'a, str>> {
+        self.family.subject(scenario)
+    }
+
+    /// The columns that identify the row in every CSV: `name`, `kind`,
+    /// `element` (its symbol) and `subject` (empty when absent).
+    pub fn csv_fields(&self, scenario: &Scenario) -> [String; 4] {
+        [
+            self.name(scenario),
+            self.kind().as_str().to_string(),
+            self.element(scenario)
+                .map(|e| scenario.elements[e].symbol.clone())
+                .unwrap_or_default(),
+            self.subject(scenario).map(Cow::into_owned).unwrap_or_default(),
+        ]
+    }
+
+    /// The row's name in every output, e.g. `country_share[CN,Dy]`: the
+    /// family, then in brackets the scenario, the family's indices and the
+    /// year, those present, comma-separated. The only place a row name is
+    /// written.
+    pub fn name(&self, scenario: &Scenario) -> String {
+        let offer = |o: usize| {
+            let offer = &scenario.offers[o];
+            [
+                scenario.suppliers[offer.supplier].id.as_str(),
+                scenario.elements[offer.element].symbol.as_str(),
+            ]
+        };
+        let symbol = |e: usize| scenario.elements[e].symbol.as_str();
+        let band;
+        let indices: Vec<&str> = match &self.family {
+            Family::FixedDecision { column } => return column.name(scenario),
+            Family::RelaxLink { slack } => {
+                band = slack.to_string();
+                vec![band.as_str()]
+            }
+            Family::Budget | Family::RiskLevel => Vec::new(),
+            Family::RelaxationCount => return "relaxation_count".to_string(),
+            Family::Demand { element }
+            | Family::AvgRisk { element }
+            | Family::RecycledShare { element }
+            | Family::MinSuppliers { element }
+            | Family::MaxSuppliers { element } => vec![symbol(*element)],
+            Family::CountryShare { country, element } => vec![country.as_str(), symbol(*element)],
+            Family::SupplierCapacity { supplier } => vec![scenario.suppliers[*supplier].id.as_str()],
+            Family::TierOrder { offer: o, band: b } | Family::TierOpen { offer: o, band: b } => {
+                band = b.to_string();
+                let [id, symbol] = offer(*o);
+                vec![id, symbol, band.as_str()]
+            }
+            Family::OfferCapacity { offer: o }
+            | Family::Tiers { offer: o }
+            | Family::TierEnd { offer: o }
+            | Family::Contract { offer: o }
+            | Family::OfferUsed { offer: o }
+            | Family::MinOrder { offer: o }
+            | Family::ContractOffer { offer: o }
+            | Family::SupplierShare { offer: o } => offer(*o).to_vec(),
+        };
+        let family = match self.family {
+            Family::RelaxLink { .. } => "relax",
+            _ => self.kind().as_str(),
+        };
+        let scenario_index = self.scenario.map(|w| w.to_string());
+        let year = self.year.map(|t| t.to_string());
+        let all: Vec<&str> = scenario_index
+            .as_deref()
+            .into_iter()
+            .chain(indices)
+            .chain(year.as_deref())
+            .collect();
+        let mut name = String::with_capacity(family.len() + 24);
+        name.push_str(family);
+        if !all.is_empty() {
+            let _ = write!(name, "[{}]", all.join(","));
+        }
+        name
+    }
+}
+
+/// What one column of the model is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Column {
+    /// `x[s,e]`: tonnes bought from an offer.
+    Quantity(usize),
+    /// `u[e]`: unmet demand of an element.
+    Shortfall(usize),
+    /// `q[s,e,b]`: tonnes of an offer bought inside band `b`.
+    Band {
+        /// Offer index.
+        offer: usize,
+        /// Band index, from 0.
+        band: usize,
+    },
+    /// `y[s]`: the contract with a supplier is signed.
+    Contract(usize),
+    /// `z[s,e]`: the offer is used.
+    OfferUsed(usize),
+    /// `w[s,e,b]`: band `b` of a discounted offer is reached.
+    BandReached {
+        /// Offer index.
+        offer: usize,
+        /// Band index, from 1.
+        band: usize,
+    },
+    /// `v[k]`: how far the k-th relaxable row moves (diagnosis only).
+    Slack(usize),
+    /// `r[k]`: the k-th relaxable row is relaxed (diagnosis only).
+    Relaxed(usize),
+}
+
+impl Column {
+    /// The column's name, e.g. `x[lynas,Nd]`.
+    pub fn name(&self, scenario: &Scenario) -> String {
+        let offer = |o: usize| {
+            let offer = &scenario.offers[o];
+            format!(
+                "{},{}",
+                scenario.supplier_of(offer).id,
+                scenario.element_of(offer).symbol
+            )
+        };
+        match *self {
+            Column::Quantity(o) => format!("x[{}]", offer(o)),
+            Column::Shortfall(e) => format!("u[{}]", scenario.elements[e].symbol),
+            Column::Band { offer: o, band } => format!("q[{},{band}]", offer(o)),
+            Column::Contract(s) => format!("y[{}]", scenario.suppliers[s].id),
+            Column::OfferUsed(o) => format!("z[{}]", offer(o)),
+            Column::BandReached { offer: o, band } => format!("w[{},{band}]", offer(o)),
+            Column::Slack(k) => format!("v[{k}]"),
+            Column::Relaxed(k) => format!("r[{k}]"),
+        }
+    }
+
+    /// The offer the column belongs to, if any.
+    pub fn offer(&self) -> Option<usize> {
+        match *self {
+            Column::Quantity(o)
+            | Column::Band { offer: o, .. }
+            | Column::OfferUsed(o)
+            | Column::BandReached { offer: o, .. } => Some(o),
+            Column::Shortfall(_) | Column::Contract(_) | Column::Slack(_) | Column::Relaxed(_) => None,
+        }
+    }
+
+    /// The element (index) the column concerns, if any.
+    pub fn element(&self, scenario: &Scenario) -> Option<usize> {
+        match *self {
+            Column::Shortfall(e) => Some(e),
+            _ => self.offer().map(|o| scenario.offers[o].element),
+        }
+    }
+
+    /// The supplier id the column concerns, if any.
+    pub fn supplier<'a>(&self, scenario: &'a Scenario) -> Option<&'a str> {
+        match *self {
+            Column::Contract(s) => Some(scenario.suppliers[s].id.as_str()),
+            _ => self
+                .offer()
+                .map(|o| scenario.suppliers[scenario.offers[o].supplier].id.as_str()),
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! What each [`Stage`] minimises (models/README.md, "Objectives").
+
+use super::elastic::Elastic;
+use super::families::Ctx;
+use super::Stage;
+use crate::scenario::{Pricing, KG_PER_TONNE};
+use good_lp::Expression;
+
+/// `sum_e (sum_s r_s x[s,e] + u[e]) / D_e`: the sum of the elements' mean
+/// risk, unmet demand counting as risk 1.
+pub(super) fn risk_sum(ctx: &Ctx) -> Expression {
+    let (scenario, vars) = (ctx.scenario, ctx.vars);
+    let mut e = Expression::with_capacity(vars.x.len() + vars.u.len());
+    for (offer, &var) in scenario.offers.iter().zip(&vars.x) {
+        let risk = scenario.supplier_of(offer).risk.unwrap_or(0.0);
+        if risk != 0.0 {
+            e.add_mul(risk / scenario.element_of(offer).demand_t, var);
+        }
+    }
+    for (element, var) in scenario.elements.iter().zip(&vars.u) {
+        if let Some(var) = var {
+            e.add_mul(1.0 / element.demand_t, *var);
+        }
+    }
+    e
+}
+
+/// Purchases (band by band for tiered offers) plus fixed contract costs,
+/// and the shortfall penalties when `with_penalty`.
+pub(super) fn cost(ctx: &Ctx, with_penalty: bool) -> Expression {
+    let (scenario, vars) = (ctx.scenario, ctx.vars);
+    let mut e = Expression::with_capacity(vars.x.len() + vars.u.len() + vars.y.len());
+    for ((offer, &var), bands) in scenario.offers.iter().zip(&vars.x).zip(&vars.bands) {
+        match offer.pricing {
+            Pricing::Flat(price) => e.add_mul(KG_PER_TONNE * price, var),
+            Pricing::Tiers(_) => {
+                for band in bands {
+                    e.add_mul(KG_PER_TONNE * band.price, band.var);
+                }
+            }
+        }
+    }
+    for (supplier, var) in scenario.suppliers.iter().zip(&vars.y) {
+        if let Some(var) = var {
+            e.add_mul(supplier.fixed_cost, *var);
+        }
+    }
+    if let (true, Some(p)) = (with_penalty, scenario.policy.shortfall_penalty_per_kg) {
+        for var in vars.u.iter().flatten() {
+            e.add_mul(KG_PER_TONNE * p, *var);
+        }
+    }
+    e
+}
+
+/// The objective of `ctx.stage`.
+pub(super) fn objective(ctx: &Ctx, elastic: &Elastic) -> Expression {
+    match ctx.stage {
+        Stage::Risk => risk_sum(ctx),
+        Stage::Cost | Stage::CostWithinRisk { .. } => cost(ctx, true),
+        Stage::MaxSupply(e) => {
+            let mut supply = Expression::with_capacity(ctx.scenario.elements[e].offers.len());
+            for (o, _) in ctx.scenario.offers_of(e) {
+                supply.add_mul(-1.0, ctx.vars.x[o]);
+            }
+            supply
+        }
+        Stage::FewestRelaxations => elastic.relaxation_count(),
+        Stage::SmallestRelaxations { .. } => elastic.total_move(),
+    }
+}

@@ -1,0 +1,103 @@
+//! The model's rows: each added under its [`RowId`] with the diagnosis's
+//! [`Relax`] rule that its family's definition states, kept in the order
+//! added (the order of `constraints.csv`), and handed to HiGHS only once the
+//! objective is known.
+
+use super::{Relax, RowId};
+use good_lp::{constraint, Expression, IntoAffineExpression};
+
+/// One row: `lower <= activity <= upper`, with its identity.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RowInfo {
+    /// Which row.
+    pub id: RowId,
+    /// Lower bound (`-inf` for a cap).
+    pub lower: f64,
+    /// Upper bound (`+inf` for a floor).
+    pub upper: f64,
+    /// Whether and how a diagnosis may move it.
+    pub relax: Relax,
+}
+
+impl RowInfo {
+    /// The bound a planner set: the upper one of a cap, else the lower one.
+    pub fn bound(&self) -> f64 {
+        if self.upper.is_finite() {
+            self.upper
+        } else {
+            self.lower
+        }
+    }
+}
+
+/// The rows of a model being built, with their left-hand sides.
+pub(super) struct Rows {
+    pub info: Vec<RowInfo>,
+    pub lhs: Vec<Expression>,
+    /// Debug builds refuse a row identity added twice, as JuMP and linopy
+    /// refuse a name registered twice (tests check it in release builds
+    /// with [`super::Layout::duplicate_row`]).
+    #[cfg(debug_assertions)]
+    seen: std::collections::HashSet<RowId>,
+}
+
+impl Rows {
+    pub fn new() -> Rows {
+        Rows {
+            info: Vec::new(),
+            lhs: Vec::new(),
+            #[cfg(debug_assertions)]
+            seen: std::collections::HashSet::new(),
+        }
+    }
+
+    /// `lhs <= upper`, relaxable as its family says.
+    pub fn at_most(&mut self, id: impl Into<RowId>, lhs: Expression, upper: f64) {
+        self.push(id.into(), lhs, f64::NEG_INFINITY, upper, None);
+    }
+
+    /// `lhs >= lower`, relaxable as its family says.
+    pub fn at_least(&mut self, id: impl Into<RowId>, lhs: Expression, lower: f64) {
+        self.push(id.into(), lhs, lower, f64::INFINITY, None);
+    }
+
+    /// `lhs >= lower`, which a diagnosis must not move whatever its family.
+    pub fn at_least_held(&mut self, id: impl Into<RowId>, lhs: Expression, lower: f64) {
+        self.push(id.into(), lhs, lower, f64::INFINITY, Some(Relax::Never));
+    }
+
+    /// `lhs == value`, relaxable as its family says.
+    pub fn equal(&mut self, id: impl Into<RowId>, lhs: Expression, value: f64) {
+        self.push(id.into(), lhs, value, value, None);
+    }
+
+    fn push(&mut self, id: RowId, lhs: Expression, lower: f64, upper: f64, relax: Option<Relax>) {
+        #[cfg(debug_assertions)]
+        assert!(self.seen.insert(id), "row {id:?} added twice");
+        let relax = relax.unwrap_or_else(|| id.kind().relax());
+        self.info.push(RowInfo {
+            id,
+            lower,
+            upper,
+            relax,
+        });
+        self.lhs.push(lhs);
+    }
+
+    /// Adds every row to `problem`; returns the number of non-zeros.
+    pub fn add_to(self, problem: &mut impl good_lp::SolverModel) -> (Vec<RowInfo>, usize) {
+        let mut nonzeros = 0;
+        for (info, lhs) in self.info.iter().zip(self.lhs) {
+            nonzeros += (&lhs).linear_coefficients().filter(|(_, c)| *c != 0.0).count();
+            let row = if info.lower == info.upper {
+                constraint::eq(lhs, info.upper)
+            } else if info.upper.is_finite() {
+                constraint::leq(lhs, info.upper)
+            } else {
+                constraint::geq(lhs, info.lower)
+            };
+            problem.add_constraint(row);
+        }
+        (self.info, nonzeros)
+    }
+}
