@@ -1,11 +1,22 @@
-//! The independent plan check of SPEC §4.4.
+//! The independent plan check (models/README.md, "Verification").
 //!
 //! Every cap is recomputed from the plan and the scenario alone, by plain
-//! sums over offers: nothing here reads the model builder's rows. A
-//! violation beyond 1e-6 relative means remopt has a bug (exit 1).
+//! sums over offers: nothing here reads the model builder's rows or shares
+//! its arithmetic. Only the identity of a row is shared: a violation is
+//! reported under the name `constraints.csv` gives the row it breaks
+//! ([`RowId::name`]). A violation beyond 1e-6 relative means remopt has a
+//! bug (exit 1).
+//!
+//! Families with no counterpart in a plan are covered through what they
+//! guarantee: `tiers`, `tier_order` and `tier_open` (bands fill in order)
+//! by the cost, which is recomputed band by band and must equal the
+//! solver's objective ([`check_objective`]); `offer_used` by `min_order`
+//! and the supplier counts; `fixed_decision` and `risk_level` by the
+//! pipeline.
 
+use crate::model::{Column, CountryCode, Family, RowId};
 use crate::plan::Plan;
-use crate::scenario::{ObjectiveKind, Scenario, SupplierKind};
+use crate::scenario::{ObjectiveKind, Pricing, Scenario, SupplierKind, KG_PER_TONNE};
 use std::collections::BTreeMap;
 
 /// Relative tolerance of every check.
@@ -36,105 +47,129 @@ fn exceeds(value: f64, upper: f64) -> bool {
     value - upper > TOLERANCE * upper.abs().max(1.0)
 }
 
+/// The check of one plan against one scenario.
+struct Check<'a> {
+    scenario: &'a Scenario,
+    plan: &'a Plan,
+}
+
+impl Check<'_> {
+    fn fail<T>(&self, family: Family, detail: String) -> Result<T, Violation> {
+        Err(Violation {
+            constraint: RowId::from(family).name(self.scenario),
+            detail,
+        })
+    }
+}
+
 /// Checks `plan` against every constraint of `scenario`; returns the
 /// recomputed cost on success.
 pub fn verify(scenario: &Scenario, plan: &Plan) -> Result<Recomputed, Violation> {
-    let fail = |constraint: String, detail: String| Err(Violation { constraint, detail });
     if plan.quantities_t.len() != scenario.offers.len()
         || plan.shortfall_t.len() != scenario.elements.len()
         || plan.contracts.len() != scenario.suppliers.len()
     {
-        return fail(
-            "plan".into(),
-            "the plan does not match the scenario's offers".into(),
-        );
+        return Err(Violation {
+            constraint: "plan".into(),
+            detail: "the plan does not match the scenario's offers".into(),
+        });
     }
-    for (offer, &q) in scenario.offers.iter().zip(&plan.quantities_t) {
+    let check = Check { scenario, plan };
+    for (o, &q) in plan.quantities_t.iter().enumerate() {
         if !q.is_finite() || q < -TOLERANCE {
-            let name = format!(
-                "x[{},{}]",
-                scenario.supplier_of(offer).id,
-                scenario.element_of(offer).symbol
-            );
-            return fail(name, format!("bought {q} t, which is not a quantity >= 0"));
+            return Err(Violation {
+                constraint: Column::Quantity(o).name(scenario),
+                detail: format!("bought {q} t, which is not a quantity >= 0"),
+            });
         }
     }
+    let mut recomputed = Recomputed {
+        total_cost: 0.0,
+        penalty_cost: 0.0,
+        risk_sum: Some(0.0),
+    };
+    for e in 0..scenario.elements.len() {
+        let element = check.element(e)?;
+        recomputed.total_cost += element.cost;
+        recomputed.penalty_cost += element.penalty;
+        recomputed.risk_sum = recomputed.risk_sum.zip(element.mean_risk).map(|(a, b)| a + b);
+    }
+    recomputed.total_cost += check.contracts()?;
+    check.supplier_capacities()?;
+    if let Some(budget) = scenario.policy.budget {
+        if exceeds(recomputed.total_cost, budget) {
+            return check.fail(
+                Family::Budget,
+                format!("total cost {} > budget {budget}", recomputed.total_cost),
+            );
+        }
+    }
+    if scenario.policy.objective == ObjectiveKind::Risk && recomputed.risk_sum.is_none() {
+        return check.fail(Family::RiskLevel, "a supplier's risk is unknown".into());
+    }
+    Ok(recomputed)
+}
 
-    let mut total_cost = 0.0;
-    let mut penalty_cost = 0.0;
-    let mut risk_sum = Some(0.0);
-    let mut bought_from_supplier = vec![0.0; scenario.suppliers.len()];
+/// What one element contributes to the plan's totals.
+struct ElementTotals {
+    cost: f64,
+    penalty: f64,
+    /// `(sum_s r_s x_se + u_e) / D_e`, when every used risk is known.
+    mean_risk: Option<f64>,
+}
 
-    for (e, element) in scenario.elements.iter().enumerate() {
-        let symbol = &element.symbol;
+impl Check<'_> {
+    /// Every per-element and per-offer rule of element `e`.
+    fn element(&self, e: usize) -> Result<ElementTotals, Violation> {
+        let (scenario, plan) = (self.scenario, self.plan);
+        let element = &scenario.elements[e];
         let demand = element.demand_t;
         let unmet = plan.shortfall_t[e];
-        match scenario.policy.shortfall_penalty_per_kg {
+        let penalty = match scenario.policy.shortfall_penalty_per_kg {
             None if unmet.abs() > TOLERANCE * demand.max(1.0) => {
-                return fail(
-                    format!("demand[{symbol}]"),
+                return self.fail(
+                    Family::Demand { element: e },
                     format!("{unmet} t unmet, but no shortfall penalty allows unmet demand"),
                 );
             }
             _ if !unmet.is_finite() || unmet < -TOLERANCE => {
-                return fail(
-                    format!("demand[{symbol}]"),
+                return self.fail(
+                    Family::Demand { element: e },
                     format!("shortfall {unmet} t is not a quantity >= 0"),
                 );
             }
-            penalty => penalty_cost += 1000.0 * penalty.unwrap_or(0.0) * unmet,
-        }
+            penalty => KG_PER_TONNE * penalty.unwrap_or(0.0) * unmet,
+        };
 
         let mut supplied = 0.0;
+        let mut cost = 0.0;
         let mut risk_weighted = Some(unmet);
         let mut recycled = 0.0;
         let mut by_country: BTreeMap<&str, f64> = BTreeMap::new();
-        for (offer, &q) in scenario
-            .offers
-            .iter()
-            .zip(&plan.quantities_t)
-            .filter(|(o, _)| o.element == e)
-        {
+        for (o, offer) in scenario.offers_of(e) {
+            let q = plan.quantities_t[o];
             let supplier = scenario.supplier_of(offer);
             supplied += q;
-            total_cost += offer.cost_of(q);
-            bought_from_supplier[offer.supplier] += q;
+            cost += offer.cost_of(q);
             *by_country.entry(&supplier.country).or_default() += q;
             if supplier.kind == SupplierKind::Recycler {
                 recycled += q;
             }
-            risk_weighted = match (risk_weighted, supplier.risk) {
-                (Some(sum), Some(r)) => Some(sum + r * q),
-                _ => None,
-            };
-            if let Some(capacity) = offer.capacity_t {
-                if exceeds(q, capacity) {
-                    return fail(
-                        format!("offer_capacity[{},{symbol}]", supplier.id),
-                        format!("{q} t bought > capacity {capacity} t"),
-                    );
-                }
-            }
-            if let Some(share) = element.caps.max_supplier_share {
-                if exceeds(q, share * demand) {
-                    return fail(
-                        format!("supplier_share[{},{symbol}]", supplier.id),
-                        format!("{q} t > {share} x {demand} t"),
-                    );
-                }
-            }
+            risk_weighted = risk_weighted.zip(supplier.risk).map(|(sum, r)| sum + r * q);
+            self.offer(o, q)?;
         }
         if exceeds(demand, supplied + unmet) {
-            return fail(
-                format!("demand[{symbol}]"),
+            return self.fail(
+                Family::Demand { element: e },
                 format!("{supplied} t supplied + {unmet} t unmet < demand {demand} t"),
             );
         }
-        for (country, &q) in &by_country {
+        for (&country, &q) in &by_country {
             if let Some(share) = scenario.country_share_cap(country, e) {
                 if exceeds(q, share * demand) {
-                    return fail(
-                        format!("country_share[{country},{symbol}]"),
+                    let country = CountryCode::new(country);
+                    return self.fail(
+                        Family::CountryShare { country, element: e },
                         format!("{q} t > {share} x {demand} t"),
                     );
                 }
@@ -143,111 +178,132 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Result<Recomputed, Violation>
         if let Some(max_risk) = element.caps.max_avg_risk {
             match risk_weighted {
                 Some(r) if exceeds(r, max_risk * demand) => {
-                    return fail(
-                        format!("avg_risk[{symbol}]"),
-                        format!("mean risk {} > cap {max_risk}", r / demand),
-                    );
+                    let detail = format!("mean risk {} > cap {max_risk}", r / demand);
+                    return self.fail(Family::AvgRisk { element: e }, detail);
                 }
                 None => {
-                    return fail(
-                        format!("avg_risk[{symbol}]"),
-                        "a supplier's risk is unknown".into(),
-                    )
+                    let detail = "a supplier's risk is unknown".into();
+                    return self.fail(Family::AvgRisk { element: e }, detail);
                 }
                 _ => {}
             }
         }
         if let Some(share) = element.caps.min_recycled_share {
             if exceeds(share * demand, recycled) {
-                return fail(
-                    format!("recycled_share[{symbol}]"),
+                return self.fail(
+                    Family::RecycledShare { element: e },
                     format!("{recycled} t recycled < {share} x {demand} t"),
                 );
             }
         }
-        risk_sum = match (risk_sum, risk_weighted) {
-            (Some(sum), Some(r)) => Some(sum + r / demand),
-            _ => None,
-        };
+        self.supplier_counts(e)?;
+        Ok(ElementTotals {
+            cost,
+            penalty,
+            mean_risk: risk_weighted.map(|r| r / demand),
+        })
+    }
 
-        // Yes/no rules (SPEC §4.2): a used offer buys at least its least
-        // purchase; the number of offers used stays within the counts.
-        let mut used = 0;
-        for (o, offer) in scenario.offers_of(e) {
+    /// An offer's own rules: its capacity, the end of its last closed
+    /// tier, the supplier share cap, and its least purchase when used.
+    fn offer(&self, o: usize, q: f64) -> Result<(), Violation> {
+        let scenario = self.scenario;
+        let offer = &scenario.offers[o];
+        let element = scenario.element_of(offer);
+        let demand = element.demand_t;
+        if let Some(capacity) = offer.capacity_t {
+            if exceeds(q, capacity) {
+                let detail = format!("{q} t bought > capacity {capacity} t");
+                return self.fail(Family::OfferCapacity { offer: o }, detail);
+            }
+        }
+        if let Pricing::Tiers(tiers) = &offer.pricing {
+            if let Some(end) = tiers.last().and_then(|t| t.up_to_t) {
+                if exceeds(q, end) {
+                    let detail = format!("{q} t bought > the last tier's end {end} t");
+                    return self.fail(Family::TierEnd { offer: o }, detail);
+                }
+            }
+        }
+        if let Some(share) = element.caps.max_supplier_share {
+            if exceeds(q, share * demand) {
+                let detail = format!("{q} t > {share} x {demand} t");
+                return self.fail(Family::SupplierShare { offer: o }, detail);
+            }
+        }
+        let least = offer.min_order_t.max(element.caps.min_share_if_used * demand);
+        if q > 0.0 && exceeds(least, q) {
+            let detail = format!("{q} t bought, but a used offer must take at least {least} t");
+            return self.fail(Family::MinOrder { offer: o }, detail);
+        }
+        Ok(())
+    }
+
+    /// The number of offers used stays within the element's counts.
+    fn supplier_counts(&self, e: usize) -> Result<(), Violation> {
+        let caps = &self.scenario.elements[e].caps;
+        let used = self
+            .scenario
+            .offers_of(e)
+            .filter(|&(o, _)| self.plan.quantities_t[o] > 0.0)
+            .count();
+        if used < caps.min_suppliers as usize {
+            let detail = format!("{used} offers used < {}", caps.min_suppliers);
+            return self.fail(Family::MinSuppliers { element: e }, detail);
+        }
+        if let Some(most) = caps.max_suppliers.filter(|&most| used > most as usize) {
+            let detail = format!("{used} offers used > {most}");
+            return self.fail(Family::MaxSuppliers { element: e }, detail);
+        }
+        Ok(())
+    }
+
+    /// A supplier with a fixed cost sells only under a signed contract;
+    /// returns the fixed costs of the signed ones.
+    fn contracts(&self) -> Result<f64, Violation> {
+        let (scenario, plan) = (self.scenario, self.plan);
+        for (o, offer) in scenario.offers.iter().enumerate() {
+            let supplier = scenario.supplier_of(offer);
             let q = plan.quantities_t[o];
-            if q <= 0.0 {
-                continue;
-            }
-            used += 1;
-            let least = offer.min_order_t.max(element.caps.min_share_if_used * demand);
-            if exceeds(least, q) {
-                let id = &scenario.supplier_of(offer).id;
-                return fail(
-                    format!("min_order[{id},{symbol}]"),
-                    format!("{q} t bought, but a used offer must take at least {least} t"),
+            if supplier.fixed_cost > 0.0 && q > 0.0 && !plan.contracts[offer.supplier] {
+                // Where the offer's use is decided, it is that decision
+                // which needs the contract.
+                let family = match scenario.decides_use(offer) {
+                    true => Family::ContractOffer { offer: o },
+                    false => Family::Contract { offer: o },
+                };
+                let detail = format!(
+                    "{q} t bought without the contract (fixed cost {})",
+                    supplier.fixed_cost
                 );
+                return self.fail(family, detail);
             }
         }
-        if used < element.caps.min_suppliers {
-            return fail(
-                format!("min_suppliers[{symbol}]"),
-                format!("{used} offers used < {}", element.caps.min_suppliers),
-            );
-        }
-        if let Some(most) = element.caps.max_suppliers.filter(|&most| used > most) {
-            return fail(
-                format!("max_suppliers[{symbol}]"),
-                format!("{used} offers used > {most}"),
-            );
-        }
+        Ok(scenario
+            .suppliers
+            .iter()
+            .zip(&plan.contracts)
+            .filter(|(s, &signed)| signed && s.fixed_cost > 0.0)
+            .map(|(s, _)| s.fixed_cost)
+            .sum())
     }
 
-    // A supplier with a fixed cost sells only under a signed contract, and
-    // each signed contract is paid.
-    for (s, supplier) in scenario.suppliers.iter().enumerate() {
-        let signed = plan.contracts.get(s).copied().unwrap_or(false);
-        if supplier.fixed_cost > 0.0 {
-            if bought_from_supplier[s] > 0.0 && !signed {
-                return fail(
-                    format!("contract[{}]", supplier.id),
-                    format!(
-                        "{} t bought without the contract (fixed cost {})",
-                        bought_from_supplier[s], supplier.fixed_cost
-                    ),
-                );
-            }
-            if signed {
-                total_cost += supplier.fixed_cost;
+    fn supplier_capacities(&self) -> Result<(), Violation> {
+        let (scenario, plan) = (self.scenario, self.plan);
+        let mut bought = vec![0.0; scenario.suppliers.len()];
+        for (offer, &q) in scenario.offers.iter().zip(&plan.quantities_t) {
+            bought[offer.supplier] += q;
+        }
+        for (s, (supplier, &bought)) in scenario.suppliers.iter().zip(&bought).enumerate() {
+            if let Some(capacity) = supplier.capacity_t {
+                if exceeds(bought, capacity) {
+                    let detail = format!("{bought} t > capacity {capacity} t");
+                    return self.fail(Family::SupplierCapacity { supplier: s }, detail);
+                }
             }
         }
+        Ok(())
     }
-
-    for (supplier, &bought) in scenario.suppliers.iter().zip(&bought_from_supplier) {
-        if let Some(capacity) = supplier.capacity_t {
-            if exceeds(bought, capacity) {
-                return fail(
-                    format!("supplier_capacity[{}]", supplier.id),
-                    format!("{bought} t > capacity {capacity} t"),
-                );
-            }
-        }
-    }
-    if let Some(budget) = scenario.policy.budget {
-        if exceeds(total_cost, budget) {
-            return fail(
-                "budget".into(),
-                format!("total cost {total_cost} > budget {budget}"),
-            );
-        }
-    }
-    if scenario.policy.objective == ObjectiveKind::Risk && risk_sum.is_none() {
-        return fail("risk_level".into(), "a supplier's risk is unknown".into());
-    }
-    Ok(Recomputed {
-        total_cost,
-        penalty_cost,
-        risk_sum,
-    })
 }
 
 /// Checks that the solver's objective matches the value recomputed from the

@@ -147,3 +147,136 @@ fn the_solved_plan_of_the_same_scenario_passes() {
     let checked = verify(&scenario(), &outcome.plan).unwrap();
     assert!((checked.total_cost - outcome.objective).abs() <= 1e-6 * outcome.objective);
 }
+
+/// A MIP with a row of every family the verifier recomputes. Offers in
+/// order: Dy/c, Dy/r, Nd/a, Nd/c, Nd/r, Pr/r, Pr/t, Pr/v. `c` has a contract; Nd
+/// needs 2 or 3 offers of at least 5 t (so its use is decided:
+/// `contract_offer[c,Nd]`), Dy's use is not (`contract[c,Dy]`); Pr allows 2
+/// offers and `t` sells Pr in closed tiers up to 20 t.
+const EVERY_FAMILY: &str = r#"
+[scenario]
+name = "families"
+[demand]
+Dy = 1
+Nd = 100
+Pr = 10
+[countries.CN]
+max_share = 0.5
+[suppliers.a]
+country = "AU"
+kind = "mine"
+risk = 0.2
+capacity_t = 78
+offers.Nd = { price_per_kg = 10, capacity_t = 80 }
+[suppliers.c]
+country = "CN"
+kind = "refiner"
+risk = 0.9
+fixed_cost = 1000
+offers.Dy = { price_per_kg = 300 }
+offers.Nd = { price_per_kg = 12, min_order_t = 10 }
+[suppliers.r]
+country = "FR"
+kind = "recycler"
+risk = 0.1
+offers.Dy = { price_per_kg = 500 }
+offers.Nd = { price_per_kg = 30 }
+offers.Pr = { price_per_kg = 90 }
+[suppliers.t]
+country = "VN"
+kind = "mine"
+risk = 0.3
+offers.Pr = { tiers = [ { up_to_t = 5, price_per_kg = 50 }, { up_to_t = 20, price_per_kg = 55 } ] }
+[suppliers.v]
+country = "VN"
+kind = "mine"
+risk = 0.3
+offers.Pr = { price_per_kg = 60 }
+[policy]
+max_avg_risk = 0.5
+min_recycled_share = 0.05
+budget = 2300000
+[policy.elements.Nd]
+min_suppliers = 2
+max_suppliers = 3
+min_share_if_used = 0.05
+[policy.elements.Pr]
+max_supplier_share = 0.8
+max_suppliers = 2
+"#;
+
+/// Dy: c 0.4, r 0.6. Nd: a 75, c 20, r 5 (mean risk 0.345). Pr: r 5, t 5.
+/// Cost 120k + 300k + 750k + 240k + 150k + 450k + 250k + 1k = 2,261,000.
+fn every_family_plan() -> Plan {
+    Plan {
+        quantities_t: vec![0.4, 0.6, 75.0, 20.0, 5.0, 5.0, 5.0, 0.0],
+        shortfall_t: vec![0.0; 3],
+        contracts: vec![false, true, false, false, false],
+    }
+}
+
+#[test]
+fn every_family_is_reported_under_the_name_constraints_csv_uses() {
+    let scenario = parse(Path::new("families.toml"), EVERY_FAMILY.as_bytes()).unwrap();
+    let checked = verify(&scenario, &every_family_plan()).unwrap();
+    assert!((checked.total_cost - 2_261_000.0).abs() < 1e-6);
+    let outcome = optimise(&scenario, &SolveSettings::default()).unwrap();
+    let names: Vec<String> = outcome.constraints().map(|c| c.info.id.name(&scenario)).collect();
+
+    type Corruption = fn(&mut Plan);
+    let cases: [(&str, Corruption); 17] = [
+        ("demand[Nd]", |p| p.quantities_t[2] = 70.0),
+        ("demand[Pr]", |p| p.quantities_t[6] = 4.0),
+        ("offer_capacity[a,Nd]", |p| {
+            p.quantities_t[2] = 81.0;
+            p.quantities_t[3] = 14.0
+        }),
+        ("supplier_capacity[a]", |p| p.quantities_t[2] = 79.0),
+        ("tier_end[t,Pr]", |p| p.quantities_t[6] = 21.0),
+        ("supplier_share[t,Pr]", |p| p.quantities_t[6] = 8.5),
+        ("country_share[CN,Nd]", |p| {
+            p.quantities_t[3] = 51.0;
+            p.quantities_t[2] = 44.0
+        }),
+        ("avg_risk[Nd]", |p| {
+            p.quantities_t[3] = 50.0;
+            p.quantities_t[2] = 45.0
+        }),
+        ("recycled_share[Nd]", |p| {
+            p.quantities_t[2] = 80.0;
+            p.quantities_t[4] = 0.0
+        }),
+        ("min_order[c,Nd]", |p| {
+            p.quantities_t[2] = 78.0;
+            p.quantities_t[3] = 5.0;
+            p.quantities_t[4] = 17.0
+        }),
+        ("min_suppliers[Nd]", |p| {
+            p.quantities_t[2] = 0.0;
+            p.quantities_t[3] = 0.0;
+            p.quantities_t[4] = 100.0
+        }),
+        ("max_suppliers[Pr]", |p| p.quantities_t[7] = 1.0),
+        ("contract[c,Dy]", |p| p.contracts[1] = false),
+        ("contract_offer[c,Nd]", |p| {
+            p.contracts[1] = false;
+            p.quantities_t[0] = 0.0;
+            p.quantities_t[1] = 1.0
+        }),
+        ("budget", |p| p.quantities_t[4] = 7.0),
+        ("x[r,Pr]", |p| p.quantities_t[5] = f64::NAN),
+        ("demand[Dy]", |p| p.shortfall_t[0] = 0.1),
+    ];
+    for (expected, corrupt) in cases {
+        let mut plan = every_family_plan();
+        corrupt(&mut plan);
+        let violation = verify(&scenario, &plan).expect_err(expected);
+        assert_eq!(violation.constraint, expected, "{violation}");
+        if !expected.starts_with("x[") {
+            assert!(
+                names.iter().any(|n| n == expected),
+                "{expected} is not a row of the model"
+            );
+        }
+    }
+}
