@@ -94,58 +94,19 @@ fn run(cli: Cli) -> Result<(), Stop> {
 
 fn sweep(args: SweepArgs) -> Result<(), Stop> {
     use remopt::report::sweep as out;
-    use remopt::sweep::{Mode, Sweep};
+    use remopt::sweep::{RunResult, SweepError};
     use std::sync::Mutex;
 
-    let text = std::fs::read_to_string(&args.input)
-        .map_err(|e| Stop::Invalid(format!("{}: cannot read: {e}", args.input.display())))?;
-    let mut definition = if remopt::sweep::is_sweep_file(&text) {
-        Sweep::from_file(&args.input, &text).map_err(Stop::Invalid)?
-    } else {
-        Sweep {
-            scenario: args.input.clone(),
-            mode: Mode::Grid,
-            varies: Vec::new(),
-            samples: None,
-            seed: 0,
-        }
-    };
-    definition.varies.extend(args.vary);
-    if let Some(mode) = args.mode {
-        definition.mode = match mode {
-            SweepMode::Grid => Mode::Grid,
-            SweepMode::Zip => Mode::Zip,
-        };
-    }
-    definition.samples = args.samples.or(definition.samples);
-    definition.seed = args.seed.unwrap_or(definition.seed);
-
-    let file = scenario::ScenarioFile::read(&definition.scenario)?;
-    let base = file.document()?;
-    let points = definition
-        .points()
-        .map_err(|e| Stop::Invalid(format!("invalid sweep: {e}")))?;
-    // A path that matches nothing fails every point: that is the sweep's
-    // own error, reported once.
-    if let Some(first) = points.first() {
-        let mut probe = base.clone();
-        for o in first {
-            if let Err(e) = o.apply(&mut probe) {
-                return Err(Stop::Invalid(format!("invalid sweep: {e}")));
-            }
-        }
-    }
-    let name = base
-        .get("scenario")
-        .and_then(|s| s.get("name"))
-        .and_then(|n| n.as_str())
-        .map(str::to_string)
-        .unwrap_or_else(|| "scenario".into());
+    let definition = sweep_definition(args.input, args.vary, args.mode, args.samples, args.seed)?;
+    let sweep = definition.prepare().map_err(|e| match e {
+        SweepError::Threads { .. } => Stop::Internal(e.to_string()),
+        SweepError::Definition(_) | SweepError::Scenario(_) => Stop::Invalid(e.to_string()),
+    })?;
+    let name = &sweep.name;
     let out_dir = args
         .out
         .unwrap_or_else(|| PathBuf::from("outputs").join(format!("{name}-sweep")));
     check_output_dir(&out_dir)?;
-
     let jobs = args.jobs.map_or_else(
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
         |n| n as usize,
@@ -164,48 +125,42 @@ fn sweep(args: SweepArgs) -> Result<(), Stop> {
                 out_dir.display()
             ))
         })?;
-    let bar = progress_bar(points.len() as u64, "sweep");
+    let bar = progress_bar(sweep.points.len() as u64, "sweep");
     let started = Instant::now();
-    let settings = remopt::sweep::settings_for(&file);
-    let finished = remopt::sweep::execute(&file, &base, &points, &settings, jobs, |index, point, result| {
-        let rows = out::run_rows(index, point, &result);
-        if let Ok(mut streams) = streams.lock() {
-            // A row that cannot be streamed is still in the final files.
-            let _ = streams.append(0, &rows.run);
-            let _ = streams.append(1, &rows.plans);
-            let _ = streams.append(2, &rows.summary);
-        }
-        bar.inc(1);
-        let status = result.status();
-        let metrics = match result {
-            remopt::sweep::RunResult::Solved(solved) => Some(solved.1.metrics),
-            _ => None,
-        };
-        (rows, status, metrics)
-    })
-    .map_err(Stop::Internal)?;
+    let finished = sweep
+        .execute(jobs, |index, point, result| {
+            let rows = out::run_rows(index, point, &result);
+            if let Ok(mut streams) = streams.lock() {
+                // A row that cannot be streamed is still in the final files.
+                let _ = streams.append(0, &rows.run);
+                let _ = streams.append(1, &rows.plans);
+                let _ = streams.append(2, &rows.summary);
+            }
+            bar.inc(1);
+            let status = result.status();
+            let metrics = match result {
+                RunResult::Solved(solved) => Some(solved.1.metrics),
+                _ => None,
+            };
+            (rows, status, metrics)
+        })
+        .map_err(|e| Stop::Internal(e.to_string()))?;
     bar.finish_and_clear();
     let wall_seconds = started.elapsed().as_secs_f64();
 
     // The final files, in run order: the same whatever --jobs.
-    let mut runs = headers[0].1.clone();
-    let mut plans = headers[1].1.clone();
-    let mut summary = headers[2].1.clone();
+    let [mut runs, mut plans, mut summary] = headers.map(|(_, header)| header);
     for (rows, _, _) in &finished {
         runs.extend(&rows.run);
         plans.extend(&rows.plans);
         summary.extend(&rows.summary);
     }
-    let statuses: Vec<&str> = finished.iter().map(|(_, status, _)| *status).collect();
+    let statuses: Vec<_> = finished.iter().map(|(_, status, _)| *status).collect();
     let mut files = vec![("runs.csv", runs), ("plans.csv", plans), ("summary.csv", summary)];
     if definition.samples.is_some() {
         let solved: Vec<&remopt::metrics::Metrics> =
             finished.iter().filter_map(|(_, _, m)| m.as_ref()).collect();
-        let symbols: Vec<String> = solved
-            .first()
-            .map(|m| m.elements.iter().map(|e| e.symbol.clone()).collect())
-            .unwrap_or_default();
-        files.push(("percentiles.csv", out::percentiles_csv(&symbols, &solved)));
+        files.push(("percentiles.csv", out::percentiles_csv(&solved)));
     }
     files.push((
         "sweep.json",
@@ -216,11 +171,10 @@ fn sweep(args: SweepArgs) -> Result<(), Stop> {
     if let Ok(streams) = streams.into_inner() {
         let _ = streams.remove();
     }
-    let mut counts = std::collections::BTreeMap::<&str, usize>::new();
-    for s in &statuses {
-        *counts.entry(s).or_default() += 1;
-    }
-    let counts: Vec<String> = counts.iter().map(|(s, n)| format!("{n} {s}")).collect();
+    let counts: Vec<String> = remopt::sweep::count_statuses(&statuses)
+        .iter()
+        .map(|(s, n)| format!("{n} {s}"))
+        .collect();
     out!(
         "{name}: {} runs ({}) in {wall_seconds:.2} s with {jobs} jobs ({:.0} runs/s); outputs in {}/",
         statuses.len(),
@@ -229,6 +183,41 @@ fn sweep(args: SweepArgs) -> Result<(), Stop> {
         out_dir.display()
     );
     Ok(())
+}
+
+/// The sweep to run: a sweep file, or a scenario with `--vary`; flags given
+/// on the command line add to or override the file's.
+fn sweep_definition(
+    input: PathBuf,
+    vary: Vec<remopt::sweep::Vary>,
+    mode: Option<SweepMode>,
+    samples: Option<usize>,
+    seed: Option<u64>,
+) -> Result<remopt::sweep::Sweep, Stop> {
+    use remopt::sweep::{Mode, Sweep};
+    let text = std::fs::read_to_string(&input)
+        .map_err(|e| Stop::Invalid(format!("{}: cannot read: {e}", input.display())))?;
+    let mut definition = if remopt::sweep::is_sweep_file(&text) {
+        Sweep::from_file(&input, &text).map_err(Stop::Invalid)?
+    } else {
+        Sweep {
+            scenario: input,
+            mode: Mode::Grid,
+            varies: Vec::new(),
+            samples: None,
+            seed: 0,
+        }
+    };
+    definition.varies.extend(vary);
+    if let Some(mode) = mode {
+        definition.mode = match mode {
+            SweepMode::Grid => Mode::Grid,
+            SweepMode::Zip => Mode::Zip,
+        };
+    }
+    definition.samples = samples.or(definition.samples);
+    definition.seed = seed.unwrap_or(definition.seed);
+    Ok(definition)
 }
 
 fn frontier(args: FrontierArgs) -> Result<(), Stop> {

@@ -1,9 +1,11 @@
-//! Batch sensitivity sweeps and Monte Carlo (SPEC §6): a set of points, each
+//! Batch sensitivity sweeps and Monte Carlo (docs/scenario.md, "Sweep
+//! definitions"): a set of points, each
 //! a list of overrides of the base scenario, solved in parallel.
 
 use crate::pipeline::{optimise, Failure, Outcome, SolveSettings};
-use crate::scenario::overrides::{parse_path, parse_value, path_text, Op, Override, Segment};
+use crate::scenario::overrides::{apply_all, parse_path, parse_value, path_text, Op, Override, Segment};
 use crate::scenario::{Scenario, ScenarioFile};
+use crate::solve::Status;
 use rand::{rngs::StdRng, SeedableRng};
 use rand_distr::Distribution as _;
 use std::path::{Path, PathBuf};
@@ -383,7 +385,45 @@ impl Sweep {
     }
 }
 
-/// How one point ended.
+/// How one point ended: the `status` column of `runs.csv`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RunStatus {
+    /// Solved to optimality.
+    Optimal,
+    /// Stopped by the time limit with a plan.
+    TimeLimit,
+    /// The point is not a valid scenario.
+    Invalid,
+    /// No plan meets every hard constraint.
+    Infeasible,
+    /// Stopped before any plan, or failed.
+    Error,
+}
+
+impl RunStatus {
+    /// The word written in `runs.csv` and `sweep.json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Optimal => Status::Optimal.as_str(),
+            RunStatus::TimeLimit => Status::TimeLimit.as_str(),
+            RunStatus::Invalid => "invalid",
+            RunStatus::Infeasible => "infeasible",
+            RunStatus::Error => "error",
+        }
+    }
+}
+
+/// How many points ended in each status, by the status's word (the order
+/// of `sweep.json` and the terminal line).
+pub fn count_statuses(statuses: &[RunStatus]) -> std::collections::BTreeMap<&'static str, usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for s in statuses {
+        *counts.entry(s.as_str()).or_default() += 1;
+    }
+    counts
+}
+
+/// How one point ended, with what the reports need.
 #[derive(Debug)]
 pub enum RunResult {
     /// Solved (optimal or stopped by the time limit with a plan).
@@ -398,13 +438,86 @@ pub enum RunResult {
 
 impl RunResult {
     /// The status column of `runs.csv`.
-    pub fn status(&self) -> &'static str {
+    pub fn status(&self) -> RunStatus {
         match self {
-            RunResult::Solved(solved) => solved.1.status.as_str(),
-            RunResult::Invalid(_) => "invalid",
-            RunResult::Infeasible => "infeasible",
-            RunResult::Failed(_) => "error",
+            RunResult::Solved(solved) => match solved.1.status {
+                Status::Optimal => RunStatus::Optimal,
+                Status::TimeLimit => RunStatus::TimeLimit,
+            },
+            RunResult::Invalid(_) => RunStatus::Invalid,
+            RunResult::Infeasible => RunStatus::Infeasible,
+            RunResult::Failed(_) => RunStatus::Error,
         }
+    }
+}
+
+/// Why a sweep cannot run at all (each point's own troubles are rows).
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    /// The sweep's definition is wrong: a bad spec, nothing varied, a path
+    /// that matches nothing.
+    #[error("invalid sweep: {0}")]
+    Definition(String),
+    /// The base scenario file cannot be read or parsed.
+    #[error("{0}")]
+    Scenario(#[from] crate::scenario::InvalidScenario),
+    /// The worker threads could not start.
+    #[error("cannot start {jobs} worker threads: {message}")]
+    Threads {
+        /// Threads asked for.
+        jobs: usize,
+        /// Why not.
+        message: String,
+    },
+}
+
+/// A sweep ready to run: its base scenario, its points and the solve
+/// settings every point shares.
+pub struct Prepared {
+    /// The base scenario file.
+    pub file: ScenarioFile,
+    /// Its document, before any override.
+    pub base: toml::Table,
+    /// One list of overrides per point, in run order.
+    pub points: Vec<Vec<Override>>,
+    /// `[scenario] name` of the base (for the default output folder).
+    pub name: String,
+    settings: SolveSettings,
+}
+
+impl Sweep {
+    /// Reads the base scenario, expands the points and checks that every
+    /// path matches the base (a path that matches nothing would fail every
+    /// point: that is the sweep's own error, reported once).
+    pub fn prepare(&self) -> Result<Prepared, SweepError> {
+        let file = ScenarioFile::read(&self.scenario)?;
+        let base = file.document()?;
+        let points = self.points().map_err(SweepError::Definition)?;
+        if let Some(first) = points.first() {
+            apply_all(&mut base.clone(), first).map_err(|(_, e)| SweepError::Definition(e))?;
+        }
+        let name = file.name().unwrap_or_else(|| "scenario".into());
+        let settings = settings_for(&file);
+        Ok(Prepared {
+            file,
+            base,
+            points,
+            name,
+            settings,
+        })
+    }
+}
+
+impl Prepared {
+    /// Runs every point on `jobs` threads; `finish` sees each point as soon
+    /// as it is solved (to stream its rows) and its results come back in
+    /// point order, whatever order the points ran in.
+    pub fn execute<T: Send>(
+        &self,
+        jobs: usize,
+        finish: impl Fn(usize, &[Override], RunResult) -> T + Sync,
+    ) -> Result<Vec<T>, SweepError> {
+        execute(&self.file, &self.base, &self.points, &self.settings, jobs, finish)
     }
 }
 
@@ -416,13 +529,10 @@ pub fn run_point(
     settings: &SolveSettings,
 ) -> RunResult {
     let mut document = base.clone();
-    let mut changed = Vec::new();
-    for o in point {
-        match o.apply(&mut document) {
-            Ok(paths) => changed.extend(paths),
-            Err(e) => return RunResult::Invalid(format!("{}: {e}", path_text(&o.path))),
-        }
-    }
+    let changed = match apply_all(&mut document, point) {
+        Ok(changed) => changed,
+        Err((o, e)) => return RunResult::Invalid(format!("{}: {e}", path_text(&o.path))),
+    };
     let scenario = match file.scenario_from(document, point, &changed) {
         Ok(s) => s,
         Err(e) => return RunResult::Invalid(e.to_string()),
@@ -462,12 +572,15 @@ pub fn execute<T: Send>(
     settings: &SolveSettings,
     jobs: usize,
     finish: impl Fn(usize, &[Override], RunResult) -> T + Sync,
-) -> Result<Vec<T>, String> {
+) -> Result<Vec<T>, SweepError> {
     use rayon::prelude::*;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .build()
-        .map_err(|e| format!("cannot start {jobs} worker threads: {e}"))?;
+        .map_err(|e| SweepError::Threads {
+            jobs,
+            message: e.to_string(),
+        })?;
     Ok(pool.install(|| {
         points
             .par_iter()

@@ -5,7 +5,7 @@ use super::csv::{plan_rows, summary_rows, PLAN_COLUMNS, SUMMARY_COLUMNS};
 use super::{number, optional};
 use crate::metrics::{ElementMetrics, Metrics};
 use crate::scenario::overrides::Override;
-use crate::sweep::{RunResult, Sweep};
+use crate::sweep::{count_statuses, RunResult, RunStatus, Sweep};
 
 /// The fixed columns of `runs.csv` after `run` and the varied paths.
 pub const RUN_COLUMNS: [&str; 7] = [
@@ -61,7 +61,7 @@ pub fn run_rows(index: usize, point: &[Override], result: &RunResult) -> RunRows
     let id = index.to_string();
     let mut fields: Vec<String> = vec![id.clone()];
     fields.extend(point.iter().map(|o| o.value.to_string()));
-    fields.push(result.status().to_string());
+    fields.push(result.status().as_str().to_string());
     let (mut plans, mut summary) = (Vec::new(), Vec::new());
     match result {
         RunResult::Solved(solved) => {
@@ -116,7 +116,12 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
 
 /// `percentiles.csv`: p5, p50 and p95 over the solved runs of the total
 /// cost, the shortfall, and each element's mean risk and top-country share.
-pub fn percentiles_csv(symbols: &[String], solved: &[&Metrics]) -> Vec<u8> {
+pub fn percentiles_csv(solved: &[&Metrics]) -> Vec<u8> {
+    // Every solved point has the base scenario's elements.
+    let symbols: Vec<&str> = solved
+        .first()
+        .map(|m| m.elements.iter().map(|e| e.symbol.as_str()).collect())
+        .unwrap_or_default();
     let mut metrics: Vec<(String, Vec<f64>)> = vec![
         ("total_cost".into(), solved.iter().map(|m| m.total.cost).collect()),
         (
@@ -154,11 +159,8 @@ pub fn percentiles_csv(symbols: &[String], solved: &[&Metrics]) -> Vec<u8> {
 }
 
 /// `sweep.json`: the definition, counts by status, wall time and throughput.
-pub fn sweep_json(sweep: &Sweep, statuses: &[&str], jobs: usize, wall_seconds: f64) -> Vec<u8> {
-    let mut counts = std::collections::BTreeMap::<&str, usize>::new();
-    for status in statuses {
-        *counts.entry(status).or_default() += 1;
-    }
+pub fn sweep_json(sweep: &Sweep, statuses: &[RunStatus], jobs: usize, wall_seconds: f64) -> Vec<u8> {
+    let counts = count_statuses(statuses);
     let record = serde_json::json!({
         "remopt_version": env!("CARGO_PKG_VERSION"),
         "sweep": sweep,

@@ -398,6 +398,13 @@ impl ScenarioFile {
             .map_err(|e| syntax_error(&self.path, &self.text, &e, SourceMap::parse(&self.text).ok()))
     }
 
+    /// `[scenario] name`, read without validating the rest; `None` when
+    /// the document has none (validation then says what is wrong).
+    pub fn name(&self) -> Option<String> {
+        let document = self.document().ok()?;
+        Some(document.get("scenario")?.get("name")?.as_str()?.to_string())
+    }
+
     /// The validated scenario, with `overrides` applied first (SPEC §6).
     pub fn scenario(&self, overrides: &[overrides::Override]) -> Result<Scenario, InvalidScenario> {
         if overrides.is_empty() {
@@ -406,13 +413,8 @@ impl ScenarioFile {
             return self.validated(raw, &[], &[]);
         }
         let mut document = self.document()?;
-        let mut changed = Vec::new();
-        for o in overrides {
-            changed.extend(
-                o.apply(&mut document)
-                    .map_err(|e| InvalidScenario::single(&self.path, format!("--set {o}: {e}")))?,
-            );
-        }
+        let changed = overrides::apply_all(&mut document, overrides)
+            .map_err(|(o, e)| InvalidScenario::single(&self.path, format!("--set {o}: {e}")))?;
         self.scenario_from(document, overrides, &changed)
     }
 

@@ -49,6 +49,19 @@ impl fmt::Display for Override {
     }
 }
 
+/// Applies `overrides` to `document` in turn; returns the dotted paths they
+/// set, or the first override that fails and why.
+pub fn apply_all<'a>(
+    document: &mut toml::Table,
+    overrides: &'a [Override],
+) -> Result<Vec<String>, (&'a Override, String)> {
+    let mut changed = Vec::new();
+    for o in overrides {
+        changed.extend(o.apply(document).map_err(|e| (o, e))?);
+    }
+    Ok(changed)
+}
+
 /// The dotted text of a path.
 pub fn path_text(path: &[Segment]) -> String {
     path.iter()
