@@ -1,4 +1,4 @@
-//! Command-line arguments (SPEC §2).
+//! Command-line arguments (docs/commands.md).
 
 use crate::scenario::overrides::Override;
 use crate::sweep::Vary;
@@ -47,7 +47,7 @@ pub enum Command {
 /// `remopt solve`.
 #[derive(Debug, Args)]
 pub struct SolveArgs {
-    /// The scenario file (TOML, see SPEC §3).
+    /// The scenario file (TOML, see docs/scenario.md).
     pub scenario: PathBuf,
     /// Output folder [default: outputs/<scenario name>]; replaced whole, only once every file is written.
     #[arg(long, value_name = "DIR")]
@@ -105,7 +105,7 @@ pub enum SweepMode {
 /// `remopt frontier`.
 #[derive(Debug, Args)]
 pub struct FrontierArgs {
-    /// The scenario file (TOML, see SPEC §3).
+    /// The scenario file (TOML, see docs/scenario.md).
     pub scenario: PathBuf,
     /// Number of plans, from least cost to least risk (at least 2).
     #[arg(long, default_value_t = 11)]
@@ -122,7 +122,7 @@ pub struct FrontierArgs {
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("format").required(true).args(["lp", "mps"])))]
 pub struct ExportArgs {
-    /// The scenario file (TOML, see SPEC §3).
+    /// The scenario file (TOML, see docs/scenario.md).
     pub scenario: PathBuf,
     /// Write CPLEX LP format to FILE.
     #[arg(long, value_name = "FILE")]
@@ -135,7 +135,7 @@ pub struct ExportArgs {
 /// `remopt check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The scenario file (TOML, see SPEC §3).
+    /// The scenario file (TOML, see docs/scenario.md).
     pub scenario: PathBuf,
 }
 

@@ -1,6 +1,6 @@
 //! The seventeen rare earth elements a scenario may name.
 
-/// Symbols of the 17 rare earth elements, in the order the SPEC lists them.
+/// Symbols of the 17 rare earth elements: the lanthanides by atomic number, then Sc and Y.
 pub const RARE_EARTHS: [&str; 17] = [
     "La", "Ce", "Pr", "Nd", "Pm", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu", "Sc", "Y",
 ];

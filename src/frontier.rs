@@ -1,4 +1,4 @@
-//! The cost-versus-risk frontier of SPEC §7, by the epsilon-constraint
+//! The cost-versus-risk frontier of models/README.md, "The cost-versus-risk frontier", by the epsilon-constraint
 //! method: the least-cost plan, the least-risk plan, and in between plans of
 //! least cost with the sum of mean risks held at evenly spaced levels.
 

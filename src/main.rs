@@ -1,4 +1,4 @@
-//! `remopt`: maps every outcome to the exit codes of SPEC §2; the work is in
+//! `remopt`: maps every outcome to the exit codes of docs/commands.md; the work is in
 //! [`run`].
 
 use clap::Parser;

@@ -1,4 +1,4 @@
-//! The reported metrics of SPEC §4.4, per element and for the whole plan.
+//! The reported metrics of models/README.md, "Reported metrics", per element and for the whole plan.
 
 use crate::plan::Plan;
 use crate::scenario::Scenario;

@@ -35,7 +35,7 @@ pub struct ConstraintResult<'a> {
     pub shadow_price: f64,
 }
 
-/// Relative slack under which a constraint counts as binding (SPEC §5.3).
+/// Relative slack under which a constraint counts as binding (docs/outputs.md, "constraints.csv").
 pub const BINDING_TOLERANCE: f64 = 1e-9;
 
 impl ConstraintResult<'_> {
@@ -60,7 +60,7 @@ impl ConstraintResult<'_> {
     }
 }
 
-/// Where an outcome's shadow prices come from (SPEC §5.3).
+/// Where an outcome's shadow prices come from (docs/outputs.md, "constraints.csv").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Duals {
     /// The LP itself.
@@ -170,7 +170,7 @@ impl Outcome {
 /// Builds, solves and verifies the plan of `scenario`.
 ///
 /// For a MIP, the plan and its shadow prices come from the LP with every
-/// yes/no decision fixed at the MIP's value (SPEC §5.3); the status and gap
+/// yes/no decision fixed at the MIP's value (docs/outputs.md, "constraints.csv"); the status and gap
 /// are the MIP's.
 pub fn optimise(scenario: &Scenario, settings: &SolveSettings) -> Result<Outcome, Failure> {
     let goal = match scenario.policy.objective {
@@ -185,10 +185,10 @@ pub fn optimise(scenario: &Scenario, settings: &SolveSettings) -> Result<Outcome
 pub enum Goal {
     /// Cost plus penalties.
     Cost,
-    /// The lexicographic risk objective of SPEC §4.3.
+    /// The lexicographic risk objective of models/README.md, "Objectives".
     LeastRisk,
     /// Cost plus penalties with the sum of mean risks held below a level
-    /// (a point of the frontier, SPEC §7).
+    /// (a point of the frontier, models/README.md, "The cost-versus-risk frontier").
     CostAtRisk(f64),
 }
 

@@ -184,7 +184,7 @@ fn parse_spec(spec: &str) -> Result<Vec<toml::Value>, String> {
     }
 }
 
-/// A sweep file (SPEC §6).
+/// A sweep file (docs/scenario.md, "Paths and overrides").
 #[derive(Debug, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SweepFile {

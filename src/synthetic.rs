@@ -1,6 +1,6 @@
 //! Synthetic scenarios of any size, for benchmarks and tests.
 //!
-//! The text is a real scenario file (SPEC §3), so it goes through the same
+//! The text is a real scenario file (docs/scenario.md), so it goes through the same
 //! loader as a planner's. Numbers come from a fixed linear congruential
 //! sequence: the same arguments always give the same file.
 

@@ -31,7 +31,7 @@ use crate::scenario::Scenario;
 use families::{budget, capacity, decisions, demand, shares, tiers, Ctx};
 use good_lp::solvers::highs::{highs, HighsProblem};
 
-/// Which objective this build minimises (SPEC §4.3).
+/// Which objective this build minimises (models/README.md, "Objectives").
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Stage {
     /// Total cost plus shortfall penalties.

@@ -1,4 +1,4 @@
-//! `frontier.csv` and `plans.csv` of `remopt frontier` (SPEC §7).
+//! `frontier.csv` and `plans.csv` of `remopt frontier` (models/README.md, "The cost-versus-risk frontier").
 
 use super::csv::{plan_rows, render_prefixed, PLAN_COLUMNS};
 use super::{number, optional};

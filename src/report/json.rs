@@ -1,4 +1,4 @@
-//! `run.json` (SPEC §5.5) and the `--json` summary printed on stdout.
+//! `run.json` (docs/outputs.md, "run.json") and the `--json` summary printed on stdout.
 
 use crate::metrics::ElementMetrics;
 use crate::model::ModelSize;

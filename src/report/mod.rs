@@ -1,4 +1,4 @@
-//! Outputs of SPEC §5: each report renders to bytes; [`write`] alone touches
+//! Outputs of docs/outputs.md: each report renders to bytes; [`write`] alone touches
 //! the file system.
 
 pub mod csv;

@@ -1,4 +1,4 @@
-//! Long-format outputs of `remopt sweep` (SPEC §6): `runs.csv`, `plans.csv`,
+//! Long-format outputs of `remopt sweep` (docs/scenario.md, "Paths and overrides"): `runs.csv`, `plans.csv`,
 //! `summary.csv`, `percentiles.csv` and `sweep.json`.
 
 use super::csv::{plan_rows, summary_rows, PLAN_COLUMNS, SUMMARY_COLUMNS};

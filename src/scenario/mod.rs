@@ -18,7 +18,7 @@ use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-/// A validated scenario: every rule of SPEC §3 holds, every reference resolves.
+/// A validated scenario: every rule of docs/scenario.md holds, every reference resolves.
 #[derive(Debug, Clone)]
 pub struct Scenario {
     /// Where it was read from and the SHA-256 of its bytes.
@@ -157,7 +157,7 @@ pub struct Tier {
 }
 
 impl Offer {
-    /// Cost of buying `tonnes`, bands filled in order (SPEC §3).
+    /// Cost of buying `tonnes`, bands filled in order (docs/scenario.md).
     pub fn cost_of(&self, tonnes: f64) -> f64 {
         match &self.pricing {
             Pricing::Flat(price) => KG_PER_TONNE * price * tonnes,
@@ -221,7 +221,7 @@ impl Scenario {
         range.clone().zip(&self.offers[range])
     }
 
-    /// The cap `a_ce` on country `c`'s share of element `e` (SPEC §4.1): the
+    /// The cap `a_ce` on country `c`'s share of element `e` (models/README.md, "Constraints"): the
     /// most specific of `policy.elements.e.country_share.c`,
     /// `countries.c.max_share`, `policy.elements.e.max_country_share`,
     /// `policy.max_country_share`.
@@ -245,7 +245,7 @@ impl Scenario {
         countries
     }
 
-    /// Whether the model needs yes/no decisions (SPEC §4.2): an offer whose
+    /// Whether the model needs yes/no decisions (models/README.md, "Yes-or-no decisions"): an offer whose
     /// use or whose supplier's contract is decided, or a discount. Explicit
     /// zeros keep an LP. The model creates exactly these decisions.
     pub fn is_mip(&self) -> bool {
@@ -267,7 +267,7 @@ impl Scenario {
     }
 
     /// The least an offer buys when it is used: `max(min_order_t,
-    /// min_share_if_used * D_e)` (SPEC §4.2); 0 when nothing is asked.
+    /// min_share_if_used * D_e)` (models/README.md, "Yes-or-no decisions"); 0 when nothing is asked.
     pub fn least_purchase(&self, offer: &Offer) -> f64 {
         let element = self.element_of(offer);
         offer
@@ -282,7 +282,7 @@ impl Scenario {
     }
 }
 
-/// One rule of SPEC §3 broken, located in the file.
+/// One rule of docs/scenario.md broken, located in the file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScenarioError {
     /// The scenario file.
@@ -405,7 +405,7 @@ impl ScenarioFile {
         Some(document.get("scenario")?.get("name")?.as_str()?.to_string())
     }
 
-    /// The validated scenario, with `overrides` applied first (SPEC §6).
+    /// The validated scenario, with `overrides` applied first (docs/scenario.md, "Paths and overrides").
     pub fn scenario(&self, overrides: &[overrides::Override]) -> Result<Scenario, InvalidScenario> {
         if overrides.is_empty() {
             let raw: raw::RawScenario = toml::from_str(&self.text)

@@ -1,4 +1,4 @@
-//! Price lists in CSV beside the scenario (SPEC §3): `offers_csv` per
+//! Price lists in CSV beside the scenario (docs/scenario.md): `offers_csv` per
 //! supplier (`element,price_per_kg,capacity_t,min_order_t`) or one
 //! `[data] offers_csv` for all (a leading `supplier` column). Rows become
 //! ordinary offers before validation; every error names the file, the row

@@ -1,4 +1,4 @@
-//! `PATH=VALUE` and `PATH*=VALUE` (SPEC §6): changing numbers of a scenario
+//! `PATH=VALUE` and `PATH*=VALUE` (docs/scenario.md, "Paths and overrides"): changing numbers of a scenario
 //! document by key path before it is validated.
 //!
 //! `suppliers.lynas.offers.Nd.price_per_kg=60` sets one value (creating it,

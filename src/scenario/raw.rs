@@ -1,7 +1,7 @@
 //! Serde types that mirror the scenario TOML one to one.
 //!
 //! Nothing here is checked beyond types: every unknown key is rejected by
-//! `deny_unknown_fields`, and every rule of SPEC §3 is applied afterwards in
+//! `deny_unknown_fields`, and every rule of docs/scenario.md is applied afterwards in
 //! [`super::validate`], which turns these into a [`super::Scenario`].
 
 use serde::Deserialize;

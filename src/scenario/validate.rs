@@ -1,4 +1,4 @@
-//! Raw TOML types → a validated [`Scenario`], applying every rule of SPEC §3.
+//! Raw TOML types → a validated [`Scenario`], applying every rule of docs/scenario.md.
 //!
 //! Every problem is collected (not just the first) with its key path, so a
 //! planner fixes a file in one pass.
@@ -317,7 +317,7 @@ pub(crate) fn validate(raw: RawScenario, source: Source) -> Result<Scenario, Vec
         });
     }
 
-    // A risk must be known wherever it is used (SPEC §3): never guessed.
+    // A risk must be known wherever it is used (docs/scenario.md): never guessed.
     let risk_reason = if objective == ObjectiveKind::Risk {
         Some("policy.objective = \"risk\"")
     } else if defaults.max_avg_risk.is_some() || element_overrides.values().any(|c| c.max_avg_risk.is_some())
