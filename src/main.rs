@@ -142,35 +142,22 @@ fn sweep(args: SweepArgs) -> Result<(), Stop> {
                 RunResult::Solved(solved) => Some(solved.1.metrics),
                 _ => None,
             };
-            (rows, status, metrics)
+            out::FinishedRun {
+                rows,
+                status,
+                metrics,
+            }
         })
         .map_err(|e| Stop::Internal(e.to_string()))?;
     bar.finish_and_clear();
     let wall_seconds = started.elapsed().as_secs_f64();
-
-    // The final files, in run order: the same whatever --jobs.
-    let [mut runs, mut plans, mut summary] = headers.map(|(_, header)| header);
-    for (rows, _, _) in &finished {
-        runs.extend(&rows.run);
-        plans.extend(&rows.plans);
-        summary.extend(&rows.summary);
-    }
-    let statuses: Vec<_> = finished.iter().map(|(_, status, _)| *status).collect();
-    let mut files = vec![("runs.csv", runs), ("plans.csv", plans), ("summary.csv", summary)];
-    if definition.samples.is_some() {
-        let solved: Vec<&remopt::metrics::Metrics> =
-            finished.iter().filter_map(|(_, _, m)| m.as_ref()).collect();
-        files.push(("percentiles.csv", out::percentiles_csv(&solved)));
-    }
-    files.push((
-        "sweep.json",
-        out::sweep_json(&definition, &statuses, jobs, wall_seconds),
-    ));
+    let files = out::final_files(&definition, &finished, jobs, wall_seconds);
     report::write::replace_dir(&out_dir, &files)
         .map_err(|e| Stop::Io(format!("could not write the sweep to {}: {e}", out_dir.display())))?;
     if let Ok(streams) = streams.into_inner() {
         let _ = streams.remove();
     }
+    let statuses: Vec<_> = finished.iter().map(|run| run.status).collect();
     let counts: Vec<String> = remopt::sweep::count_statuses(&statuses)
         .iter()
         .map(|(s, n)| format!("{n} {s}"))
@@ -348,19 +335,7 @@ fn solve(args: SolveArgs) -> Result<(), Stop> {
 
     let record = RunRecord::new(&scenario, &outcome, load_seconds);
     let security = report::sensitivity::security_prices(&scenario, &outcome);
-    let mut files = vec![
-        ("plan.csv", report::csv::plan(&scenario, &outcome)),
-        ("summary.csv", report::csv::summary(&outcome)),
-        ("constraints.csv", report::csv::constraints(&scenario, &outcome)),
-        (
-            "security.csv",
-            report::sensitivity::security_csv(&scenario, &security),
-        ),
-    ];
-    if let Some(sensitivity) = report::sensitivity::sensitivity_csv(&scenario, &outcome) {
-        files.push(("sensitivity.csv", sensitivity));
-    }
-    files.push(("run.json", report::json::run_json(&record)));
+    let files = report::solve_files(&scenario, &outcome, &security, &record);
     report::write::replace_dir(&out_dir, &files).map_err(|e| {
         Stop::Io(format!(
             "could not write the outputs to {}: {e} (previous outputs left as they were)",

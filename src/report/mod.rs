@@ -25,6 +25,26 @@ pub fn optional(value: Option<f64>) -> String {
     value.map(number).unwrap_or_default()
 }
 
+/// Every file of a solved run, named, in the order they are written.
+pub fn solve_files(
+    scenario: &crate::scenario::Scenario,
+    outcome: &crate::pipeline::Outcome,
+    security: &[sensitivity::SecurityPrice],
+    record: &json::RunRecord,
+) -> Vec<(&'static str, Vec<u8>)> {
+    let mut files = vec![
+        ("plan.csv", csv::plan(scenario, outcome)),
+        ("summary.csv", csv::summary(outcome)),
+        ("constraints.csv", csv::constraints(scenario, outcome)),
+        ("security.csv", sensitivity::security_csv(scenario, security)),
+    ];
+    if let Some(sensitivity) = sensitivity::sensitivity_csv(scenario, outcome) {
+        files.push(("sensitivity.csv", sensitivity));
+    }
+    files.push(("run.json", json::run_json(record)));
+    files
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -56,6 +56,39 @@ pub struct RunRows {
     pub summary: Vec<u8>,
 }
 
+/// What the final files keep of one finished run.
+pub struct FinishedRun {
+    /// Its rows.
+    pub rows: RunRows,
+    /// How it ended.
+    pub status: RunStatus,
+    /// Its metrics, when it has a plan (for `percentiles.csv`).
+    pub metrics: Option<Metrics>,
+}
+
+/// The sweep's final files, runs in run order: the same whatever `--jobs`.
+pub fn final_files(
+    sweep: &Sweep,
+    finished: &[FinishedRun],
+    jobs: usize,
+    wall_seconds: f64,
+) -> Vec<(&'static str, Vec<u8>)> {
+    let (mut runs, mut plans, mut summary) = (runs_header(sweep), plans_header(), summary_header());
+    for run in finished {
+        runs.extend(&run.rows.run);
+        plans.extend(&run.rows.plans);
+        summary.extend(&run.rows.summary);
+    }
+    let mut files = vec![("runs.csv", runs), ("plans.csv", plans), ("summary.csv", summary)];
+    if sweep.samples.is_some() {
+        let solved: Vec<&Metrics> = finished.iter().filter_map(|r| r.metrics.as_ref()).collect();
+        files.push(("percentiles.csv", percentiles_csv(&solved)));
+    }
+    let statuses: Vec<RunStatus> = finished.iter().map(|r| r.status).collect();
+    files.push(("sweep.json", sweep_json(sweep, &statuses, jobs, wall_seconds)));
+    files
+}
+
 /// Renders run `index`, whose overrides were `point`.
 pub fn run_rows(index: usize, point: &[Override], result: &RunResult) -> RunRows {
     let id = index.to_string();
