@@ -31,6 +31,8 @@ pub fn number(value: f64) -> String {
 pub fn value(value: &toml::Value) -> String {
     match value {
         toml::Value::Float(f) if !f.is_finite() => String::new(),
+        // `1e308`, not 309 digits.
+        toml::Value::Float(f) if f.abs() >= 1e16 => format!("{f:e}"),
         other => other.to_string(),
     }
 }
@@ -65,6 +67,7 @@ mod tests {
         assert_eq!(value(&toml::Value::Float(-f64::NAN)), "");
         assert_eq!(value(&toml::Value::Float(1.5)), "1.5");
         assert_eq!(value(&toml::Value::Float(2.0)), "2.0");
+        assert_eq!(value(&toml::Value::Float(1e308)), "1e308");
         assert_eq!(value(&toml::Value::Integer(3)), "3");
     }
 }
