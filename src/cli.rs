@@ -74,7 +74,7 @@ pub struct SweepArgs {
     pub input: PathBuf,
     /// PATH=a,b,c (list), PATH=from:to:step (inclusive range), PATH*=... (multiply), PATH~uniform(a,b),
     /// PATH~triangular(a,mode,b), PATH~normal(mu,sd) (Monte Carlo; `*~` multiplies). `*` matches any key at one level.
-    #[arg(long, value_name = "PATH=SPEC", value_parser = parse_vary)]
+    #[arg(long, value_name = "PATH=VALUES", value_parser = parse_vary)]
     pub vary: Vec<Vary>,
     /// grid: every combination; zip: the i-th value of every path together.
     #[arg(long, value_enum)]

@@ -151,7 +151,7 @@ fn round_to(value: f64, decimals: usize) -> f64 {
 }
 
 impl Vary {
-    /// Parses `PATH=SPEC`, `PATH*=SPEC`, `PATH~LAW` or `PATH*~LAW`.
+    /// Parses `PATH=VALUES`, `PATH*=VALUES`, `PATH~LAW` or `PATH*~LAW`.
     pub fn parse(text: &str) -> Result<Vary, String> {
         let at = text.find(['=', '~']).ok_or_else(|| {
             format!("{text:?}: expected PATH=a,b,c, PATH=from:to:step, PATH*=..., or PATH~uniform(a,b)")
@@ -276,7 +276,7 @@ impl Sweep {
     /// Every point, as one override per varied path.
     pub fn points(&self) -> Result<Vec<Vec<Override>>, String> {
         if self.varies.is_empty() {
-            return Err("nothing varies: give at least one --vary PATH=SPEC".into());
+            return Err("nothing varies: give at least one --vary PATH=VALUES".into());
         }
         let random = self
             .varies

@@ -1,4 +1,4 @@
-//! The command line end to end: every exit code of SPEC §2, the output files
+//! The command line end to end: every exit code of docs/outputs.md, the output files
 //! and their columns, and the guarantee that a failed run keeps the previous
 //! outputs.
 
@@ -68,7 +68,7 @@ fn solve_writes_the_files_with_the_spec_columns_and_exits_0() {
     assert_eq!(run["solver"]["name"], "HiGHS");
     assert_eq!(run["model"]["columns"], 2);
     assert_eq!(run["scenario"]["sha256"].as_str().unwrap().len(), 64);
-    // The four files of SPEC 5.1-5.3 and 5.5, plus sensitivity.csv and security.csv.
+    // The four core files (plan, summary, constraints, run.json), plus sensitivity.csv and security.csv.
     assert_eq!(fs::read_dir(&out).unwrap().count(), 6);
     assert!(read(&out, "sensitivity.csv")
         .starts_with("name,kind,element,subject,current,marginal,range_low,range_high\n"));

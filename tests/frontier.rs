@@ -35,7 +35,7 @@ fn japan_frontier_is_monotone_between_its_two_ends() {
             "each plan respects its level"
         );
     }
-    // The last point is the least-risk plan of SPEC 4.3.
+    // The last point is the least-risk plan of models/README.md ("Objectives").
     let text = std::fs::read_to_string(Path::new(ROOT).join("inputs/japan.toml")).unwrap();
     let risky = remopt::scenario::parse(
         Path::new("j.toml"),
@@ -44,7 +44,7 @@ fn japan_frontier_is_monotone_between_its_two_ends() {
     )
     .unwrap();
     let safest = optimise(&risky, &SolveSettings::default()).unwrap();
-    // Within the 1e-6 relative room the second stage of SPEC 4.3 allows.
+    // Within the 1e-6 relative room the second stage of models/README.md ("Objectives") allows.
     assert!((points[8].risk_sum - safest.objective).abs() <= 2e-6 * safest.objective);
 }
 

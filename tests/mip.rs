@@ -1,4 +1,4 @@
-//! Hand-solvable yes/no decisions (SPEC §4.2): the optimum and which
+//! Hand-solvable yes/no decisions (models/README.md): the optimum and which
 //! contracts are signed are worked out by hand above each test.
 
 mod common;

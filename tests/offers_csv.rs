@@ -1,4 +1,4 @@
-//! Price lists from spreadsheets (SPEC §3): `offers_csv` per supplier and
+//! Price lists from spreadsheets (docs/scenario.md): `offers_csv` per supplier and
 //! `[data] offers_csv` for all, with row-numbered errors.
 
 use remopt::pipeline::{optimise, SolveSettings};

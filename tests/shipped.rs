@@ -43,7 +43,7 @@ fn run_json_without_timing(dir: &Path) -> serde_json::Value {
 
 #[test]
 fn japan_reproduces_the_golden_outputs_byte_for_byte() {
-    let golden = Path::new(ROOT).join("outputs/japan-2026");
+    let golden = Path::new(ROOT).join("tests/golden/japan-2026");
     let dir = tempfile::tempdir().unwrap();
     solve_cli("japan", dir.path());
     for file in CSV_FILES {
@@ -51,7 +51,7 @@ fn japan_reproduces_the_golden_outputs_byte_for_byte() {
         let actual = fs::read_to_string(dir.path().join(file)).unwrap();
         assert!(
             expected == actual,
-            "{file} differs from outputs/japan-2026/{file}"
+            "{file} differs from tests/golden/japan-2026/{file}"
         );
     }
     assert_eq!(
@@ -221,4 +221,44 @@ fn japan_contracts_signs_the_contracts_that_pay() {
     );
     let y = out.metrics.elements.iter().find(|m| m.symbol == "Y").unwrap();
     assert_eq!(y.suppliers_used, 2);
+}
+
+#[test]
+fn the_quick_start_outputs_are_ignored_by_git() {
+    // `remopt solve inputs/japan.toml` writes outputs/japan-2026/ (and
+    // staging folders beside it): running the quick start must leave a
+    // clone clean. Only checkable inside a git checkout.
+    let inside = std::process::Command::new("git")
+        .current_dir(ROOT)
+        .args(["rev-parse", "--is-inside-work-tree"])
+        .output();
+    if !inside.is_ok_and(|o| o.status.success()) {
+        eprintln!("not a git checkout: skipped");
+        return;
+    }
+    for path in [
+        "outputs/japan-2026/run.json",
+        "outputs/japan-2026-sweep/runs.csv",
+        "outputs/japan-2026-sweep.partial/runs.csv",
+        "outputs/.japan-2026.new-abc123/plan.csv",
+    ] {
+        let status = std::process::Command::new("git")
+            .current_dir(ROOT)
+            .args(["check-ignore", "--quiet", "--no-index", path])
+            .status()
+            .unwrap();
+        assert!(status.success(), "{path} is not ignored by .gitignore");
+    }
+    // The golden files themselves are not ignored.
+    let status = std::process::Command::new("git")
+        .current_dir(ROOT)
+        .args([
+            "check-ignore",
+            "--quiet",
+            "--no-index",
+            "tests/golden/japan-2026/run.json",
+        ])
+        .status()
+        .unwrap();
+    assert!(!status.success(), "the golden files must stay tracked");
 }

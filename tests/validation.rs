@@ -1,4 +1,4 @@
-//! One test per rule of SPEC §3: each bad input names file, line:column,
+//! One test per rule of docs/scenario.md: each bad input names file, line:column,
 //! key path, value and what would be valid.
 
 use remopt::scenario::{parse, InvalidScenario, LineCol, Scenario, ScenarioError};

@@ -11,12 +11,29 @@ pub mod table;
 pub mod write;
 
 /// A number as written in every output: shortest text that reads back to the
-/// same `f64`, never `-0`.
+/// same `f64`, never `-0`; an infinite or undefined value (an unbounded end of
+/// a range) is an empty cell, so that no output ever holds `inf` or `NaN`
+/// text that a spreadsheet would read as a word.
 pub fn number(value: f64) -> String {
-    if value == 0.0 {
+    if !value.is_finite() {
+        String::new()
+    } else if value == 0.0 {
         "0".to_string()
     } else {
         value.to_string()
+    }
+}
+
+/// A value as given on the command line or in a sweep file (a varied value
+/// in `runs.csv`), as TOML text; an infinite or undefined number (`inf`,
+/// `nan`: valid TOML, rejected by validation) is an empty cell, as in
+/// [`number`].
+pub fn value(value: &toml::Value) -> String {
+    match value {
+        toml::Value::Float(f) if !f.is_finite() => String::new(),
+        // `1e308`, not 309 digits.
+        toml::Value::Float(f) if f.abs() >= 1e16 => format!("{f:e}"),
+        other => other.to_string(),
     }
 }
 
@@ -57,5 +74,20 @@ mod tests {
         let tiny = 1.234e-12;
         assert_eq!(number(tiny).parse::<f64>().unwrap(), tiny);
         assert_eq!(optional(None), "");
+    }
+
+    #[test]
+    fn unbounded_or_undefined_numbers_are_empty_cells() {
+        assert_eq!(number(f64::INFINITY), "");
+        assert_eq!(number(f64::NEG_INFINITY), "");
+        assert_eq!(number(f64::NAN), "");
+        assert_eq!(optional(Some(f64::NAN)), "");
+        assert_eq!(number(f64::MAX).parse::<f64>().unwrap(), f64::MAX);
+        assert_eq!(value(&toml::Value::Float(f64::INFINITY)), "");
+        assert_eq!(value(&toml::Value::Float(-f64::NAN)), "");
+        assert_eq!(value(&toml::Value::Float(1.5)), "1.5");
+        assert_eq!(value(&toml::Value::Float(2.0)), "2.0");
+        assert_eq!(value(&toml::Value::Float(1e308)), "1e308");
+        assert_eq!(value(&toml::Value::Integer(3)), "3");
     }
 }

@@ -93,7 +93,7 @@ pub fn final_files(
 pub fn run_rows(index: usize, point: &[Override], result: &RunResult) -> RunRows {
     let id = index.to_string();
     let mut fields: Vec<String> = vec![id.clone()];
-    fields.extend(point.iter().map(|o| o.value.to_string()));
+    fields.extend(point.iter().map(|o| super::value(&o.value)));
     fields.push(result.status().as_str().to_string());
     let (mut plans, mut summary) = (Vec::new(), Vec::new());
     match result {

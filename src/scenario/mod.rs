@@ -498,6 +498,14 @@ fn overrides_text(overrides: &[overrides::Override]) -> String {
 
 fn syntax_error(path: &Path, text: &str, error: &toml::de::Error, map: Option<SourceMap>) -> InvalidScenario {
     let span = error.span();
+    // The parser names neither the key nor its table: find them.
+    if let Some(duplicate) = span
+        .as_ref()
+        .filter(|_| error.message().trim_start().starts_with("duplicate key"))
+        .and_then(|s| source_map::duplicate_at(text, s.start))
+    {
+        return duplicate_error(path, text, span.map_or(0, |s| s.start), duplicate);
+    }
     let key_path = match (&map, &span) {
         (Some(map), Some(span)) => map.path_at(span.start).map(|p| p.join(".")).unwrap_or_default(),
         _ => String::new(),
@@ -510,6 +518,33 @@ fn syntax_error(path: &Path, text: &str, error: &toml::de::Error, map: Option<So
             key_path,
             value: None,
             message: error.message().trim_end().to_string(),
+        }],
+    }
+}
+
+fn duplicate_error(
+    path: &Path,
+    text: &str,
+    offset: usize,
+    duplicate: source_map::Duplicate,
+) -> InvalidScenario {
+    let key_path = duplicate.path.join(".");
+    let first = duplicate
+        .first
+        .map(|p| format!(" (first at line {}, column {})", p.line, p.column))
+        .unwrap_or_default();
+    let message = if duplicate.table {
+        format!("duplicate table: [{key_path}] is already defined{first}; define each table once and put all its keys there")
+    } else {
+        format!("duplicate key: it is already given{first}; give each key once")
+    };
+    InvalidScenario {
+        errors: vec![ScenarioError {
+            file: path.to_path_buf(),
+            position: Some(source_map::line_col(text, offset)),
+            key_path,
+            value: None,
+            message,
         }],
     }
 }

@@ -5,6 +5,7 @@
 //! and the column.
 
 use super::raw::{RawOffer, RawScenario};
+use super::validate::{PER_KG, TONNES};
 use super::{LineCol, ScenarioError};
 use std::path::{Path, PathBuf};
 
@@ -49,18 +50,30 @@ fn read_list(raw: &mut RawScenario, owner: Option<&str>, path: &Path) -> Result<
                 message,
             }
         };
+    let bytes = std::fs::read(path).map_err(|e| {
+        vec![fail(
+            None,
+            None,
+            String::new(),
+            None,
+            format!("cannot read the price list: {e}"),
+        )]
+    })?;
+    // The line of a record, counted from its byte offset: after a CRLF line
+    // end the csv crate's record starts at the `\n` and its own line count
+    // runs one short.
+    let line_of = |position: Option<&csv::Position>| {
+        position.map(|p| {
+            let mut start = (p.byte() as usize).min(bytes.len());
+            while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
+                start += 1;
+            }
+            bytes[..start].iter().filter(|&&b| b == b'\n').count() + 1
+        })
+    };
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
-        .from_path(path)
-        .map_err(|e| {
-            vec![fail(
-                None,
-                None,
-                String::new(),
-                None,
-                format!("cannot read the price list: {e}"),
-            )]
-        })?;
+        .from_reader(&bytes[..]);
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| {
@@ -113,7 +126,7 @@ fn read_list(raw: &mut RawScenario, owner: Option<&str>, path: &Path) -> Result<
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map(|p| p.line() as usize);
+                let line = line_of(e.position());
                 errors.push(fail(
                     line,
                     None,
@@ -124,7 +137,7 @@ fn read_list(raw: &mut RawScenario, owner: Option<&str>, path: &Path) -> Result<
                 continue;
             }
         };
-        let line = record.position().map(|p| p.line() as usize);
+        let line = line_of(record.position());
         let cell = |name: &str| column(name).and_then(|i| record.get(i)).filter(|v| !v.is_empty());
         let supplier = match owner {
             Some(id) => id.to_string(),
@@ -147,7 +160,20 @@ fn read_list(raw: &mut RawScenario, owner: Option<&str>, path: &Path) -> Result<
                 }
                 None => None,
                 Some(text) => match text.parse::<f64>() {
-                    Ok(v) if v.is_finite() && v >= 0.0 => Some(v),
+                    Ok(v) if v.is_finite() && v >= 0.0 => {
+                        let limit = if name == "price_per_kg" { PER_KG } else { TONNES };
+                        if v > limit.max {
+                            errors.push(fail(
+                                line,
+                                at,
+                                key(name),
+                                Some(text.to_string()),
+                                limit.exceeded("the value"),
+                            ));
+                            return None;
+                        }
+                        Some(v)
+                    }
                     _ => {
                         errors.push(fail(
                             line,

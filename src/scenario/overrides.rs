@@ -44,7 +44,11 @@ impl fmt::Display for Override {
             "{}{}{}",
             path_text(&self.path),
             if self.op == Op::Multiply { "*=" } else { "=" },
-            self.value
+            match &self.value {
+                // `1e308`, not 309 digits (still a TOML literal).
+                toml::Value::Float(v) if v.is_finite() && v.abs() >= 1e16 => format!("{v:e}"),
+                value => value.to_string(),
+            }
         )
     }
 }

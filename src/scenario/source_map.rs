@@ -93,6 +93,193 @@ impl SourceMap {
     }
 }
 
+/// A key as the TOML parser met it in the text: its full path, its byte
+/// span, and whether it was written in a `[table]` header.
+struct KeyVisit<'a> {
+    path: &'a [String],
+    span: Range<usize>,
+    in_header: bool,
+}
+
+/// Walks every key of `text` in order with its full dotted path (tables,
+/// dotted keys, inline tables, array indices), even when the document is
+/// invalid: this is how an error that the parser reports only as a span
+/// (a duplicate key) gets its key path.
+fn walk_keys(text: &str, visit: &mut dyn FnMut(KeyVisit<'_>)) {
+    use toml_parser::parser::{parse_document, EventReceiver};
+    use toml_parser::{ErrorSink, Span};
+
+    enum Context {
+        Inline(Vec<String>),
+        Array(Vec<String>, usize),
+    }
+    struct Walker<'v, 't> {
+        text: &'t str,
+        visit: &'v mut dyn FnMut(KeyVisit<'_>),
+        table: Vec<String>,
+        header: Option<(bool, Vec<String>)>,
+        array_tables: HashMap<Vec<String>, usize>,
+        pending: Vec<String>,
+        value_path: Vec<String>,
+        stack: Vec<Context>,
+    }
+    impl Walker<'_, '_> {
+        fn base(&self) -> Vec<String> {
+            match self.stack.last() {
+                Some(Context::Inline(base)) => base.clone(),
+                Some(Context::Array(base, index)) => {
+                    let mut p = base.clone();
+                    p.push(index.to_string());
+                    p
+                }
+                None => self.table.clone(),
+            }
+        }
+        /// The path of the value about to open (an inline table or array).
+        fn opening(&self) -> Vec<String> {
+            match self.stack.last() {
+                Some(Context::Array(..)) => self.base(),
+                _ => self.value_path.clone(),
+            }
+        }
+    }
+    impl EventReceiver for Walker<'_, '_> {
+        fn std_table_open(&mut self, _: Span, _: &mut dyn ErrorSink) {
+            self.header = Some((false, Vec::new()));
+            self.stack.clear();
+            self.pending.clear();
+        }
+        fn array_table_open(&mut self, _: Span, _: &mut dyn ErrorSink) {
+            self.header = Some((true, Vec::new()));
+            self.stack.clear();
+            self.pending.clear();
+        }
+        fn std_table_close(&mut self, _: Span, _: &mut dyn ErrorSink) {
+            if let Some((_, keys)) = self.header.take() {
+                self.table = keys;
+            }
+        }
+        fn array_table_close(&mut self, _: Span, _: &mut dyn ErrorSink) {
+            if let Some((_, keys)) = self.header.take() {
+                let count = self.array_tables.entry(keys.clone()).or_insert(0);
+                self.table = keys;
+                self.table.push(count.to_string());
+                *count += 1;
+            }
+        }
+        fn inline_table_open(&mut self, _: Span, _: &mut dyn ErrorSink) -> bool {
+            let base = self.opening();
+            self.stack.push(Context::Inline(base));
+            true
+        }
+        fn inline_table_close(&mut self, _: Span, _: &mut dyn ErrorSink) {
+            self.stack.pop();
+        }
+        fn array_open(&mut self, _: Span, _: &mut dyn ErrorSink) -> bool {
+            let base = self.opening();
+            self.stack.push(Context::Array(base, 0));
+            true
+        }
+        fn array_close(&mut self, _: Span, _: &mut dyn ErrorSink) {
+            self.stack.pop();
+        }
+        fn value_sep(&mut self, _: Span, _: &mut dyn ErrorSink) {
+            if let Some(Context::Array(_, index)) = self.stack.last_mut() {
+                *index += 1;
+            }
+        }
+        fn key_val_sep(&mut self, _: Span, _: &mut dyn ErrorSink) {
+            let mut path = self.base();
+            path.append(&mut self.pending);
+            self.value_path = path;
+        }
+        fn newline(&mut self, _: Span, _: &mut dyn ErrorSink) {
+            if self.stack.is_empty() {
+                self.pending.clear();
+            }
+        }
+        fn simple_key(
+            &mut self,
+            span: Span,
+            encoding: Option<toml_parser::decoder::Encoding>,
+            _: &mut dyn ErrorSink,
+        ) {
+            let Some(raw_text) = self.text.get(span.start()..span.end()) else {
+                return;
+            };
+            let mut key = String::new();
+            toml_parser::Raw::new_unchecked(raw_text, encoding, span).decode_key(&mut key, &mut ());
+            let range = span.start()..span.end();
+            if let Some((_, keys)) = &mut self.header {
+                keys.push(key);
+                (self.visit)(KeyVisit {
+                    path: keys,
+                    span: range,
+                    in_header: true,
+                });
+            } else {
+                let mut path = self.base();
+                path.extend(self.pending.iter().cloned());
+                path.push(key.clone());
+                self.pending.push(key);
+                (self.visit)(KeyVisit {
+                    path: &path,
+                    span: range,
+                    in_header: false,
+                });
+            }
+        }
+    }
+
+    let source = toml_parser::Source::new(text);
+    let tokens = source.lex().into_vec();
+    let mut walker = Walker {
+        text,
+        visit,
+        table: Vec::new(),
+        header: None,
+        array_tables: HashMap::new(),
+        pending: Vec::new(),
+        value_path: Vec::new(),
+        stack: Vec::new(),
+    };
+    parse_document(&tokens, &mut walker, &mut ());
+}
+
+/// A key written twice (or a table defined twice), located.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duplicate {
+    /// Its full dotted path.
+    pub path: Vec<String>,
+    /// True when the second definition is a `[table]` header.
+    pub table: bool,
+    /// Where it was first written, when that is known.
+    pub first: Option<LineCol>,
+}
+
+/// The key written at byte `offset` (where the parser reports a duplicate
+/// key), with where the same path was first written.
+pub fn duplicate_at(text: &str, offset: usize) -> Option<Duplicate> {
+    let mut found: Option<(Vec<String>, bool)> = None;
+    walk_keys(text, &mut |k| {
+        if found.is_none() && (k.span.contains(&offset) || k.span.start == offset) {
+            found = Some((k.path.to_vec(), k.in_header));
+        }
+    });
+    let (path, table) = found?;
+    let mut first = None;
+    walk_keys(text, &mut |k| {
+        if first.is_none() && k.span.start < offset && k.path == path.as_slice() {
+            first = Some(k.span.start);
+        }
+    });
+    Some(Duplicate {
+        path,
+        table,
+        first: first.map(|o| line_col(text, o)),
+    })
+}
+
 /// 1-based line and column of byte `offset` in `text`.
 pub fn line_col(text: &str, offset: usize) -> LineCol {
     let before = text.get(..offset.min(text.len())).unwrap_or(text);
@@ -147,5 +334,33 @@ mod tests {
             map.path_at(offset),
             Some(path("suppliers.lynas.offers.Nd.price_per_kg"))
         );
+    }
+    #[test]
+    fn names_the_full_path_of_a_duplicate_key() {
+        let text = "[suppliers.lynas]\ncountry = \"AU\"\nrisk = 0.2\nrisk = 0.3\n";
+        let offset = text.rfind("risk").unwrap();
+        let d = duplicate_at(text, offset).unwrap();
+        assert_eq!(d.path, path("suppliers.lynas.risk"));
+        assert!(!d.table);
+        assert_eq!(d.first, Some(LineCol { line: 3, column: 1 }));
+    }
+
+    #[test]
+    fn names_a_duplicate_table_and_keys_inside_inline_tables_and_arrays() {
+        let text = "[suppliers.lynas]\nrisk = 0.2\n[suppliers.lynas]\n";
+        let d = duplicate_at(text, text.rfind("lynas").unwrap()).unwrap();
+        assert_eq!(d.path, path("suppliers.lynas"));
+        assert!(d.table);
+        assert_eq!(d.first.map(|p| p.line), Some(1));
+
+        let text =
+            "[suppliers.a]\noffers.Nd = { tiers = [ { up_to_t = 1 }, { up_to_t = 2, up_to_t = 3 } ] }\n";
+        let d = duplicate_at(text, text.rfind("up_to_t").unwrap()).unwrap();
+        assert_eq!(d.path, path("suppliers.a.offers.Nd.tiers.1.up_to_t"));
+
+        let text = "[[vary]]\npath = \"x\"\n[[vary]]\npath = \"y\"\n'path' = \"z\"\n";
+        let d = duplicate_at(text, text.rfind("'path'").unwrap()).unwrap();
+        assert_eq!(d.path, path("vary.1.path"));
+        assert_eq!(d.first.map(|p| p.line), Some(4));
     }
 }

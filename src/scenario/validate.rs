@@ -10,6 +10,61 @@ use super::{
 use crate::elements::{is_rare_earth, valid_symbols};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// The largest value of one kind a scenario may hold: far beyond any real
+/// rare-earth plan, and far below the magnitudes at which HiGHS loses
+/// precision or reads a number as infinite (1e20).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limit {
+    /// The largest valid value.
+    pub max: f64,
+    /// Unit after the number, e.g. `" t"`.
+    pub unit: &'static str,
+    /// Why no real plan comes near it.
+    pub why: &'static str,
+}
+
+impl Limit {
+    /// `1e9 t`.
+    pub fn text(self) -> String {
+        format!("{:e}{}", self.max, self.unit)
+    }
+
+    /// The message for a value above the limit.
+    pub fn exceeded(self, what: &str) -> String {
+        format!(
+            "{what} must be at most {} ({}): check the unit and the number of digits",
+            self.text(),
+            self.why
+        )
+    }
+}
+
+/// Tonnes per year: demand, capacities, minimum orders, tier ends.
+pub(crate) const TONNES: Limit = Limit {
+    max: 1e9,
+    unit: " t",
+    why: "the world mines about 400,000 t of rare earth oxides a year",
+};
+
+/// The smallest demand above 0, tonnes (1 kg): the risk objective divides
+/// by the demand, and smaller amounts vanish in the solver's tolerances.
+pub(crate) const MIN_DEMAND_T: f64 = 1e-3;
+
+/// Money per kg: prices and the shortfall penalty, in any currency.
+pub(crate) const PER_KG: Limit = Limit {
+    max: 1e9,
+    unit: " per kg",
+    why: "the dearest oxides cost a few thousand USD per kg, less than 1e8 per kg in any currency",
+};
+
+/// Money per year: fixed costs, the budget, and any single cost term of the
+/// model (tonnes x price per kg x 1000).
+pub(crate) const MONEY: Limit = Limit {
+    max: 1e15,
+    unit: "",
+    why: "the world's whole yearly output at the dearest oxide's price is worth about 1e12 USD",
+};
+
 /// Collects problems under a growing key path.
 struct Checker {
     problems: Vec<Problem>,
@@ -32,15 +87,23 @@ impl Checker {
         }
     }
 
-    /// A finite number >= 0 (quantities, prices, capacities, costs).
-    fn non_negative(&mut self, path: &[&str], value: Option<f64>, what: &str) -> Option<f64> {
+    /// A finite number >= 0 (quantities, prices, capacities, costs) and at
+    /// most `limit.max`.
+    fn non_negative(&mut self, path: &[&str], value: Option<f64>, what: &str, limit: Limit) -> Option<f64> {
         let v = value?;
         if !v.is_finite() || v < 0.0 {
             self.fail(
                 path,
-                Some(v.to_string()),
-                format!("{what} must be a finite number >= 0"),
+                Some(shown(v)),
+                format!(
+                    "{what} must be a finite number >= 0 (and at most {})",
+                    limit.text()
+                ),
             );
+            return None;
+        }
+        if v > limit.max {
+            self.fail(path, Some(shown(v)), limit.exceeded(what));
             return None;
         }
         Some(v)
@@ -52,7 +115,7 @@ impl Checker {
         if !(0.0..=1.0).contains(&v) {
             self.fail(
                 path,
-                Some(v.to_string()),
+                Some(shown(v)),
                 format!("{what} must be between 0 and 1 (e.g. 0.5 for 50%)"),
             );
             return None;
@@ -86,6 +149,21 @@ impl Checker {
         }
         ok
     }
+}
+
+/// A number as a planner would write it: `1e308`, not 309 digits.
+fn shown(v: f64) -> String {
+    if v != 0.0 && v.is_finite() && !(1e-6..1e16).contains(&v.abs()) {
+        format!("{v:e}")
+    } else {
+        v.to_string()
+    }
+}
+
+/// `x` rounded down to two significant digits (a limit to quote).
+fn two_digits_down(x: f64) -> f64 {
+    let scale = 10f64.powi(x.log10().floor() as i32 - 1);
+    (x / scale).floor() * scale
 }
 
 fn is_id(s: &str) -> bool {
@@ -145,7 +223,15 @@ pub(crate) fn validate(raw: RawScenario, source: Source) -> Result<Scenario, Vec
             demand_rejected = true;
             continue;
         }
-        match check.non_negative(&path, Some(quantity), "a demand in tonnes per year") {
+        match check.non_negative(&path, Some(quantity), "a demand in tonnes per year", TONNES) {
+            Some(q) if q > 0.0 && q < MIN_DEMAND_T => {
+                demand_rejected = true;
+                check.fail(
+                    &path,
+                    Some(shown(q)),
+                    format!("a demand above 0 must be at least {MIN_DEMAND_T} t (1 kg): smaller amounts are below the precision of a plan in tonnes; give 0 to leave {symbol} out"),
+                );
+            }
             Some(q) if q > 0.0 => demanded.push((symbol.clone(), q)),
             Some(_) => {}
             None => demand_rejected = true,
@@ -227,11 +313,12 @@ pub(crate) fn validate(raw: RawScenario, source: Source) -> Result<Scenario, Vec
     // Policy.
     let policy_raw = &raw.policy;
     let objective = policy_raw.objective.unwrap_or_default();
-    let budget = check.non_negative(&["policy", "budget"], policy_raw.budget, "a budget");
+    let budget = check.non_negative(&["policy", "budget"], policy_raw.budget, "a budget", MONEY);
     let penalty = check.non_negative(
         &["policy", "shortfall_penalty_per_kg"],
         policy_raw.shortfall_penalty_per_kg,
         "a shortfall penalty per kg",
+        PER_KG,
     );
     let defaults = validate_caps(&mut check, &["policy"], policy_raw.caps());
     let mut element_caps: Vec<ElementCaps> = Vec::new();
@@ -258,7 +345,7 @@ pub(crate) fn validate(raw: RawScenario, source: Source) -> Result<Scenario, Vec
             if check.country_code(&cpath, code) && !known_countries.contains(code.as_str()) {
                 check.fail(
                     &cpath,
-                    Some(share.to_string()),
+                    Some(shown(share)),
                     format!(
                         "no supplier is in country {code} and [countries.{code}] is not defined; known countries: {}",
                         known_countries.iter().copied().collect::<Vec<_>>().join(" ")
@@ -305,7 +392,7 @@ pub(crate) fn validate(raw: RawScenario, source: Source) -> Result<Scenario, Vec
         if start == end && !offers_rejected.contains(symbol.as_str()) {
             check.fail(
                 &["demand", symbol.as_str()],
-                Some(demand_t.to_string()),
+                Some(shown(demand_t)),
                 format!("{symbol} is demanded but no supplier offers it: add `offers.{symbol} = {{ price_per_kg = .., capacity_t = .. }}` to a supplier, or set its demand to 0"),
             );
         }
@@ -316,6 +403,8 @@ pub(crate) fn validate(raw: RawScenario, source: Source) -> Result<Scenario, Vec
             offers: start..end,
         });
     }
+
+    check_cost_terms(&mut check, &elements, &suppliers, &offers, penalty);
 
     // A risk must be known wherever it is used (docs/scenario.md): never guessed.
     let risk_reason = if objective == ObjectiveKind::Risk {
@@ -374,9 +463,15 @@ fn validate_supplier(
         &["suppliers", id, "capacity_t"],
         raw.capacity_t,
         "a capacity in tonnes",
+        TONNES,
     );
     let fixed_cost = check
-        .non_negative(&["suppliers", id, "fixed_cost"], raw.fixed_cost, "a fixed cost")
+        .non_negative(
+            &["suppliers", id, "fixed_cost"],
+            raw.fixed_cost,
+            "a fixed cost",
+            MONEY,
+        )
         .unwrap_or(0.0);
     Supplier {
         id: id.to_string(),
@@ -399,9 +494,19 @@ struct CheckedOffer {
 fn validate_offer(check: &mut Checker, path: &[&str; 4], offer: &RawOffer) -> Option<CheckedOffer> {
     let at = |key: &'static str| vec![path[0], path[1], path[2], path[3], key];
     let before = check.problems.len();
-    check.non_negative(&at("capacity_t"), offer.capacity_t, "a capacity in tonnes");
+    check.non_negative(
+        &at("capacity_t"),
+        offer.capacity_t,
+        "a capacity in tonnes",
+        TONNES,
+    );
     let min_order_t = check
-        .non_negative(&at("min_order_t"), offer.min_order_t, "a minimum order in tonnes")
+        .non_negative(
+            &at("min_order_t"),
+            offer.min_order_t,
+            "a minimum order in tonnes",
+            TONNES,
+        )
         .unwrap_or(0.0);
     let pricing = match (offer.price_per_kg, &offer.tiers) {
         (Some(_), Some(_)) => {
@@ -421,7 +526,7 @@ fn validate_offer(check: &mut Checker, path: &[&str; 4], offer: &RawOffer) -> Op
             None
         }
         (Some(price), None) => check
-            .non_negative(&at("price_per_kg"), Some(price), "a price per kg")
+            .non_negative(&at("price_per_kg"), Some(price), "a price per kg", PER_KG)
             .map(Pricing::Flat),
         (None, Some(tiers)) => validate_tiers(check, &at("tiers"), tiers).map(Pricing::Tiers),
     };
@@ -445,7 +550,12 @@ fn validate_tiers(check: &mut Checker, at: &[&str], tiers: &[RawTier]) -> Option
     for (i, tier) in tiers.iter().enumerate() {
         let index = i.to_string();
         let key = |k: &'static str| at.iter().copied().chain([index.as_str(), k]).collect::<Vec<_>>();
-        let price = check.non_negative(&key("price_per_kg"), Some(tier.price_per_kg), "a price per kg");
+        let price = check.non_negative(
+            &key("price_per_kg"),
+            Some(tier.price_per_kg),
+            "a price per kg",
+            PER_KG,
+        );
         match tier.up_to_t {
             None if i + 1 < tiers.len() => {
                 check.fail(
@@ -458,8 +568,16 @@ fn validate_tiers(check: &mut Checker, at: &[&str], tiers: &[RawTier]) -> Option
             Some(up_to) if !up_to.is_finite() || up_to <= previous => {
                 check.fail(
                     &key("up_to_t"),
-                    Some(up_to.to_string()),
+                    Some(shown(up_to)),
                     format!("`up_to_t` is cumulative: it must be a finite number above the previous tier's ({previous})"),
+                );
+                return None;
+            }
+            Some(up_to) if up_to > TONNES.max => {
+                check.fail(
+                    &key("up_to_t"),
+                    Some(shown(up_to)),
+                    TONNES.exceeded("a tier's `up_to_t`"),
                 );
                 return None;
             }
@@ -560,6 +678,82 @@ fn check_mip_caps(check: &mut Checker, symbol: &str, caps: &CapSet, own: &CapSet
                 &p,
                 Some(min.to_string()),
                 format!("min_suppliers needs min_share_if_used > 0{scope} (otherwise an offer could count as a supplier while delivering nothing)"),
+            );
+        }
+    }
+}
+
+/// Every cost term of the model (tonnes x price per kg x 1000) at most
+/// [`MONEY`], before HiGHS sees it: each offer bought up to the most it can
+/// supply (its capacity, else its supplier's, else the element's demand; at
+/// least its minimum order and its closed tiers), and each element's whole
+/// demand left unmet at the shortfall penalty.
+fn check_cost_terms(
+    check: &mut Checker,
+    elements: &[Element],
+    suppliers: &[Supplier],
+    offers: &[Offer],
+    penalty: Option<f64>,
+) {
+    let limit = MONEY.max;
+    for offer in offers {
+        let element = &elements[offer.element];
+        let supplier = &suppliers[offer.supplier];
+        let most = match (offer.capacity_t, supplier.capacity_t) {
+            (Some(a), Some(b)) => a.min(b),
+            (Some(a), None) | (None, Some(a)) => a,
+            (None, None) => element.demand_t,
+        }
+        .max(offer.min_order_t);
+        let (cost, terms) = match &offer.pricing {
+            Pricing::Flat(price) => (
+                1000.0 * price * most,
+                format!("{} t at {} per kg", shown(most), shown(*price)),
+            ),
+            Pricing::Tiers(tiers) => {
+                // Each band full; an open last band takes the most the offer
+                // can supply beyond the closed ones, and at least the demand.
+                let mut start = 0.0;
+                let mut cost = 0.0;
+                for tier in tiers {
+                    let end = tier
+                        .up_to_t
+                        .unwrap_or_else(|| (start + element.demand_t).max(most));
+                    cost += 1000.0 * tier.price_per_kg * (end - start);
+                    start = end;
+                }
+                (cost, format!("{} t through its tiers", shown(start)))
+            }
+        };
+        if cost > limit {
+            check.fail(
+                &["suppliers", supplier.id.as_str(), "offers", element.symbol.as_str()],
+                None,
+                format!(
+                    "buying the most this offer can supply, {terms}, would cost {cost:e} a year, above {} ({}): lower its price or give it a capacity_t it can really supply",
+                    MONEY.text(),
+                    MONEY.why
+                ),
+            );
+        }
+    }
+    if let Some(penalty) = penalty {
+        let Some(largest) = elements.iter().max_by(|a, b| a.demand_t.total_cmp(&b.demand_t)) else {
+            return;
+        };
+        let cost = 1000.0 * penalty * largest.demand_t;
+        if cost > limit {
+            check.fail(
+                &["policy", "shortfall_penalty_per_kg"],
+                Some(shown(penalty)),
+                format!(
+                    "leaving all of {}'s demand ({} t) unmet would cost {cost:e} a year at this penalty, above {} ({}): give a penalty of at most {:e} per kg",
+                    largest.symbol,
+                    shown(largest.demand_t),
+                    MONEY.text(),
+                    MONEY.why,
+                    two_digits_down(limit / (1000.0 * largest.demand_t))
+                ),
             );
         }
     }
