@@ -172,12 +172,79 @@ fn is_id(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// Validates `raw` into a [`Scenario`], or returns every problem found.
+/// Validates `raw` into a [`Scenario`], or returns every problem found:
+/// the header, the demand, the countries, the suppliers and their offers,
+/// the policy, then the rules that span them.
 pub(crate) fn validate(raw: RawScenario, source: Source) -> Result<Scenario, Vec<Problem>> {
     let mut check = Checker { problems: Vec::new() };
     let mut warnings = Vec::new();
-
     let header = &raw.scenario;
+    validate_header(&mut check, header);
+    let demanded = validate_demand(&mut check, &raw.demand);
+    let element_index: BTreeMap<&str, usize> = demanded
+        .iter()
+        .enumerate()
+        .map(|(i, (s, _))| (s.as_str(), i))
+        .collect();
+    let countries = validate_countries(&mut check, &raw.countries);
+    let (suppliers, offers, offers_rejected) = validate_suppliers(
+        &mut check,
+        &raw.suppliers,
+        &countries,
+        &element_index,
+        &mut warnings,
+    );
+    let policy_raw = &raw.policy;
+    let objective = policy_raw.objective.unwrap_or_default();
+    let budget = check.non_negative(&["policy", "budget"], policy_raw.budget, "a budget", MONEY);
+    let penalty = check.non_negative(
+        &["policy", "shortfall_penalty_per_kg"],
+        policy_raw.shortfall_penalty_per_kg,
+        "a shortfall penalty per kg",
+        PER_KG,
+    );
+    let known_countries: BTreeSet<&str> = countries
+        .keys()
+        .map(String::as_str)
+        .chain(suppliers.iter().map(|s| s.country.as_str()))
+        .collect();
+    let caps = validate_element_caps(
+        &mut check,
+        policy_raw,
+        &demanded,
+        &known_countries,
+        &element_index,
+        &mut warnings,
+    );
+    let elements = build_elements(&mut check, demanded, caps.per_element, &offers, &offers_rejected);
+    check_cost_terms(&mut check, &elements, &suppliers, &offers, penalty);
+    check_risks_known(&mut check, objective, caps.risk_capped, &suppliers);
+
+    if !check.problems.is_empty() {
+        return Err(check.problems);
+    }
+    Ok(Scenario {
+        source,
+        name: header.name.clone(),
+        title: header.title.clone().unwrap_or_else(|| header.name.clone()),
+        region: header.region.clone(),
+        year: header.year,
+        currency: header.currency.clone().unwrap_or_else(|| "USD".to_string()),
+        elements,
+        suppliers,
+        offers,
+        countries,
+        policy: Policy {
+            objective,
+            budget,
+            shortfall_penalty_per_kg: penalty,
+        },
+        warnings,
+    })
+}
+
+/// `[scenario]`: the name, region, currency and year.
+fn validate_header(check: &mut Checker, header: &super::raw::RawHeader) {
     if !is_id(&header.name) {
         check.fail(
             &["scenario", "name"],
@@ -213,11 +280,15 @@ pub(crate) fn validate(raw: RawScenario, source: Source) -> Result<Scenario, Vec
             );
         }
     }
+}
 
+/// `[demand]`: the elements above zero, sorted by symbol (`BTreeMap`
+/// order).
+fn validate_demand(check: &mut Checker, demand: &BTreeMap<String, f64>) -> Vec<(String, f64)> {
     // Demand: elements above zero, sorted by symbol (BTreeMap order).
     let mut demanded: Vec<(String, f64)> = Vec::new();
     let mut demand_rejected = false;
-    for (symbol, &quantity) in &raw.demand {
+    for (symbol, &quantity) in demand {
         let path = ["demand", symbol.as_str()];
         if !check.element_symbol(&path, symbol) {
             demand_rejected = true;
@@ -244,15 +315,17 @@ pub(crate) fn validate(raw: RawScenario, source: Source) -> Result<Scenario, Vec
             "no element has a demand above 0: give at least one, e.g. `Nd = 4300`",
         );
     }
-    let element_index: BTreeMap<&str, usize> = demanded
-        .iter()
-        .enumerate()
-        .map(|(i, (s, _))| (s.as_str(), i))
-        .collect();
+    demanded
+}
 
+/// `[countries]`.
+fn validate_countries(
+    check: &mut Checker,
+    raw: &BTreeMap<String, super::raw::RawCountry>,
+) -> BTreeMap<String, Country> {
     // Countries.
     let mut countries = BTreeMap::new();
-    for (code, country) in &raw.countries {
+    for (code, country) in raw {
         if !check.country_code(&["countries", code], code) {
             continue;
         }
@@ -265,12 +338,24 @@ pub(crate) fn validate(raw: RawScenario, source: Source) -> Result<Scenario, Vec
         countries.insert(code.clone(), Country { risk, max_share });
     }
 
+    countries
+}
+
+/// `[suppliers]` (sorted by id) and their offers of demanded elements,
+/// sorted by element then supplier; and the elements whose offers were
+/// rejected ("nobody offers it" would mislead there).
+fn validate_suppliers<'a>(
+    check: &mut Checker,
+    raw: &'a BTreeMap<String, RawSupplier>,
+    countries: &BTreeMap<String, Country>,
+    element_index: &BTreeMap<&str, usize>,
+    warnings: &mut Vec<String>,
+) -> (Vec<Supplier>, Vec<Offer>, BTreeSet<&'a str>) {
     // Suppliers (BTreeMap order = sorted by id) and their offers.
     let mut suppliers = Vec::new();
     let mut offers = Vec::new();
-    // Elements whose offers were rejected: "nobody offers it" would mislead.
     let mut offers_rejected: BTreeSet<&str> = BTreeSet::new();
-    for (id, supplier) in &raw.suppliers {
+    for (id, supplier) in raw {
         if !is_id(id) {
             offers_rejected.extend(supplier.offers.keys().map(String::as_str));
             check.fail(
@@ -281,13 +366,13 @@ pub(crate) fn validate(raw: RawScenario, source: Source) -> Result<Scenario, Vec
             continue;
         }
         let index = suppliers.len();
-        suppliers.push(validate_supplier(&mut check, id, supplier, &countries));
+        suppliers.push(validate_supplier(check, id, supplier, countries));
         for (symbol, offer) in &supplier.offers {
             let path = ["suppliers", id, "offers", symbol.as_str()];
             if !check.element_symbol(&path, symbol) {
                 continue;
             }
-            let Some(checked) = validate_offer(&mut check, &path, offer) else {
+            let Some(checked) = validate_offer(check, &path, offer) else {
                 offers_rejected.insert(symbol);
                 continue;
             };
@@ -310,30 +395,34 @@ pub(crate) fn validate(raw: RawScenario, source: Source) -> Result<Scenario, Vec
     }
     offers.sort_by_key(|o| (o.element, o.supplier));
 
-    // Policy.
-    let policy_raw = &raw.policy;
-    let objective = policy_raw.objective.unwrap_or_default();
-    let budget = check.non_negative(&["policy", "budget"], policy_raw.budget, "a budget", MONEY);
-    let penalty = check.non_negative(
-        &["policy", "shortfall_penalty_per_kg"],
-        policy_raw.shortfall_penalty_per_kg,
-        "a shortfall penalty per kg",
-        PER_KG,
-    );
-    let defaults = validate_caps(&mut check, &["policy"], policy_raw.caps());
-    let mut element_caps: Vec<ElementCaps> = Vec::new();
+    (suppliers, offers, offers_rejected)
+}
+/// Every demanded element's caps: its own overrides over the policy's
+/// defaults.
+struct PolicyCaps {
+    per_element: Vec<ElementCaps>,
+    /// Whether some element's mean risk is capped (every risk must then be
+    /// known).
+    risk_capped: bool,
+}
+
+/// `[policy]`'s caps and `[policy.elements.<e>]`'s overrides.
+fn validate_element_caps(
+    check: &mut Checker,
+    policy_raw: &super::raw::RawPolicy,
+    demanded: &[(String, f64)],
+    known_countries: &BTreeSet<&str>,
+    element_index: &BTreeMap<&str, usize>,
+    warnings: &mut Vec<String>,
+) -> PolicyCaps {
+    let defaults = validate_caps(check, &["policy"], policy_raw.caps());
     let mut element_overrides: BTreeMap<&str, CapSet> = BTreeMap::new();
-    let known_countries: BTreeSet<&str> = countries
-        .keys()
-        .map(String::as_str)
-        .chain(suppliers.iter().map(|s| s.country.as_str()))
-        .collect();
     for (symbol, element_policy) in &policy_raw.elements {
         let path = ["policy", "elements", symbol.as_str()];
         if !check.element_symbol(&path, symbol) {
             continue;
         }
-        let caps = validate_caps(&mut check, &path, element_policy.caps());
+        let caps = validate_caps(check, &path, element_policy.caps());
         for (code, &share) in &element_policy.country_share {
             let cpath = [
                 "policy",
@@ -361,14 +450,15 @@ pub(crate) fn validate(raw: RawScenario, source: Source) -> Result<Scenario, Vec
         }
         element_overrides.insert(symbol.as_str(), caps);
     }
-    for (symbol, _) in &demanded {
+    let mut per_element = Vec::with_capacity(demanded.len());
+    for (symbol, _) in demanded {
         let own = element_overrides
             .get(symbol.as_str())
             .copied()
             .unwrap_or_default();
         let caps = merge(own, defaults);
-        check_mip_caps(&mut check, symbol, &caps, &own);
-        element_caps.push(ElementCaps {
+        check_mip_caps(check, symbol, &caps, &own);
+        per_element.push(ElementCaps {
             max_country_share: caps.max_country_share,
             country_share: policy_raw
                 .elements
@@ -383,10 +473,24 @@ pub(crate) fn validate(raw: RawScenario, source: Source) -> Result<Scenario, Vec
             min_share_if_used: caps.min_share_if_used.unwrap_or(0.0),
         });
     }
+    let risk_capped =
+        defaults.max_avg_risk.is_some() || element_overrides.values().any(|c| c.max_avg_risk.is_some());
+    PolicyCaps {
+        per_element,
+        risk_capped,
+    }
+}
 
-    // Elements, with the range of their offers.
+/// The elements, each with the range of its offers (sorted by element).
+fn build_elements(
+    check: &mut Checker,
+    demanded: Vec<(String, f64)>,
+    caps: Vec<ElementCaps>,
+    offers: &[Offer],
+    offers_rejected: &BTreeSet<&str>,
+) -> Vec<Element> {
     let mut elements = Vec::with_capacity(demanded.len());
-    for (index, ((symbol, demand_t), caps)) in demanded.into_iter().zip(element_caps).enumerate() {
+    for (index, ((symbol, demand_t), caps)) in demanded.into_iter().zip(caps).enumerate() {
         let start = offers.partition_point(|o| o.element < index);
         let end = offers.partition_point(|o| o.element <= index);
         if start == end && !offers_rejected.contains(symbol.as_str()) {
@@ -403,52 +507,31 @@ pub(crate) fn validate(raw: RawScenario, source: Source) -> Result<Scenario, Vec
             offers: start..end,
         });
     }
+    elements
+}
 
-    check_cost_terms(&mut check, &elements, &suppliers, &offers, penalty);
-
-    // A risk must be known wherever it is used (docs/scenario.md): never guessed.
-    let risk_reason = if objective == ObjectiveKind::Risk {
-        Some("policy.objective = \"risk\"")
-    } else if defaults.max_avg_risk.is_some() || element_overrides.values().any(|c| c.max_avg_risk.is_some())
-    {
-        Some("max_avg_risk is set")
-    } else {
-        None
+/// A risk must be known wherever it is used (docs/scenario.md): never guessed.
+fn check_risks_known(
+    check: &mut Checker,
+    objective: ObjectiveKind,
+    risk_capped: bool,
+    suppliers: &[Supplier],
+) {
+    let reason = match (objective, risk_capped) {
+        (ObjectiveKind::Risk, _) => "policy.objective = \"risk\"",
+        (_, true) => "max_avg_risk is set",
+        _ => return,
     };
-    if let Some(reason) = risk_reason {
-        for supplier in suppliers.iter().filter(|s| s.risk.is_none()) {
-            check.fail(
-                &["suppliers", supplier.id.as_str(), "risk"],
-                None,
-                format!(
-                    "the risk of supplier {} is unknown and is needed because {reason}: give `risk = ..` (0..1) for the supplier or under [countries.{}]",
-                    supplier.id, supplier.country
-                ),
-            );
-        }
+    for supplier in suppliers.iter().filter(|s| s.risk.is_none()) {
+        check.fail(
+            &["suppliers", supplier.id.as_str(), "risk"],
+            None,
+            format!(
+                "the risk of supplier {} is unknown and is needed because {reason}: give `risk = ..` (0..1) for the supplier or under [countries.{}]",
+                supplier.id, supplier.country
+            ),
+        );
     }
-
-    if !check.problems.is_empty() {
-        return Err(check.problems);
-    }
-    Ok(Scenario {
-        source,
-        name: header.name.clone(),
-        title: header.title.clone().unwrap_or_else(|| header.name.clone()),
-        region: header.region.clone(),
-        year: header.year,
-        currency: header.currency.clone().unwrap_or_else(|| "USD".to_string()),
-        elements,
-        suppliers,
-        offers,
-        countries,
-        policy: Policy {
-            objective,
-            budget,
-            shortfall_penalty_per_kg: penalty,
-        },
-        warnings,
-    })
 }
 
 fn validate_supplier(
