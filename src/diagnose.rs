@@ -210,6 +210,11 @@ fn settings_for(scenario: &Scenario, family: Family, relaxed_bound: f64, amount:
         Family::CountryShare { country, .. } => {
             vec![(per_element(&format!("country_share.{}", country.as_str())), share)]
         }
+        Family::MiningShare { country, .. } => {
+            vec![(per_element(&format!("mining_share.{}", country.as_str())), share)]
+        }
+        Family::GroupMin { rule, .. } => vec![(format!("policy.group_share.{rule}.min"), share)],
+        Family::GroupMax { rule, .. } => vec![(format!("policy.group_share.{rule}.max"), share)],
         Family::SupplierShare { .. } => vec![(per_element("max_supplier_share"), share)],
         Family::AvgRisk { .. } => vec![(per_element("max_avg_risk"), share)],
         Family::RecycledShare { .. } => vec![(per_element("min_recycled_share"), share)],

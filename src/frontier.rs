@@ -48,7 +48,8 @@ pub fn trace(
     if let Some(s) = scenario.suppliers.iter().find(|s| s.risk.is_none()) {
         return Err(FrontierError::UnknownRisk(format!(
             "give suppliers.{}.risk or countries.{}.risk",
-            s.id, s.country
+            s.id,
+            s.country.as_deref().unwrap_or("XX")
         )));
     }
     let risk_of = |outcome: &Outcome| {

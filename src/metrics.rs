@@ -1,7 +1,7 @@
 //! The reported metrics of models/README.md, "Reported metrics", per element and for the whole plan.
 
 use crate::plan::Plan;
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, KG_PER_TONNE};
 use itertools::Itertools;
 use std::collections::BTreeMap;
 
@@ -62,10 +62,14 @@ impl<'a> Tally<'a> {
         }
     }
 
-    fn add(&mut self, country: &'a str, risk: Option<f64>, tonnes: f64, cost: f64) {
+    /// Adds a purchase; a substitute's (no country) counts as supplied but
+    /// toward no country.
+    fn add(&mut self, country: Option<&'a str>, risk: Option<f64>, tonnes: f64, cost: f64) {
         self.supplied += tonnes;
         self.cost += cost;
-        *self.by_country.entry(country).or_default() += tonnes;
+        if let Some(country) = country {
+            *self.by_country.entry(country).or_default() += tonnes;
+        }
         self.risk_weighted = self.risk_weighted.zip(risk).map(|(sum, r)| sum + r * tonnes);
     }
 
@@ -89,7 +93,7 @@ impl<'a> Tally<'a> {
             supplied_t: supplied,
             shortfall_t,
             cost: self.cost,
-            mean_price_per_kg: (supplied > 0.0).then(|| self.cost / (1000.0 * supplied)),
+            mean_price_per_kg: (supplied > 0.0).then(|| self.cost / (KG_PER_TONNE * supplied)),
             mean_risk: self.risk_weighted.map(|r| (r + shortfall_t) / demand_t),
             hhi: (supplied > 0.0).then(|| self.by_country.values().map(|&q| share(q).powi(2)).sum()),
             top_country: top.map(|(c, _)| c.to_string()),
@@ -111,8 +115,8 @@ pub fn compute(scenario: &Scenario, plan: &Plan) -> Metrics {
             if q > 0.0 {
                 let supplier = scenario.supplier_of(offer);
                 let cost = offer.cost_of(q);
-                tally.add(&supplier.country, supplier.risk, q, cost);
-                total.add(&supplier.country, supplier.risk, q, cost);
+                tally.add(supplier.country.as_deref(), supplier.risk, q, cost);
+                total.add(supplier.country.as_deref(), supplier.risk, q, cost);
                 used += 1;
             }
         }
@@ -124,7 +128,10 @@ pub fn compute(scenario: &Scenario, plan: &Plan) -> Metrics {
         ));
     }
     let penalty = scenario.policy.shortfall_penalty_per_kg.unwrap_or(0.0);
-    let penalty_cost = elements.iter().map(|m| 1000.0 * penalty * m.shortfall_t).sum();
+    let penalty_cost = elements
+        .iter()
+        .map(|m| KG_PER_TONNE * penalty * m.shortfall_t)
+        .sum();
     let distinct_suppliers = scenario
         .offers
         .iter()

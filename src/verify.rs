@@ -16,7 +16,7 @@
 
 use crate::model::{Column, CountryCode, Family, RowId};
 use crate::plan::Plan;
-use crate::scenario::{ObjectiveKind, Pricing, Scenario, SupplierKind, KG_PER_TONNE};
+use crate::scenario::{ObjectiveKind, Pricing, Scenario, SupplierKind, SupplyStage, KG_PER_TONNE};
 use std::collections::BTreeMap;
 
 /// Relative tolerance of every check.
@@ -146,12 +146,18 @@ impl Check<'_> {
         let mut risk_weighted = Some(unmet);
         let mut recycled = 0.0;
         let mut by_country: BTreeMap<&str, f64> = BTreeMap::new();
+        let mut by_mining_country: BTreeMap<&str, f64> = BTreeMap::new();
         for (o, offer) in scenario.offers_of(e) {
             let q = plan.quantities_t[o];
             let supplier = scenario.supplier_of(offer);
             supplied += q;
             cost += offer.cost_of(q);
-            *by_country.entry(&supplier.country).or_default() += q;
+            if let Some(country) = supplier.country.as_deref() {
+                *by_country.entry(country).or_default() += q;
+            }
+            for (country, fraction) in scenario.origin_of(offer) {
+                *by_mining_country.entry(country).or_default() += fraction * q;
+            }
             if supplier.kind == SupplierKind::Recycler {
                 recycled += q;
             }
@@ -175,6 +181,18 @@ impl Check<'_> {
                 }
             }
         }
+        for (&country, &q) in &by_mining_country {
+            if let Some(share) = scenario.mining_share_cap(country, e) {
+                if exceeds(q, share * demand) {
+                    let country = CountryCode::new(country);
+                    return self.fail(
+                        Family::MiningShare { country, element: e },
+                        format!("{q} t mined > {share} x {demand} t"),
+                    );
+                }
+            }
+        }
+        self.group_shares(e, &by_country, &by_mining_country)?;
         if let Some(max_risk) = element.caps.max_avg_risk {
             match risk_weighted {
                 Some(r) if exceeds(r, max_risk * demand) => {
@@ -235,6 +253,42 @@ impl Check<'_> {
         if q > 0.0 && exceeds(least, q) {
             let detail = format!("{q} t bought, but a used offer must take at least {least} t");
             return self.fail(Family::MinOrder { offer: o }, detail);
+        }
+        Ok(())
+    }
+
+    /// Each group's share of element `e` at each stage, from the tonnes
+    /// processed and mined per country.
+    fn group_shares(
+        &self,
+        e: usize,
+        processed: &BTreeMap<&str, f64>,
+        mined: &BTreeMap<&str, f64>,
+    ) -> Result<(), Violation> {
+        let scenario = self.scenario;
+        let demand = scenario.elements[e].demand_t;
+        for (rule, share) in scenario.policy.group_shares.iter().enumerate() {
+            if !share.elements.contains(&e) {
+                continue;
+            }
+            let by_country = match share.stage {
+                SupplyStage::Processing => processed,
+                SupplyStage::Mining => mined,
+            };
+            let members = &scenario.groups[share.group].members;
+            let held: f64 = by_country
+                .iter()
+                .filter(|(c, _)| members.contains(**c))
+                .map(|(_, q)| q)
+                .sum();
+            if let Some(min) = share.min.filter(|min| exceeds(min * demand, held)) {
+                let detail = format!("{held} t < {min} x {demand} t");
+                return self.fail(Family::GroupMin { rule, element: e }, detail);
+            }
+            if let Some(max) = share.max.filter(|max| exceeds(held, max * demand)) {
+                let detail = format!("{held} t > {max} x {demand} t");
+                return self.fail(Family::GroupMax { rule, element: e }, detail);
+            }
         }
         Ok(())
     }

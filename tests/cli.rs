@@ -68,8 +68,15 @@ fn solve_writes_the_files_with_the_spec_columns_and_exits_0() {
     assert_eq!(run["solver"]["name"], "HiGHS");
     assert_eq!(run["model"]["columns"], 2);
     assert_eq!(run["scenario"]["sha256"].as_str().unwrap().len(), 64);
-    // The four core files (plan, summary, constraints, run.json), plus sensitivity.csv and security.csv.
-    assert_eq!(fs::read_dir(&out).unwrap().count(), 6);
+    // The four core files (plan, summary, constraints, run.json), plus
+    // sensitivity.csv, security.csv and stages.csv.
+    assert_eq!(fs::read_dir(&out).unwrap().count(), 7);
+    assert_eq!(
+        read(&out, "stages.csv"),
+        "element,stage,country,quantity_t,share_of_supplied\n\
+         Nd,mining,AU,50,0.5\nNd,mining,CN,50,0.5\n\
+         Nd,processing,AU,50,0.5\nNd,processing,CN,50,0.5\n"
+    );
     assert!(read(&out, "sensitivity.csv")
         .starts_with("name,kind,element,subject,current,marginal,range_low,range_high\n"));
     assert!(read(&out, "security.csv")

@@ -225,3 +225,44 @@ offers.Nd = { tiers = [ { up_to_t = 20, price_per_kg = 12 }, { up_to_t = 60, pri
     // 20 t at 12, then 80 t at 10 (the discount makes it a MIP).
     common::close(apply_and_solve(&text, &d), 240_000.0 + 800_000.0, TOLERANCE);
 }
+
+#[test]
+fn an_unreachable_group_floor_moves_to_what_the_group_can_process() {
+    // The EU must process 40 t of Nd; its one processor (b, FR) has 30 t.
+    // Moving the floor to 30% is the one move; a mining cap on AU (b's
+    // origin) binds nothing and stays.
+    let text = header(
+        r#"
+[demand]
+Nd = 100
+[groups]
+EU = ["FR", "DE"]
+[suppliers.a]
+country = "CN"
+kind = "refiner"
+offers.Nd = { price_per_kg = 10 }
+[suppliers.b]
+country = "FR"
+kind = "refiner"
+origin = { AU = 1 }
+offers.Nd = { price_per_kg = 20, capacity_t = 30 }
+[policy.elements.Nd]
+mining_share = { AU = 0.9 }
+[[policy.group_share]]
+group = "EU"
+min = 0.4
+"#,
+    );
+    let (s, d) = diagnosis_of(&text);
+    assert_eq!(d.relaxations.len(), 1, "{d:#?}");
+    assert_eq!(d.relaxations[0].row.name(&s), "group_min[EU,processing,Nd]");
+    common::close(d.relaxations[0].relaxed_bound, 30.0, TOLERANCE);
+    assert_eq!(d.settings()[0].0, "policy.group_share.0.min");
+    common::close(d.settings()[0].1, 0.3, TOLERANCE);
+    let words = remopt::report::diagnosis::text(&s, &d);
+    assert!(
+        words.contains("processing in EU is 10.0 t short of 40% of Nd demand (40.0 t)"),
+        "{words}"
+    );
+    common::close(apply_and_solve(&text, &d), 700_000.0 + 600_000.0, TOLERANCE);
+}

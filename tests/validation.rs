@@ -338,7 +338,7 @@ fn wrong_types_and_enum_values_say_what_is_expected() {
 #[test]
 fn a_missing_required_key_is_named() {
     let (_, msg) = only_error(&BASE.replace("country = \"AU\"\n", ""));
-    assert!(msg.contains("missing field `country`"), "{msg}");
+    assert!(msg.contains("needs `country"), "{msg}");
     assert!(msg.contains("suppliers.b"), "{msg}");
 }
 

@@ -280,3 +280,65 @@ fn every_family_is_reported_under_the_name_constraints_csv_uses() {
         }
     }
 }
+
+/// Stages and groups: a (MY, mined in AU), f (FR), s (a substitute); AU
+/// may mine 60% of Nd, the EU must process 30% and mine at most 35%.
+/// Offers in order: a, f, s; the good plan is a 60, f 30, s 10.
+const STAGES: &str = r#"
+[scenario]
+name = "stages"
+[demand]
+Nd = 100
+[groups]
+EU = ["FR", "DE"]
+[suppliers.a]
+country = "MY"
+kind = "refiner"
+origin = { AU = 1 }
+offers.Nd = { price_per_kg = 10 }
+[suppliers.f]
+country = "FR"
+kind = "refiner"
+offers.Nd = { price_per_kg = 20 }
+[suppliers.s]
+kind = "substitute"
+offers.Nd = { price_per_kg = 30 }
+[policy.elements.Nd]
+mining_share = { AU = 0.6 }
+[[policy.group_share]]
+group = "EU"
+min = 0.3
+[[policy.group_share]]
+group = "EU"
+stage = "mining"
+max = 0.35
+"#;
+
+#[test]
+fn stage_and_group_caps_are_reported_under_their_row_names() {
+    let scenario = parse(Path::new("stages.toml"), STAGES.as_bytes()).unwrap();
+    let good = Plan {
+        quantities_t: vec![60.0, 30.0, 10.0],
+        shortfall_t: vec![0.0],
+        contracts: vec![false; 3],
+    };
+    verify(&scenario, &good).unwrap();
+    let outcome = optimise(&scenario, &SolveSettings::default()).unwrap();
+    let names: Vec<String> = outcome.constraints().map(|c| c.info.id.name(&scenario)).collect();
+    let cases: [(&str, [f64; 3]); 3] = [
+        ("mining_share[AU,Nd]", [61.0, 30.0, 9.0]),
+        ("group_min[EU,processing,Nd]", [60.0, 29.0, 11.0]),
+        ("group_max[EU,mining,Nd]", [60.0, 36.0, 4.0]),
+    ];
+    for (expected, quantities) in cases {
+        let plan = Plan {
+            quantities_t: quantities.to_vec(),
+            ..good.clone()
+        };
+        assert_eq!(verify(&scenario, &plan).unwrap_err().constraint, expected);
+        assert!(
+            names.iter().any(|n| n == expected),
+            "{expected} is not a row of the model"
+        );
+    }
+}

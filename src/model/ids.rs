@@ -41,6 +41,12 @@ pub enum ConstraintKind {
     ContractOffer,
     /// `country_share[c,e]`
     CountryShare,
+    /// `mining_share[c,e]`: the share of demand mined in a country.
+    MiningShare,
+    /// `group_min[G,stage,e]`: a group's least share at a stage.
+    GroupMin,
+    /// `group_max[G,stage,e]`: a group's most share at a stage.
+    GroupMax,
     /// `supplier_share[s,e]`
     SupplierShare,
     /// `avg_risk[e]`
@@ -79,6 +85,9 @@ impl ConstraintKind {
             ConstraintKind::MinOrder => "min_order",
             ConstraintKind::ContractOffer => "contract_offer",
             ConstraintKind::CountryShare => "country_share",
+            ConstraintKind::MiningShare => "mining_share",
+            ConstraintKind::GroupMin => "group_min",
+            ConstraintKind::GroupMax => "group_max",
             ConstraintKind::SupplierShare => "supplier_share",
             ConstraintKind::AvgRisk => "avg_risk",
             ConstraintKind::RecycledShare => "recycled_share",
@@ -101,6 +110,9 @@ impl ConstraintKind {
             ConstraintKind::TierEnd
             | ConstraintKind::MinOrder
             | ConstraintKind::CountryShare
+            | ConstraintKind::MiningShare
+            | ConstraintKind::GroupMin
+            | ConstraintKind::GroupMax
             | ConstraintKind::SupplierShare
             | ConstraintKind::AvgRisk
             | ConstraintKind::RecycledShare
@@ -194,6 +206,12 @@ pub enum Family {
     ContractOffer { offer: usize },
     /// `country_share[c,e]`
     CountryShare { country: CountryCode, element: usize },
+    /// `mining_share[c,e]`
+    MiningShare { country: CountryCode, element: usize },
+    /// `group_min[G,stage,e]`: `rule` indexes `policy.group_share`.
+    GroupMin { rule: usize, element: usize },
+    /// `group_max[G,stage,e]`
+    GroupMax { rule: usize, element: usize },
     /// `supplier_share[s,e]`
     SupplierShare { offer: usize },
     /// `avg_risk[e]`
@@ -256,6 +274,9 @@ impl Family {
             Family::MinOrder { .. } => ConstraintKind::MinOrder,
             Family::ContractOffer { .. } => ConstraintKind::ContractOffer,
             Family::CountryShare { .. } => ConstraintKind::CountryShare,
+            Family::MiningShare { .. } => ConstraintKind::MiningShare,
+            Family::GroupMin { .. } => ConstraintKind::GroupMin,
+            Family::GroupMax { .. } => ConstraintKind::GroupMax,
             Family::SupplierShare { .. } => ConstraintKind::SupplierShare,
             Family::AvgRisk { .. } => ConstraintKind::AvgRisk,
             Family::RecycledShare { .. } => ConstraintKind::RecycledShare,
@@ -285,6 +306,9 @@ impl Family {
             Family::FixedDecision { column } => column.offer(),
             Family::Demand { .. }
             | Family::CountryShare { .. }
+            | Family::MiningShare { .. }
+            | Family::GroupMin { .. }
+            | Family::GroupMax { .. }
             | Family::AvgRisk { .. }
             | Family::RecycledShare { .. }
             | Family::MinSuppliers { .. }
@@ -303,6 +327,9 @@ impl Family {
         match *self {
             Family::Demand { element }
             | Family::CountryShare { element, .. }
+            | Family::MiningShare { element, .. }
+            | Family::GroupMin { element, .. }
+            | Family::GroupMax { element, .. }
             | Family::AvgRisk { element }
             | Family::RecycledShare { element }
             | Family::MinSuppliers { element }
@@ -316,7 +343,13 @@ impl Family {
     /// `constraints.csv`'s `subject` column.
     pub fn subject<'a>(&self, scenario: &'a Scenario) -> Option<Cow<'a, str>> {
         match *self {
-            Family::CountryShare { country, .. } => Some(Cow::Owned(country.as_str().to_string())),
+            Family::CountryShare { country, .. } | Family::MiningShare { country, .. } => {
+                Some(Cow::Owned(country.as_str().to_string()))
+            }
+            Family::GroupMin { rule, .. } | Family::GroupMax { rule, .. } => {
+                let group = scenario.policy.group_shares[rule].group;
+                Some(Cow::Borrowed(scenario.groups[group].name.as_str()))
+            }
             Family::SupplierCapacity { supplier } => {
                 Some(Cow::Borrowed(scenario.suppliers[supplier].id.as_str()))
             }
@@ -384,7 +417,17 @@ impl RowId {
             | Family::RecycledShare { element }
             | Family::MinSuppliers { element }
             | Family::MaxSuppliers { element } => vec![symbol(*element)],
-            Family::CountryShare { country, element } => vec![country.as_str(), symbol(*element)],
+            Family::CountryShare { country, element } | Family::MiningShare { country, element } => {
+                vec![country.as_str(), symbol(*element)]
+            }
+            Family::GroupMin { rule, element } | Family::GroupMax { rule, element } => {
+                let share = &scenario.policy.group_shares[*rule];
+                vec![
+                    scenario.groups[share.group].name.as_str(),
+                    share.stage.as_str(),
+                    symbol(*element),
+                ]
+            }
             Family::SupplierCapacity { supplier } => vec![scenario.suppliers[*supplier].id.as_str()],
             Family::TierOrder { offer: o, band: b } | Family::TierOpen { offer: o, band: b } => {
                 band = b.to_string();

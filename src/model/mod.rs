@@ -28,7 +28,7 @@ pub use rows::RowInfo;
 
 use crate::plan::Plan;
 use crate::scenario::Scenario;
-use families::{budget, capacity, decisions, demand, shares, tiers, Ctx};
+use families::{budget, capacity, decisions, demand, groups, shares, tiers, Ctx};
 use good_lp::solvers::highs::{highs, HighsProblem};
 
 /// Which objective this build minimises (models/README.md, "Objectives").
@@ -196,6 +196,8 @@ pub fn build(scenario: &Scenario, stage: Stage, fixed: Option<&[f64]>) -> Model 
             decisions::define_use(&ctx, o, &mut rows);
         }
         shares::define_country_shares(&ctx, e, &mut rows);
+        shares::define_mining_shares(&ctx, e, &mut rows);
+        groups::define_group_shares(&ctx, e, &mut rows);
         shares::define_supplier_shares(&ctx, e, &mut rows);
         shares::define_avg_risk(&ctx, e, &mut rows);
         shares::define_recycled_share(&ctx, e, &mut rows);

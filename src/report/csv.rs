@@ -75,7 +75,7 @@ pub fn plan_rows<'a>(scenario: &'a Scenario, plan: &'a Plan) -> impl Iterator<It
                 element.symbol.clone(),
                 supplier.id.clone(),
                 supplier.name.clone(),
-                supplier.country.clone(),
+                supplier.country.clone().unwrap_or_default(),
                 supplier.kind.as_str().to_string(),
                 number(q),
                 number(q / element.demand_t),

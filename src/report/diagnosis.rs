@@ -93,6 +93,9 @@ pub fn text(scenario: &Scenario, diagnosis: &Diagnosis) -> String {
             }
         );
     }
+    for sentence in diagnosis.relaxations.iter().filter_map(|r| in_words(scenario, r)) {
+        let _ = writeln!(text, "  {sentence}");
+    }
     let _ = writeln!(text, "\nTo apply, set in the scenario:");
     for (key, value) in diagnosis.settings() {
         let _ = writeln!(text, "  {key} = {}", number(value));
@@ -171,4 +174,55 @@ pub fn run_json(scenario: &Scenario, diagnosis: &Diagnosis) -> Vec<u8> {
     let mut bytes = serde_json::to_vec_pretty(&record).expect("run record serialises");
     bytes.push(b'\n');
     bytes
+}
+
+/// A planner's sentence for the moves whose row name says little by
+/// itself: group floors and caps, mining caps and the recycled floor.
+fn in_words(scenario: &Scenario, r: &crate::diagnose::Relaxation) -> Option<String> {
+    let element = &scenario.elements[r.row.element(scenario)?];
+    let share = |t: f64| format!("{:.0}%", 100.0 * t / element.demand_t);
+    let gap = (r.bound - r.relaxed_bound).abs();
+    let settings = settings_text(&r.settings);
+    let (what, bound_word) = match r.row.family {
+        Family::GroupMin { rule, .. } | Family::GroupMax { rule, .. } => {
+            let rule = &scenario.policy.group_shares[rule];
+            (
+                format!("{} in {}", rule.stage.as_str(), scenario.groups[rule.group].name),
+                if matches!(r.row.family, Family::GroupMin { .. }) {
+                    "short of"
+                } else {
+                    "over"
+                },
+            )
+        }
+        Family::MiningShare { country, .. } => (format!("mining in {}", country.as_str()), "over"),
+        Family::RecycledShare { .. } => ("recycling".to_string(), "short of"),
+        _ => return None,
+    };
+    Some(format!(
+        "{what} is {} t {bound_word} {} of {} demand ({} t); set {settings}",
+        number_words(gap),
+        share(r.bound),
+        element.symbol,
+        number_words(r.bound),
+    ))
+}
+
+/// Tonnes as a planner reads them: `1,900`, or one decimal below 100.
+fn number_words(t: f64) -> String {
+    if t.abs() < 100.0 {
+        return format!("{t:.1}");
+    }
+    let digits = format!("{:.0}", t.abs());
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    if t < 0.0 {
+        grouped.insert(0, '-');
+    }
+    grouped
 }

@@ -6,6 +6,7 @@ pub mod diagnosis;
 pub mod frontier;
 pub mod json;
 pub mod sensitivity;
+pub mod stages;
 pub mod sweep;
 pub mod table;
 pub mod write;
@@ -54,6 +55,7 @@ pub fn solve_files(
         ("summary.csv", csv::summary(outcome)),
         ("constraints.csv", csv::constraints(scenario, outcome)),
         ("security.csv", sensitivity::security_csv(scenario, security)),
+        ("stages.csv", stages::stages_csv(scenario, &outcome.plan)),
     ];
     if let Some(sensitivity) = sensitivity::sensitivity_csv(scenario, outcome) {
         files.push(("sensitivity.csv", sensitivity));

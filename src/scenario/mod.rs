@@ -8,12 +8,12 @@ pub mod raw;
 mod source_map;
 mod validate;
 
-pub use raw::{ObjectiveKind, SupplierKind};
+pub use raw::{ObjectiveKind, SupplierKind, SupplyStage};
 pub use source_map::LineCol;
 
 use sha2::{Digest, Sha256};
 use source_map::SourceMap;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -41,7 +41,9 @@ pub struct Scenario {
     pub offers: Vec<Offer>,
     /// `[countries]` data by two-letter code.
     pub countries: BTreeMap<String, Country>,
-    /// Objective, budget and shortfall penalty.
+    /// `[groups]`, sorted by name.
+    pub groups: Vec<Group>,
+    /// Objective, budget, shortfall penalty and group shares.
     pub policy: Policy,
     /// Things worth telling the planner that do not stop the solve.
     pub warnings: Vec<String>,
@@ -90,6 +92,12 @@ pub struct ElementCaps {
     pub max_suppliers: Option<u32>,
     /// Least share of demand an offer that is used must cover (MIP; 0: none).
     pub min_share_if_used: f64,
+    /// `policy.elements.e.max_mining_share`, else `policy.max_mining_share`.
+    pub max_mining_share: Option<f64>,
+    /// `policy.elements.e.mining_share`: mining-stage caps for single countries.
+    pub mining_share: BTreeMap<String, f64>,
+    /// Cap on the processing-stage HHI.
+    pub max_hhi: Option<f64>,
 }
 
 impl ElementCaps {
@@ -110,10 +118,13 @@ pub struct Supplier {
     pub id: String,
     /// Human name.
     pub name: String,
-    /// Two upper-case letters.
-    pub country: String,
-    /// mine | refiner | recycler | stockpile.
+    /// Where it processes (two upper-case letters); `None` for a substitute.
+    pub country: Option<String>,
+    /// mine | refiner | recycler | stockpile | substitute.
     pub kind: SupplierKind,
+    /// Where its feed was mined: fractions by country, summing to 1; empty
+    /// for secondary material and substitutes (no mining country).
+    pub origin: Origin,
     /// Own risk, else its country's; `None` when neither is given.
     pub risk: Option<f64>,
     /// Cap on the sum of its offers, tonnes.
@@ -135,7 +146,12 @@ pub struct Offer {
     pub capacity_t: Option<f64>,
     /// Smallest purchase when the offer is used (0: none).
     pub min_order_t: f64,
+    /// This offer's own mining origin, winning over its supplier's.
+    pub origin: Option<Origin>,
 }
+
+/// A mining origin: `(country, fraction)` pairs, sorted by country.
+pub type Origin = Vec<(String, f64)>;
 
 /// How an offer is priced.
 #[derive(Debug, Clone, PartialEq)]
@@ -191,6 +207,8 @@ pub struct Country {
     pub risk: Option<f64>,
     /// Cap on its share of each element's demand.
     pub max_share: Option<f64>,
+    /// Cap on the share of each element's demand mined there.
+    pub max_mining_share: Option<f64>,
 }
 
 /// Plan-wide policy.
@@ -202,6 +220,33 @@ pub struct Policy {
     pub budget: Option<f64>,
     /// Price per kg of unmet demand; `None` forbids unmet demand.
     pub shortfall_penalty_per_kg: Option<f64>,
+    /// `[[policy.group_share]]`, in file order.
+    pub group_shares: Vec<GroupShare>,
+}
+
+/// A named set of countries (`[groups]`).
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// `[A-Za-z0-9-]+`.
+    pub name: String,
+    /// Two-letter codes, sorted.
+    pub members: BTreeSet<String>,
+}
+
+/// A floor and/or cap on a group's share of each element's demand at one
+/// stage.
+#[derive(Debug, Clone)]
+pub struct GroupShare {
+    /// Index into [`Scenario::groups`].
+    pub group: usize,
+    /// Processing (the supplier's country) or mining (its origin).
+    pub stage: SupplyStage,
+    /// Least share of demand.
+    pub min: Option<f64>,
+    /// Most share of demand.
+    pub max: Option<f64>,
+    /// Demanded elements it applies to (indices), sorted.
+    pub elements: Vec<usize>,
 }
 
 impl Scenario {
@@ -234,11 +279,43 @@ impl Scenario {
             .or(caps.max_country_share)
     }
 
-    /// Countries with at least one offer for `element`, sorted.
+    /// The mining origin of an offer: its own, else its supplier's.
+    pub fn origin_of<'a>(&'a self, offer: &'a Offer) -> &'a [(String, f64)] {
+        offer.origin.as_deref().unwrap_or(&self.supplier_of(offer).origin)
+    }
+
+    /// The cap `m_ce` on the share of element `e` mined in country `c`: the
+    /// most specific of `policy.elements.e.mining_share.c`,
+    /// `countries.c.max_mining_share`, `policy.elements.e.max_mining_share`,
+    /// `policy.max_mining_share`.
+    pub fn mining_share_cap(&self, country: &str, element: usize) -> Option<f64> {
+        let caps = &self.elements[element].caps;
+        caps.mining_share
+            .get(country)
+            .copied()
+            .or_else(|| self.countries.get(country).and_then(|c| c.max_mining_share))
+            .or(caps.max_mining_share)
+    }
+
+    /// Countries some offer of `element` was mined in (fraction above 0), sorted.
+    pub fn countries_mining(&self, element: usize) -> Vec<&str> {
+        let mut countries: Vec<&str> = self
+            .offers_of(element)
+            .flat_map(|(_, offer)| self.origin_of(offer))
+            .filter(|(_, fraction)| *fraction > 0.0)
+            .map(|(country, _)| country.as_str())
+            .collect();
+        countries.sort_unstable();
+        countries.dedup();
+        countries
+    }
+
+    /// Countries with at least one offer for `element`, sorted (substitutes
+    /// have none).
     pub fn countries_offering(&self, element: usize) -> Vec<&str> {
         let mut countries: Vec<&str> = self
             .offers_of(element)
-            .map(|(_, offer)| self.supplier_of(offer).country.as_str())
+            .filter_map(|(_, offer)| self.supplier_of(offer).country.as_deref())
             .collect();
         countries.sort_unstable();
         countries.dedup();

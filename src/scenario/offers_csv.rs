@@ -229,6 +229,7 @@ fn read_list(raw: &mut RawScenario, owner: Option<&str>, path: &Path) -> Result<
                     capacity_t: capacity,
                     min_order_t: min_order,
                     tiers: None,
+                    origin: None,
                 },
             );
         }

@@ -27,6 +27,9 @@ pub struct RawScenario {
     pub policy: RawPolicy,
     /// `[data]`: shared spreadsheet inputs.
     pub data: Option<RawData>,
+    /// `[groups]`: named sets of country codes.
+    #[serde(default)]
+    pub groups: BTreeMap<String, Vec<String>>,
 }
 
 /// `[scenario]`.
@@ -55,9 +58,13 @@ pub struct RawCountry {
     pub risk: Option<f64>,
     /// Cap on this country's share of each element's demand.
     pub max_share: Option<f64>,
+    /// Cap on the share of each element's demand mined in this country.
+    pub max_mining_share: Option<f64>,
 }
 
-/// The kind of a supplier; only `recycler` changes the model.
+/// The kind of a supplier: `recycler` counts toward the recycled share,
+/// `substitute` belongs to no country; the kind also sets the default
+/// mining origin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SupplierKind {
@@ -69,6 +76,8 @@ pub enum SupplierKind {
     Recycler,
     /// A stockpile release.
     Stockpile,
+    /// Demand avoided by substitution or thrift: no country at any stage.
+    Substitute,
 }
 
 impl SupplierKind {
@@ -79,6 +88,7 @@ impl SupplierKind {
             SupplierKind::Refiner => "refiner",
             SupplierKind::Recycler => "recycler",
             SupplierKind::Stockpile => "stockpile",
+            SupplierKind::Substitute => "substitute",
         }
     }
 }
@@ -89,10 +99,12 @@ impl SupplierKind {
 pub struct RawSupplier {
     /// Human name; defaults to the id.
     pub name: Option<String>,
-    /// Two upper-case letters.
-    pub country: String,
-    /// mine | refiner | recycler | stockpile.
+    /// Where it processes: two upper-case letters; absent for a substitute.
+    pub country: Option<String>,
+    /// mine | refiner | recycler | stockpile | substitute.
     pub kind: SupplierKind,
+    /// Mining origin: fractions by country, summing to 1.
+    pub origin: Option<BTreeMap<String, f64>>,
     /// Own risk score; defaults to the country's.
     pub risk: Option<f64>,
     /// Cap on the sum of all its offers.
@@ -118,6 +130,8 @@ pub struct RawOffer {
     pub min_order_t: Option<f64>,
     /// Volume tiers replacing `price_per_kg`.
     pub tiers: Option<Vec<RawTier>>,
+    /// Mining origin of this offer, winning over the supplier's.
+    pub origin: Option<BTreeMap<String, f64>>,
 }
 
 /// One volume tier.
@@ -168,6 +182,10 @@ pub struct CapSet {
     pub max_suppliers: Option<i64>,
     /// Minimum share of an offer that is used (MIP).
     pub min_share_if_used: Option<f64>,
+    /// Default cap on any country's share at the mining stage.
+    pub max_mining_share: Option<f64>,
+    /// Cap on the processing-stage HHI.
+    pub max_hhi: Option<f64>,
 }
 
 // serde cannot combine `flatten` with `deny_unknown_fields`, so both levels
@@ -191,6 +209,10 @@ macro_rules! with_caps {
             pub max_suppliers: Option<i64>,
             /// Minimum share of an offer that is used (MIP).
             pub min_share_if_used: Option<f64>,
+            /// Default cap on any country's share at the mining stage.
+            pub max_mining_share: Option<f64>,
+            /// Cap on the processing-stage HHI.
+            pub max_hhi: Option<f64>,
         }
 
         impl $name {
@@ -204,6 +226,8 @@ macro_rules! with_caps {
                     min_suppliers: self.min_suppliers,
                     max_suppliers: self.max_suppliers,
                     min_share_if_used: self.min_share_if_used,
+                    max_mining_share: self.max_mining_share,
+                    max_hhi: self.max_hhi,
                 }
             }
         }
@@ -224,6 +248,9 @@ with_caps! {
         /// `[policy.elements.XX]` overrides.
         #[serde(default)]
         pub elements: BTreeMap<String, RawElementPolicy>,
+        /// `[[policy.group_share]]`: floors and caps on a group's share.
+        #[serde(default)]
+        pub group_share: Vec<RawGroupShare>,
     }
 }
 
@@ -235,7 +262,50 @@ with_caps! {
         /// Cap for one country and this element only.
         #[serde(default)]
         pub country_share: BTreeMap<String, f64>,
+        /// Mining-stage cap for one country and this element only.
+        #[serde(default)]
+        pub mining_share: BTreeMap<String, f64>,
     }
+}
+
+/// A stage of the supply chain.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum SupplyStage {
+    /// Where the ore was mined (`origin`).
+    Mining,
+    /// Where the oxide is produced and sold (the supplier's `country`).
+    #[default]
+    Processing,
+}
+
+impl SupplyStage {
+    /// The word used in the TOML and in every output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SupplyStage::Mining => "mining",
+            SupplyStage::Processing => "processing",
+        }
+    }
+}
+
+/// One `[[policy.group_share]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGroupShare {
+    /// A name of `[groups]`.
+    pub group: String,
+    /// `processing` (default) or `mining`.
+    #[serde(default)]
+    pub stage: SupplyStage,
+    /// Floor on the group's share of each element's demand.
+    pub min: Option<f64>,
+    /// Cap on the group's share of each element's demand.
+    pub max: Option<f64>,
+    /// The elements it applies to; default every demanded element.
+    pub elements: Option<Vec<String>>,
 }
 
 /// `[data]`.

@@ -5,7 +5,8 @@
 
 use super::raw::{CapSet, ObjectiveKind, RawOffer, RawScenario, RawSupplier, RawTier};
 use super::{
-    Country, Element, ElementCaps, Offer, Policy, Pricing, Problem, Scenario, Source, Supplier, Tier,
+    Country, Element, ElementCaps, Group, GroupShare, Offer, Origin, Policy, Pricing, Problem, Scenario,
+    Source, Supplier, SupplierKind, Tier,
 };
 use crate::elements::{is_rare_earth, valid_symbols};
 use std::collections::{BTreeMap, BTreeSet};
@@ -206,13 +207,31 @@ pub(crate) fn validate(raw: RawScenario, source: Source) -> Result<Scenario, Vec
     let known_countries: BTreeSet<&str> = countries
         .keys()
         .map(String::as_str)
-        .chain(suppliers.iter().map(|s| s.country.as_str()))
+        .chain(suppliers.iter().filter_map(|s| s.country.as_deref()))
+        .chain(
+            suppliers
+                .iter()
+                .flat_map(|s| s.origin.iter().map(|(c, _)| c.as_str())),
+        )
+        .chain(
+            offers
+                .iter()
+                .flat_map(|o| o.origin.iter().flatten().map(|(c, _)| c.as_str())),
+        )
         .collect();
     let caps = validate_element_caps(
         &mut check,
         policy_raw,
         &demanded,
         &known_countries,
+        &element_index,
+        &mut warnings,
+    );
+    let groups = validate_groups(&mut check, &raw.groups);
+    let group_shares = validate_group_shares(
+        &mut check,
+        &policy_raw.group_share,
+        &groups,
         &element_index,
         &mut warnings,
     );
@@ -234,10 +253,12 @@ pub(crate) fn validate(raw: RawScenario, source: Source) -> Result<Scenario, Vec
         suppliers,
         offers,
         countries,
+        groups,
         policy: Policy {
             objective,
             budget,
             shortfall_penalty_per_kg: penalty,
+            group_shares,
         },
         warnings,
     })
@@ -335,7 +356,19 @@ fn validate_countries(
             country.max_share,
             "a country share cap",
         );
-        countries.insert(code.clone(), Country { risk, max_share });
+        let max_mining_share = check.unit_interval(
+            &["countries", code, "max_mining_share"],
+            country.max_mining_share,
+            "a mining share cap",
+        );
+        countries.insert(
+            code.clone(),
+            Country {
+                risk,
+                max_share,
+                max_mining_share,
+            },
+        );
     }
 
     countries
@@ -372,7 +405,9 @@ fn validate_suppliers<'a>(
             if !check.element_symbol(&path, symbol) {
                 continue;
             }
-            let Some(checked) = validate_offer(check, &path, offer) else {
+            let Some(checked) =
+                validate_offer(check, &path, offer, supplier.kind == SupplierKind::Substitute)
+            else {
                 offers_rejected.insert(symbol);
                 continue;
             };
@@ -383,6 +418,7 @@ fn validate_suppliers<'a>(
                     pricing: checked.pricing,
                     capacity_t: offer.capacity_t,
                     min_order_t: checked.min_order_t,
+                    origin: checked.origin,
                 }),
                 None => warnings.push(format!(
                     "suppliers.{id}.offers.{symbol}: {symbol} has no demand, so this offer is ignored"
@@ -423,25 +459,29 @@ fn validate_element_caps(
             continue;
         }
         let caps = validate_caps(check, &path, element_policy.caps());
-        for (code, &share) in &element_policy.country_share {
-            let cpath = [
-                "policy",
-                "elements",
-                symbol.as_str(),
+        let per_country = [
+            (
                 "country_share",
-                code.as_str(),
-            ];
-            if check.country_code(&cpath, code) && !known_countries.contains(code.as_str()) {
-                check.fail(
-                    &cpath,
-                    Some(shown(share)),
-                    format!(
-                        "no supplier is in country {code} and [countries.{code}] is not defined; known countries: {}",
-                        known_countries.iter().copied().collect::<Vec<_>>().join(" ")
-                    ),
-                );
+                &element_policy.country_share,
+                "a country share cap",
+            ),
+            ("mining_share", &element_policy.mining_share, "a mining share cap"),
+        ];
+        for (key, shares, what) in per_country {
+            for (code, &share) in shares {
+                let cpath = ["policy", "elements", symbol.as_str(), key, code.as_str()];
+                if check.country_code(&cpath, code) && !known_countries.contains(code.as_str()) {
+                    check.fail(
+                        &cpath,
+                        Some(shown(share)),
+                        format!(
+                            "no supplier is in or mined in country {code} and [countries.{code}] is not defined; known countries: {}",
+                            known_countries.iter().copied().collect::<Vec<_>>().join(" ")
+                        ),
+                    );
+                }
+                check.unit_interval(&cpath, Some(share), what);
             }
-            check.unit_interval(&cpath, Some(share), "a country share cap");
         }
         if !element_index.contains_key(symbol.as_str()) {
             warnings.push(format!(
@@ -471,6 +511,13 @@ fn validate_element_caps(
             min_suppliers: caps.min_suppliers.map_or(0, |n| n.min(u32::MAX as i64) as u32),
             max_suppliers: caps.max_suppliers.map(|n| n.min(u32::MAX as i64) as u32),
             min_share_if_used: caps.min_share_if_used.unwrap_or(0.0),
+            max_mining_share: caps.max_mining_share,
+            mining_share: policy_raw
+                .elements
+                .get(symbol)
+                .map(|p| p.mining_share.clone())
+                .unwrap_or_default(),
+            max_hhi: caps.max_hhi,
         });
     }
     let risk_capped =
@@ -528,7 +575,7 @@ fn check_risks_known(
             None,
             format!(
                 "the risk of supplier {} is unknown and is needed because {reason}: give `risk = ..` (0..1) for the supplier or under [countries.{}]",
-                supplier.id, supplier.country
+                supplier.id, supplier.country.as_deref().unwrap_or("XX")
             ),
         );
     }
@@ -540,7 +587,23 @@ fn validate_supplier(
     raw: &RawSupplier,
     countries: &BTreeMap<String, Country>,
 ) -> Supplier {
-    check.country_code(&["suppliers", id, "country"], &raw.country);
+    let substitute = raw.kind == SupplierKind::Substitute;
+    match (&raw.country, substitute) {
+        (Some(code), false) => {
+            check.country_code(&["suppliers", id, "country"], code);
+        }
+        (None, false) => check.fail(
+            &["suppliers", id],
+            None,
+            format!("supplier {id} needs `country = \"XX\"`, the two-letter code of the country where it processes (only a substitute has none)"),
+        ),
+        (Some(code), true) => check.fail(
+            &["suppliers", id, "country"],
+            Some(format!("{code:?}")),
+            "a substitute (demand avoided by substitution or thrift) belongs to no country: remove `country`",
+        ),
+        (None, true) => {}
+    }
     let own_risk = check.unit_interval(&["suppliers", id, "risk"], raw.risk, "a risk score");
     let capacity_t = check.non_negative(
         &["suppliers", id, "capacity_t"],
@@ -556,25 +619,207 @@ fn validate_supplier(
             MONEY,
         )
         .unwrap_or(0.0);
+    let origin = match (&raw.origin, raw.kind) {
+        (Some(_), SupplierKind::Substitute) => {
+            check.fail(
+                &["suppliers", id, "origin"],
+                None,
+                "a substitute has no mining origin: remove `origin`",
+            );
+            Vec::new()
+        }
+        (Some(origin), _) => validate_origin(check, &["suppliers", id, "origin"], origin).unwrap_or_default(),
+        // Primary material was mined where it is processed unless told
+        // otherwise; secondary material and substitutes have no mining country.
+        (None, SupplierKind::Mine | SupplierKind::Refiner) => {
+            raw.country.iter().map(|c| (c.clone(), 1.0)).collect()
+        }
+        (None, SupplierKind::Recycler | SupplierKind::Stockpile | SupplierKind::Substitute) => Vec::new(),
+    };
+    let country_risk = raw
+        .country
+        .as_ref()
+        .and_then(|c| countries.get(c))
+        .and_then(|c| c.risk);
     Supplier {
         id: id.to_string(),
         name: raw.name.clone().unwrap_or_else(|| id.to_string()),
-        country: raw.country.clone(),
+        country: raw.country.clone().filter(|_| !substitute),
         kind: raw.kind,
-        risk: own_risk.or_else(|| countries.get(&raw.country).and_then(|c| c.risk)),
+        origin,
+        risk: own_risk.or(country_risk).or(substitute.then_some(0.0)),
         capacity_t,
         fixed_cost,
     }
+}
+
+/// `[groups]`: names `[A-Za-z0-9-]+`, members two-letter codes.
+fn validate_groups(check: &mut Checker, raw: &BTreeMap<String, Vec<String>>) -> Vec<Group> {
+    let mut groups = Vec::with_capacity(raw.len());
+    for (name, members) in raw {
+        let valid_name = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if !valid_name {
+            check.fail(
+                &["groups", name],
+                None,
+                format!(
+                    "group name {name:?} must use letters, digits and '-' only (e.g. \"EU\", \"allies\")"
+                ),
+            );
+        }
+        let mut set = BTreeSet::new();
+        for (i, code) in members.iter().enumerate() {
+            let index = i.to_string();
+            if check.country_code(&["groups", name, &index], code) {
+                set.insert(code.clone());
+            }
+        }
+        groups.push(Group {
+            name: name.clone(),
+            members: set,
+        });
+    }
+    groups
+}
+
+/// `[[policy.group_share]]`: a known group, a share floor and/or cap in
+/// [0, 1] with min <= max, and rare-earth elements.
+fn validate_group_shares(
+    check: &mut Checker,
+    raw: &[super::raw::RawGroupShare],
+    groups: &[Group],
+    element_index: &BTreeMap<&str, usize>,
+    warnings: &mut Vec<String>,
+) -> Vec<GroupShare> {
+    let mut shares = Vec::with_capacity(raw.len());
+    for (i, rule) in raw.iter().enumerate() {
+        let index = i.to_string();
+        let at = |key: &'static str| ["policy", "group_share", index.as_str(), key];
+        let group = groups.iter().position(|g| g.name == rule.group);
+        if group.is_none() {
+            let known: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
+            check.fail(
+                &at("group"),
+                Some(format!("{:?}", rule.group)),
+                format!(
+                    "no group {:?} in [groups]; known groups: {}",
+                    rule.group,
+                    if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(" ")
+                    }
+                ),
+            );
+        }
+        let min = check.unit_interval(&at("min"), rule.min, "a group's share floor");
+        let max = check.unit_interval(&at("max"), rule.max, "a group's share cap");
+        match (min, max) {
+            (None, None) if rule.min.is_none() && rule.max.is_none() => check.fail(
+                &["policy", "group_share", index.as_str()],
+                None,
+                "give `min` and/or `max`, the group's least and most share of each element's demand",
+            ),
+            (Some(lo), Some(hi)) if lo > hi => check.fail(
+                &at("min"),
+                Some(shown(lo)),
+                format!("min ({}) must not exceed max ({})", shown(lo), shown(hi)),
+            ),
+            _ => {}
+        }
+        let mut elements = Vec::new();
+        match &rule.elements {
+            None => elements.extend(element_index.values().copied()),
+            Some(symbols) => {
+                for (k, symbol) in symbols.iter().enumerate() {
+                    let position = k.to_string();
+                    let path = [
+                        "policy",
+                        "group_share",
+                        index.as_str(),
+                        "elements",
+                        position.as_str(),
+                    ];
+                    if !check.element_symbol(&path, symbol) {
+                        continue;
+                    }
+                    match element_index.get(symbol.as_str()) {
+                        Some(&e) => elements.push(e),
+                        None => warnings.push(format!(
+                            "policy.group_share.{i}.elements: {symbol} has no demand, so the rule ignores it"
+                        )),
+                    }
+                }
+            }
+        }
+        elements.sort_unstable();
+        elements.dedup();
+        if let Some(group) = group {
+            shares.push(GroupShare {
+                group,
+                stage: rule.stage,
+                min,
+                max,
+                elements,
+            });
+        }
+    }
+    // Two floors (or two caps) of one group at one stage for one element
+    // would be one row name twice.
+    for (i, a) in shares.iter().enumerate() {
+        for b in &shares[i + 1..] {
+            let same = a.group == b.group && a.stage == b.stage;
+            let both = (a.min.is_some() && b.min.is_some()) || (a.max.is_some() && b.max.is_some());
+            if same && both && a.elements.iter().any(|e| b.elements.contains(e)) {
+                check.fail(
+                    &["policy", "group_share"],
+                    None,
+                    format!(
+                        "two rules set the {} share of group {} for the same element: merge them into one",
+                        b.stage.as_str(),
+                        groups[b.group].name
+                    ),
+                );
+            }
+        }
+    }
+    shares
+}
+
+/// A mining origin: two-letter codes with fractions in [0, 1] summing to 1
+/// (within 1e-6).
+fn validate_origin(check: &mut Checker, at: &[&str], origin: &BTreeMap<String, f64>) -> Option<Origin> {
+    let before = check.problems.len();
+    for (code, &fraction) in origin {
+        let path: Vec<&str> = at.iter().copied().chain([code.as_str()]).collect();
+        check.country_code(&path, code);
+        check.unit_interval(&path, Some(fraction), "an origin fraction");
+    }
+    let total: f64 = origin.values().sum();
+    if check.problems.len() == before && (total - 1.0).abs() > 1e-6 {
+        check.fail(
+            at,
+            Some(shown(total)),
+            format!("the origin fractions sum to {}, not 1: give each mining country's share of the feed, e.g. `{{ AU = 0.8, US = 0.2 }}`", shown(total)),
+        );
+    }
+    (check.problems.len() == before).then(|| origin.iter().map(|(c, &f)| (c.clone(), f)).collect())
 }
 
 /// A checked offer, before it is tied to its element's index.
 struct CheckedOffer {
     pricing: Pricing,
     min_order_t: f64,
+    origin: Option<Origin>,
 }
 
 /// Checks one offer; returns its pricing when it is usable.
-fn validate_offer(check: &mut Checker, path: &[&str; 4], offer: &RawOffer) -> Option<CheckedOffer> {
+fn validate_offer(
+    check: &mut Checker,
+    path: &[&str; 4],
+    offer: &RawOffer,
+    substitute: bool,
+) -> Option<CheckedOffer> {
     let at = |key: &'static str| vec![path[0], path[1], path[2], path[3], key];
     let before = check.problems.len();
     check.non_negative(
@@ -613,8 +858,24 @@ fn validate_offer(check: &mut Checker, path: &[&str; 4], offer: &RawOffer) -> Op
             .map(Pricing::Flat),
         (None, Some(tiers)) => validate_tiers(check, &at("tiers"), tiers).map(Pricing::Tiers),
     };
+    let origin = match (&offer.origin, substitute) {
+        (Some(_), true) => {
+            check.fail(
+                &at("origin"),
+                None,
+                "a substitute has no mining origin: remove `origin`",
+            );
+            None
+        }
+        (Some(origin), false) => validate_origin(check, &at("origin"), origin),
+        (None, _) => None,
+    };
     let pricing = pricing.filter(|_| check.problems.len() == before)?;
-    Some(CheckedOffer { pricing, min_order_t })
+    Some(CheckedOffer {
+        pricing,
+        min_order_t,
+        origin,
+    })
 }
 
 /// Bands: at least one; prices >= 0; `up_to_t` > 0 and strictly increasing;
@@ -714,6 +975,12 @@ fn validate_caps(check: &mut Checker, at: &[&str], caps: CapSet) -> CapSet {
             caps.min_share_if_used,
             "a minimum share",
         ),
+        max_mining_share: check.unit_interval(
+            &path("max_mining_share"),
+            caps.max_mining_share,
+            "a mining share cap",
+        ),
+        max_hhi: check.unit_interval(&path("max_hhi"), caps.max_hhi, "an HHI cap (0..1)"),
     }
 }
 
@@ -727,6 +994,8 @@ fn merge(own: CapSet, defaults: CapSet) -> CapSet {
         min_suppliers: own.min_suppliers.or(defaults.min_suppliers),
         max_suppliers: own.max_suppliers.or(defaults.max_suppliers),
         min_share_if_used: own.min_share_if_used.or(defaults.min_share_if_used),
+        max_mining_share: own.max_mining_share.or(defaults.max_mining_share),
+        max_hhi: own.max_hhi.or(defaults.max_hhi),
     }
 }
 

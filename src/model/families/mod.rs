@@ -8,6 +8,7 @@ pub(super) mod budget;
 pub(super) mod capacity;
 pub(super) mod decisions;
 pub(super) mod demand;
+pub(super) mod groups;
 pub(super) mod shares;
 pub(super) mod tiers;
 

@@ -18,7 +18,7 @@ pub(in crate::model) fn define_country_shares(ctx: &Ctx, e: usize, rows: &mut Ro
         };
         let mut from_country = Expression::default();
         for (o, offer) in scenario.offers_of(e) {
-            if scenario.supplier_of(offer).country == country {
+            if scenario.supplier_of(offer).country.as_deref() == Some(country) {
                 from_country.add_mul(1.0, ctx.vars.x[o]);
             }
         }
@@ -80,4 +80,32 @@ pub(in crate::model) fn define_recycled_share(ctx: &Ctx, e: usize, rows: &mut Ro
         recycled,
         share * element.demand_t,
     );
+}
+
+/// `sum_s o_sec x[s,e] <= m_ce D_e` for each country the element's offers
+/// were mined in, under a cap (the most specific cap given).
+pub(in crate::model) fn define_mining_shares(ctx: &Ctx, e: usize, rows: &mut Rows) {
+    let scenario = ctx.scenario;
+    for country in scenario.countries_mining(e) {
+        let Some(share) = scenario.mining_share_cap(country, e) else {
+            continue;
+        };
+        let mut mined = Expression::default();
+        for (o, offer) in scenario.offers_of(e) {
+            let fraction: f64 = scenario
+                .origin_of(offer)
+                .iter()
+                .filter(|(c, _)| c == country)
+                .map(|(_, f)| f)
+                .sum();
+            if fraction > 0.0 {
+                mined.add_mul(fraction, ctx.vars.x[o]);
+            }
+        }
+        let id = Family::MiningShare {
+            country: CountryCode::new(country),
+            element: e,
+        };
+        rows.at_most(id, mined, share * scenario.elements[e].demand_t);
+    }
 }

@@ -1,0 +1,56 @@
+//! `stages.csv` (docs/outputs.md): where each element's tonnes were
+//! processed and mined.
+
+use super::csv::render;
+use super::number;
+use crate::plan::Plan;
+use crate::scenario::{Scenario, SupplyStage};
+use std::collections::BTreeMap;
+
+/// Header of `stages.csv`.
+pub const STAGES_COLUMNS: [&str; 5] = ["element", "stage", "country", "quantity_t", "share_of_supplied"];
+
+/// The country cell of tonnes that belong to no country at a stage: a
+/// substitute's at both, secondary material's at the mining stage.
+pub const NO_COUNTRY: &str = "--";
+
+/// One row per element, stage and country with tonnes above 0, sorted by
+/// element, stage and country; each stage sums to the element's supplied
+/// tonnes.
+pub fn stages_csv(scenario: &Scenario, plan: &Plan) -> Vec<u8> {
+    let mut rows = Vec::new();
+    for (e, element) in scenario.elements.iter().enumerate() {
+        let mut tonnes: BTreeMap<(SupplyStage, &str), f64> = BTreeMap::new();
+        let mut supplied = 0.0;
+        for (o, offer) in scenario.offers_of(e) {
+            let q = plan.quantities_t[o];
+            if q <= 0.0 {
+                continue;
+            }
+            supplied += q;
+            let country = scenario.supplier_of(offer).country.as_deref();
+            *tonnes
+                .entry((SupplyStage::Processing, country.unwrap_or(NO_COUNTRY)))
+                .or_default() += q;
+            let origin = scenario.origin_of(offer);
+            if origin.is_empty() {
+                *tonnes.entry((SupplyStage::Mining, NO_COUNTRY)).or_default() += q;
+            }
+            for (country, fraction) in origin {
+                *tonnes.entry((SupplyStage::Mining, country.as_str())).or_default() += fraction * q;
+            }
+        }
+        for ((stage, country), q) in tonnes {
+            if q > 0.0 {
+                rows.push([
+                    element.symbol.clone(),
+                    stage.as_str().to_string(),
+                    country.to_string(),
+                    number(q),
+                    number(q / supplied),
+                ]);
+            }
+        }
+    }
+    render(STAGES_COLUMNS, rows)
+}
