@@ -155,32 +155,38 @@ fn a_killed_solve_leaves_the_previous_outputs_or_the_complete_new_ones() {
     assert_eq!(csv_only(&snapshot(&root.join("out"))), complete);
 }
 
-/// Every file of a killed sweep's partial folder: whole lines only, each
-/// with the header's column count, each a row of the complete run.
+/// Every chunk of a killed sweep's partial folder (`runs-000001.csv`,
+/// ...; hidden files are chunks still being staged): its header, then whole
+/// lines only, each with the header's column count, each a row of the
+/// complete sweep's file of the same stream.
 fn check_partial(partial: &Path, complete: &Path) -> usize {
     let mut rows = 0;
     for (name, bytes) in snapshot(partial) {
+        let file = name.to_str().unwrap();
+        if file.starts_with('.') {
+            continue;
+        }
+        let (stem, chunk) = file.trim_end_matches(".csv").rsplit_once('-').unwrap();
         assert!(
-            bytes.is_empty() || bytes.ends_with(b"\n"),
-            "{}: a cut line",
-            name.display()
+            chunk.len() == 6 && chunk.bytes().all(|b| b.is_ascii_digit()),
+            "{file}"
         );
-        let full = fs::read(complete.join(&name)).unwrap();
-        let full_text = String::from_utf8(full).unwrap();
-        let full_lines: std::collections::HashSet<&str> = full_text.lines().collect();
+        assert!(bytes.ends_with(b"\n"), "{file}: a cut line");
+        let full = fs::read_to_string(complete.join(format!("{stem}.csv"))).unwrap();
+        let full_lines: std::collections::HashSet<&str> = full.lines().collect();
         let text = String::from_utf8(bytes.clone()).expect("UTF-8 rows");
+        assert_eq!(text.lines().next(), full.lines().next(), "{file}: its header");
         for line in text.lines() {
             assert!(
                 full_lines.contains(line),
-                "{}: {line:?} is not a row of the complete sweep",
-                name.display()
+                "{file}: {line:?} is not a row of the complete sweep"
             );
         }
         let mut reader = csv::Reader::from_reader(&bytes[..]);
         let columns = reader.headers().map(|h| h.len()).unwrap_or(0);
         for record in reader.records() {
-            let record = record.unwrap_or_else(|e| panic!("{}: {e}", name.display()));
-            assert_eq!(record.len(), columns, "{}", name.display());
+            let record = record.unwrap_or_else(|e| panic!("{file}: {e}"));
+            assert_eq!(record.len(), columns, "{file}");
             rows += 1;
         }
     }

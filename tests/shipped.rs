@@ -239,7 +239,7 @@ fn the_quick_start_outputs_are_ignored_by_git() {
     for path in [
         "outputs/japan-2026/run.json",
         "outputs/japan-2026-sweep/runs.csv",
-        "outputs/japan-2026-sweep.partial/runs.csv",
+        "outputs/japan-2026-sweep.partial/runs-000001.csv",
         "outputs/.japan-2026.new-abc123/plan.csv",
     ] {
         let status = std::process::Command::new("git")

@@ -98,18 +98,33 @@ fn exchange_unsupported(error: &io::Error) -> bool {
         )
 }
 
-/// Files that grow row by row while long work runs, in a folder beside the
-/// final one (`<out>.partial`): a killed sweep keeps every finished row there,
-/// and the previous outputs stay untouched.
+/// Rows written while long work runs, in a folder beside the final one
+/// (`<out>.partial/`): a killed sweep keeps every row flushed there, and
+/// the previous outputs stay untouched.
+///
+/// Rows are gathered and flushed at most every [`FLUSH_EVERY`] as chunk
+/// files, `runs-000001.csv`, `plans-000001.csv`, ..., each with its
+/// header, each written whole beside the folder's files and renamed in. A
+/// kill therefore leaves whole chunks of whole rows and never a cut line:
+/// one `write` to a regular file is not whole when the process dies while
+/// the kernel copies it page by page.
 pub struct Streams {
     dir: std::path::PathBuf,
-    files: Vec<fs::File>,
+    /// File stem and header of each stream, in `create` order.
+    headers: Vec<(String, Vec<u8>)>,
+    /// Rows not yet flushed, per stream.
+    pending: Vec<Vec<u8>>,
+    last_flush: std::time::Instant,
+    chunks: usize,
 }
 
+/// How long finished rows may wait before they are flushed to
+/// `<out>.partial/` (the most a kill can lose).
+pub const FLUSH_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
+
 impl Streams {
-    /// Creates `<dir>.partial/` afresh with each file holding its header.
-    /// The folder is filled beside it and renamed into place, so it never
-    /// exists without its headers.
+    /// Creates `<dir>.partial/` afresh and empty, for streams named like the
+    /// final files (`runs.csv`) with their headers.
     pub fn create(dir: &Path, headers: &[(&str, Vec<u8>)]) -> io::Result<Streams> {
         let mut partial = dir.as_os_str().to_owned();
         partial.push(".partial");
@@ -117,52 +132,63 @@ impl Streams {
         if partial.exists() {
             fs::remove_dir_all(&partial)?;
         }
-        let parent = match partial.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        fs::create_dir_all(parent)?;
-        let name = partial.file_name().and_then(|n| n.to_str()).unwrap_or("partial");
-        let staging = tempfile::Builder::new()
-            .prefix(&format!(".{name}.new-"))
-            .tempdir_in(parent)?;
-        for (file, header) in headers {
-            fs::write(staging.path().join(file), header)?;
-        }
-        fs::set_permissions(staging.path(), fs::Permissions::from_mode(0o755))?;
-        let staged = staging.keep();
-        if let Err(error) = fs::rename(&staged, &partial) {
-            let _ = fs::remove_dir_all(&staged);
-            return Err(error);
-        }
-        let mut files = Vec::with_capacity(headers.len());
-        for (file, _) in headers {
-            files.push(fs::OpenOptions::new().append(true).open(partial.join(file))?);
-        }
-        Ok(Streams { dir: partial, files })
+        fs::create_dir_all(&partial)?;
+        fs::set_permissions(&partial, fs::Permissions::from_mode(0o755))?;
+        let headers: Vec<(String, Vec<u8>)> = headers
+            .iter()
+            .map(|(file, header)| (file.trim_end_matches(".csv").to_string(), header.clone()))
+            .collect();
+        Ok(Streams {
+            dir: partial,
+            pending: vec![Vec::new(); headers.len()],
+            headers,
+            last_flush: std::time::Instant::now(),
+            chunks: 0,
+        })
     }
 
-    /// Appends `bytes`, whole CSV lines, to file `index` (in `create`
-    /// order) in one `write` call, straight to the operating system (no
-    /// buffer in between): once the call returns the rows survive a kill of
-    /// remopt, and a kill before or during it leaves none of them rather
-    /// than a part (Linux copies one write to a regular file whole; it can
-    /// only stop between two 4 KiB pages of a batch when the process dies at
-    /// that very instant). Only a short write (a full disk) takes a second
-    /// call.
+    /// Adds `bytes`, whole CSV lines, to stream `index` (in `create`
+    /// order); flushes every stream when the last flush is [`FLUSH_EVERY`]
+    /// old.
     pub fn append(&mut self, index: usize, bytes: &[u8]) -> io::Result<()> {
         debug_assert!(bytes.is_empty() || bytes.ends_with(b"\n"), "whole lines only");
-        let file = &mut self.files[index];
-        let written = file.write(bytes)?;
-        if written < bytes.len() {
-            file.write_all(&bytes[written..])?;
+        self.pending[index].extend_from_slice(bytes);
+        if self.last_flush.elapsed() >= FLUSH_EVERY {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the pending rows of each stream as one new chunk file, whole
+    /// or not at all.
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.last_flush = std::time::Instant::now();
+        if self.pending.iter().all(Vec::is_empty) {
+            return Ok(());
+        }
+        self.chunks += 1;
+        for ((stem, header), rows) in self.headers.iter().zip(&mut self.pending) {
+            if rows.is_empty() {
+                continue;
+            }
+            let mut staged = tempfile::Builder::new()
+                .prefix(&format!(".{stem}-"))
+                .tempfile_in(&self.dir)?;
+            staged.write_all(header)?;
+            staged.write_all(rows)?;
+            staged
+                .as_file()
+                .set_permissions(fs::Permissions::from_mode(0o644))?;
+            staged
+                .persist(self.dir.join(format!("{stem}-{:06}.csv", self.chunks)))
+                .map_err(|e| e.error)?;
+            rows.clear();
         }
         Ok(())
     }
 
     /// Removes the partial folder once the final outputs are in place.
     pub fn remove(self) -> io::Result<()> {
-        drop(self.files);
         fs::remove_dir_all(&self.dir)
     }
 }
@@ -190,16 +216,19 @@ mod tests {
     }
 
     #[test]
-    fn streamed_rows_are_on_disk_as_soon_as_they_are_appended() {
+    fn streamed_rows_are_on_disk_in_whole_chunks_once_flushed() {
         let root = tempfile::tempdir().unwrap();
         let out = root.path().join("sweep");
         let mut streams = Streams::create(&out, &[("runs.csv", b"run\n".to_vec())]).unwrap();
         streams.append(0, b"0\n").unwrap();
-        // What a killed sweep leaves behind: every finished row.
-        assert_eq!(
-            fs::read(root.path().join("sweep.partial/runs.csv")).unwrap(),
-            b"run\n0\n"
-        );
+        streams.flush().unwrap();
+        // What a killed sweep leaves behind: every flushed row.
+        let chunk = |n: &str| fs::read(root.path().join("sweep.partial").join(n)).unwrap();
+        assert_eq!(chunk("runs-000001.csv"), b"run\n0\n");
+        // Rows wait at most FLUSH_EVERY.
+        std::thread::sleep(FLUSH_EVERY);
+        streams.append(0, b"1\n2\n").unwrap();
+        assert_eq!(chunk("runs-000002.csv"), b"run\n1\n2\n");
         streams.remove().unwrap();
         assert!(!root.path().join("sweep.partial").exists());
     }
@@ -273,20 +302,21 @@ mod tests {
     }
 
     #[test]
-    fn a_new_partial_folder_replaces_a_stale_one_with_headers_only() {
+    fn a_new_partial_folder_replaces_a_stale_one() {
         let root = tempfile::tempdir().unwrap();
         let out = root.path().join("sweep");
         fs::create_dir(root.path().join("sweep.partial")).unwrap();
         fs::write(root.path().join("sweep.partial/stale.csv"), b"x").unwrap();
         let mut streams = Streams::create(&out, &[("runs.csv", b"run,x\n".to_vec())]).unwrap();
         streams.append(0, b"0,1\n1,2\n").unwrap();
+        streams.flush().unwrap();
         let names: Vec<_> = fs::read_dir(root.path().join("sweep.partial"))
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
-        assert_eq!(names, ["runs.csv"]);
+        assert_eq!(names, ["runs-000001.csv"]);
         assert_eq!(
-            fs::read(root.path().join("sweep.partial/runs.csv")).unwrap(),
+            fs::read(root.path().join("sweep.partial/runs-000001.csv")).unwrap(),
             b"run,x\n0,1\n1,2\n"
         );
         assert_eq!(fs::read_dir(root.path()).unwrap().count(), 1, "no staging left");
