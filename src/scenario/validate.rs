@@ -51,11 +51,13 @@ pub(crate) const TONNES: Limit = Limit {
 /// by the demand, and smaller amounts vanish in the solver's tolerances.
 pub(crate) const MIN_DEMAND_T: f64 = 1e-3;
 
-/// Money per kg: prices and the shortfall penalty, in any currency.
+/// Money per kg: prices and the shortfall penalty. HiGHS fails on some
+/// shipped scenarios with one price of 1e9 per kg (a cost coefficient of
+/// 1e12 beside ones of 1e3).
 pub(crate) const PER_KG: Limit = Limit {
-    max: 1e9,
+    max: 1e7,
     unit: " per kg",
-    why: "the dearest oxides cost a few thousand USD per kg, less than 1e8 per kg in any currency",
+    why: "the dearest rare earth oxides cost a few thousand USD per kg, and larger prices make the solver's arithmetic unreliable",
 };
 
 /// Money per year: fixed costs, the budget, and any single cost term of the
