@@ -164,7 +164,13 @@ fn relaxation(scenario: &Scenario, row: &RowInfo, amount: f64, margin: f64) -> R
         Family::MinSuppliers { .. } | Family::MaxSuppliers { .. } => amount.round(),
         _ => amount + margin * amount.max(bound.abs()).max(1.0),
     };
-    let relaxed_bound = if is_cap { bound + amount } else { bound - amount };
+    // A floor of tonnes moves down to 0 at most: the margin must not carry it
+    // below.
+    let relaxed_bound = if is_cap {
+        bound + amount
+    } else {
+        (bound - amount).max(bound.min(0.0))
+    };
     let settings = settings_for(scenario, row.id.family, relaxed_bound, amount);
     // A minimum-order row reads x - L z >= 0: show it in tonnes, L to L - move.
     let (bound, relaxed_bound) = match row.id.family {

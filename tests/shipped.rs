@@ -11,12 +11,13 @@ use remopt::scenario::Scenario;
 use std::fs;
 use std::path::Path;
 
-const CSV_FILES: [&str; 5] = [
+const CSV_FILES: [&str; 6] = [
     "plan.csv",
     "summary.csv",
     "constraints.csv",
     "sensitivity.csv",
     "security.csv",
+    "stages.csv",
 ];
 
 /// Solves `inputs/<name>.toml` through the binary, from the repository root
@@ -261,4 +262,42 @@ fn the_quick_start_outputs_are_ignored_by_git() {
         .status()
         .unwrap();
     assert!(!status.success(), "the golden files must stay tracked");
+}
+
+/// The EU against its 2030 CRMA benchmarks with today's capacities has no
+/// plan: the diagnosis is the finding (inputs/README.md, eu-crma.toml).
+#[test]
+fn eu_crma_is_infeasible_and_its_diagnosis_measures_the_gap() {
+    use remopt::pipeline::{optimise, Failure, SolveSettings};
+    let path = std::path::Path::new(ROOT).join("inputs/eu-crma.toml");
+    let scenario = remopt::scenario::load(&path).unwrap();
+    assert!(matches!(
+        optimise(&scenario, &SolveSettings::default()),
+        Err(Failure::Infeasible)
+    ));
+    let file = remopt::scenario::ScenarioFile::read(&path).unwrap();
+    let d = remopt::diagnose::diagnose(&scenario, remopt::diagnose::confirm_in(&file, &[])).unwrap();
+    assert!(d.confirmed, "{d:#?}");
+    let moves: Vec<(String, f64, f64)> = d
+        .relaxations
+        .iter()
+        .map(|r| (r.row.name(&scenario), r.bound, r.relaxed_bound))
+        .collect();
+    let find = |name: &str| {
+        moves
+            .iter()
+            .find(|(n, _, _)| n == name)
+            .unwrap_or_else(|| panic!("{name} not in {moves:#?}"))
+    };
+    // 40% of Dy demand (856 t) is 342.4 t; EU processing (Caremag) holds 258 t.
+    let dy = find("group_min[EU,processing,Dy]");
+    relative(dy.1, 342.4, 1e-9);
+    relative(dy.2, 258.0, 1e-5);
+    // No EU processing and no recycling of Ce at all: both floors go to 0.
+    assert_eq!(find("group_min[EU,processing,Ce]").2, 0.0);
+    assert_eq!(find("recycled_share[Ce]").2, 0.0);
+    // Nd's recycled floor (25% of 2,825 t) and its EU floor (40%) are met
+    // by one move of Caremag's recycling capacity, from 305 to 1,130 t.
+    relative(find("offer_capacity[caremag-recycling,Nd]").2, 1130.0, 1e-5);
+    assert_eq!(moves.len(), 9, "{moves:#?}");
 }
