@@ -273,8 +273,8 @@ fn the_mutations_do_what_they_say() {
     apply(&mut text, &Mutation::Truncate(Index(10)));
     assert_eq!(text.len(), 10);
     // Numbers inside words are not numbers: `x1`, `"a-2"`, `v1.2`.
-    assert_eq!(
-        numbers(b"x1 = \"a-2\" # v1.2\ny = 3"),
-        [b"x1 = \"a-2\" # v1.2\ny = ".len()..b"x1 = \"a-2\" # v1.2\ny = 3".len()]
-    );
+    let text = b"x1 = \"a-2\" # v1.2\ny = 3";
+    let found = numbers(text);
+    assert_eq!(found.len(), 1);
+    assert_eq!(&text[found[0].clone()], b"3");
 }
