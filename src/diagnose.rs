@@ -221,6 +221,7 @@ fn settings_for(scenario: &Scenario, family: Family, relaxed_bound: f64, amount:
         }
         Family::GroupMin { rule, .. } => vec![(format!("policy.group_share.{rule}.min"), share)],
         Family::GroupMax { rule, .. } => vec![(format!("policy.group_share.{rule}.max"), share)],
+        Family::Hhi { .. } => vec![(per_element("max_hhi"), relaxed_bound)],
         Family::SupplierShare { .. } => vec![(per_element("max_supplier_share"), share)],
         Family::AvgRisk { .. } => vec![(per_element("max_avg_risk"), share)],
         Family::RecycledShare { .. } => vec![(per_element("min_recycled_share"), share)],
@@ -249,6 +250,7 @@ fn settings_for(scenario: &Scenario, family: Family, relaxed_bound: f64, amount:
         | Family::Contract { .. }
         | Family::OfferUsed { .. }
         | Family::ContractOffer { .. }
+        | Family::HhiCut { .. }
         | Family::RiskLevel
         | Family::FixedDecision { .. }
         | Family::RelaxLink { .. }

@@ -15,7 +15,15 @@ pub fn export(scenario: &Scenario, path: &Path) -> Result<(), SolveError> {
         ObjectiveKind::Cost => Stage::Cost,
         ObjectiveKind::Risk => Stage::Risk,
     };
-    let model = model::build(scenario, stage, None);
+    // An HHI cap is a set of tangent cuts found by solving: solve first and
+    // write the final cuts (rows `hhi[e]#k`). Without a plan there are none.
+    let cuts = match scenario.elements.iter().any(|e| e.caps.max_hhi.is_some()) {
+        true => crate::pipeline::optimise(scenario, &crate::pipeline::SolveSettings::default())
+            .map(|outcome| outcome.hhi_cuts)
+            .unwrap_or_default(),
+        false => Vec::new(),
+    };
+    let model = model::build_with_cuts(scenario, stage, None, &cuts);
     let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
     let spell = |name: String| if extension == "lp" { lp_name(&name) } else { name };
     let columns: Vec<String> = model

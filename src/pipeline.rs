@@ -3,10 +3,10 @@
 //! (what each reported figure means).
 
 use crate::metrics::{self, Metrics};
-use crate::model::{self, Family, Layout, ModelSize, RowInfo, Stage};
+use crate::model::{self, ConstraintKind, CountryCode, Family, HhiCut, Layout, ModelSize, RowInfo, Stage};
 use crate::plan::Plan;
 use crate::scenario::{ObjectiveKind, Scenario};
-use crate::solve::{self, Basis, MipBound, Ranging, SolveError, SolveOptions, Solved, Status};
+use crate::solve::{Basis, MipBound, Ranging, Session, SolveError, SolveOptions, Solved, Status};
 use crate::verify::{self, Violation};
 use std::time::Instant;
 
@@ -27,6 +27,8 @@ pub struct SolveSettings {
 /// A named constraint with its solved activity and shadow price.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ConstraintResult<'a> {
+    /// Its position among the outcome's rows (ranging is by position).
+    pub index: usize,
     /// Identity and bounds.
     pub info: &'a RowInfo,
     /// Left-hand side at the plan.
@@ -37,6 +39,14 @@ pub struct ConstraintResult<'a> {
 
 /// Relative slack under which a constraint counts as binding (docs/outputs.md, "constraints.csv").
 pub const BINDING_TOLERANCE: f64 = 1e-9;
+
+/// How close to its cap the cuts bring an element's HHI: cuts are added
+/// until every HHI is at most `H (1 + HHI_TOLERANCE)`.
+pub const HHI_TOLERANCE: f64 = 1e-7;
+
+/// Cut rounds after which remopt gives up on an HHI cap (a bug, not a
+/// planner's problem: supporting cuts converge in a handful).
+const MAX_CUT_ROUNDS: usize = 200;
 
 impl ConstraintResult<'_> {
     /// Distance from the activity to the nearer finite bound.
@@ -49,14 +59,14 @@ impl ConstraintResult<'_> {
     }
 
     /// Whether the slack is within [`BINDING_TOLERANCE`] of the bound
-    /// (relative; absolute below 1).
+    /// (relative; absolute below 1). An HHI cap, met by cuts only to
+    /// [`HHI_TOLERANCE`] of itself, binds within that.
     pub fn is_binding(&self) -> bool {
-        let bound = if self.info.upper.is_finite() {
-            self.info.upper
-        } else {
-            self.info.lower
-        };
-        self.slack() <= BINDING_TOLERANCE * bound.abs().max(1.0)
+        let bound = self.info.bound();
+        match self.info.id.kind() {
+            ConstraintKind::Hhi => self.slack() <= HHI_TOLERANCE * bound,
+            _ => self.slack() <= BINDING_TOLERANCE * bound.abs().max(1.0),
+        }
     }
 }
 
@@ -115,6 +125,10 @@ pub struct Outcome {
     pub timing: Timing,
     /// Simplex iterations over all stages.
     pub iterations: i64,
+    /// Rounds of HHI cuts (re-solves after adding cuts), over all stages.
+    pub hhi_cut_rounds: usize,
+    /// The HHI caps' tangent cuts of the final model.
+    pub hhi_cuts: Vec<HhiCut>,
 }
 
 /// Why no verified plan came out.
@@ -138,15 +152,10 @@ impl Outcome {
     /// The bound range over which row `row`'s shadow price holds: HiGHS's
     /// ranging for a binding row; for a slack one, its zero price holds as
     /// long as the bound stays beyond the activity.
-    pub fn bound_range(&self, row: usize) -> Option<(f64, f64)> {
+    pub fn bound_range(&self, c: &ConstraintResult) -> Option<(f64, f64)> {
         let r = self.ranging.as_ref()?;
-        let c = ConstraintResult {
-            info: self.rows.get(row)?,
-            activity: self.row_activity[row],
-            shadow_price: self.row_duals[row],
-        };
         if c.is_binding() {
-            Some((*r.bound_low.get(row)?, *r.bound_high.get(row)?))
+            Some((*r.bound_low.get(c.index)?, *r.bound_high.get(c.index)?))
         } else if c.info.upper.is_finite() {
             Some((c.activity, f64::INFINITY))
         } else {
@@ -154,12 +163,17 @@ impl Outcome {
         }
     }
 
-    /// Every named row of the final stage with its activity and shadow price.
+    /// Every named row of the final stage with its activity and shadow
+    /// price, as `constraints.csv` lists them: an HHI cap is one row
+    /// `hhi[e]`, not its cuts.
     pub fn constraints(&self) -> impl Iterator<Item = ConstraintResult<'_>> {
         self.rows
             .iter()
             .zip(self.row_activity.iter().zip(&self.row_duals))
-            .map(|(info, (&activity, &shadow_price))| ConstraintResult {
+            .enumerate()
+            .filter(|(_, (info, _))| !matches!(info.id.family, Family::HhiCut { .. }))
+            .map(|(index, (info, (&activity, &shadow_price)))| ConstraintResult {
+                index,
                 info,
                 activity,
                 shadow_price,
@@ -201,6 +215,8 @@ pub fn optimise_for(scenario: &Scenario, settings: &SolveSettings, goal: Goal) -
         started: Instant::now(),
         timing: Timing::default(),
         iterations: 0,
+        cuts: initial_hhi_cuts(scenario),
+        cut_rounds: 0,
     };
     let (layout, solved, risk_star) = stages.solve_goal(goal)?;
     let priced = stages.price(layout, solved)?;
@@ -211,23 +227,19 @@ pub fn optimise_for(scenario: &Scenario, settings: &SolveSettings, goal: Goal) -
     verify_plan(scenario, &plan, priced.layout.stage, priced.solved.objective)?;
     let metrics = metrics::compute(scenario, &plan);
     stages.timing.verify_seconds = verify_start.elapsed().as_secs_f64();
-    Ok(priced.into_outcome(
-        scenario,
-        plan,
-        metrics,
-        objective,
-        stages.timing,
-        stages.iterations,
-    ))
+    Ok(priced.into_outcome(scenario, plan, metrics, objective, stages))
 }
 
-/// Runs model stages, keeping the time and iterations they take.
+/// Runs model stages, keeping the time and iterations they take and the
+/// HHI cuts they find.
 struct Stages<'a> {
     scenario: &'a Scenario,
     settings: &'a SolveSettings,
     started: Instant,
     timing: Timing,
     iterations: i64,
+    cuts: Vec<HhiCut>,
+    cut_rounds: usize,
 }
 
 /// The final stage's layout and solution, ready to report.
@@ -244,24 +256,20 @@ struct Priced {
 }
 
 impl Stages<'_> {
-    /// Builds and solves one stage; `fixed` holds a MIP's decisions.
+    /// Builds and solves one stage; `fixed` holds a MIP's decisions. While
+    /// an HHI cap is broken by more than [`HHI_TOLERANCE`], adds tangent
+    /// cuts to the solved model and solves it again (an LP from where it
+    /// stopped). A MIP's pricing LP keeps the MIP's cuts and adds none: its
+    /// plan meets them.
     fn run(&mut self, stage: Stage, fixed: Option<&[f64]>) -> Result<(Layout, Solved), Failure> {
         let scenario = self.scenario;
         let build_start = Instant::now();
-        let model::Model { problem, layout } = model::build(scenario, stage, fixed);
+        let model::Model { problem, mut layout } = model::build_with_cuts(scenario, stage, fixed, &self.cuts);
         self.timing.build_seconds += build_start.elapsed().as_secs_f64();
-        let rebuild = || model::build(scenario, stage, fixed).problem;
-        // Pricing a MIP's plan (decisions fixed) is one LP and always runs to
-        // the end: the time limit is for the search.
-        let time_limit = match fixed {
-            Some(_) => None,
-            None => self
-                .settings
-                .time_limit
-                .map(|limit| (limit - self.started.elapsed().as_secs_f64()).max(0.0)),
-        };
+        let cuts = &self.cuts;
+        let rebuild = || model::build_with_cuts(scenario, stage, fixed, cuts).problem;
         let options = SolveOptions {
-            time_limit,
+            time_limit: self.time_left(fixed),
             mip_gap: self.settings.mip_gap,
             presolve: true,
             ranging: !self.settings.skip_sensitivity,
@@ -270,18 +278,65 @@ impl Stages<'_> {
                 _ => None,
             },
         };
-        let solved =
-            solve::solve_or_retry(problem, rebuild, layout.is_mip(), &options).map_err(|e| match e {
-                SolveError::Infeasible if fixed.is_some() => Failure::Solver(SolveError::Solver(
-                    "the LP with the yes/no decisions fixed at the MIP's values is infeasible".into(),
-                )),
-                SolveError::Infeasible => Failure::Infeasible,
-                SolveError::TimeLimitWithoutPlan { .. } => Failure::TimeLimitWithoutPlan(e),
-                SolveError::Solver(_) => Failure::Solver(e),
-            })?;
+        let failure = |e: SolveError| match e {
+            SolveError::Infeasible if fixed.is_some() => Failure::Solver(SolveError::Solver(
+                "the LP with the yes/no decisions fixed at the MIP's values is infeasible".into(),
+            )),
+            SolveError::Infeasible => Failure::Infeasible,
+            SolveError::TimeLimitWithoutPlan { .. } => Failure::TimeLimitWithoutPlan(e),
+            SolveError::Solver(_) => Failure::Solver(e),
+        };
+        let (mut session, mut solved) =
+            Session::start_or_retry(problem, rebuild, layout.is_mip(), &options).map_err(failure)?;
+        self.count(&solved);
+        while fixed.is_none() && solved.status == Status::Optimal {
+            let plan = layout.plan(&solved.columns);
+            let cuts = hhi_cuts_for(scenario, &plan, &layout, &solved.columns);
+            if cuts.is_empty() {
+                break;
+            }
+            if self.cut_rounds >= MAX_CUT_ROUNDS {
+                return Err(Failure::Solver(SolveError::Solver(format!(
+                    "the HHI caps still do not hold after {MAX_CUT_ROUNDS} rounds of cuts"
+                ))));
+            }
+            self.cut_rounds += 1;
+            let mut numbers = vec![0; scenario.elements.len()];
+            for cut in &self.cuts {
+                numbers[cut.element] += 1;
+            }
+            let mut rows = Vec::with_capacity(cuts.len());
+            for cut in cuts {
+                numbers[cut.element] += 1;
+                let (columns, values, lower) = layout.push_hhi_cut(scenario, &cut, numbers[cut.element]);
+                rows.push((columns, values, lower, f64::INFINITY));
+                self.cuts.push(cut);
+            }
+            session.add_rows(&rows).map_err(Failure::Solver)?;
+            session
+                .set_time_limit(self.time_left(fixed))
+                .map_err(Failure::Solver)?;
+            solved = session.solve().map_err(failure)?;
+            self.count(&solved);
+        }
+        Ok((layout, session.finish(solved)))
+    }
+
+    /// What is left of the time limit; none for a MIP's pricing LP, which
+    /// always runs to the end (the limit is for the search).
+    fn time_left(&self, fixed: Option<&[f64]>) -> Option<f64> {
+        match fixed {
+            Some(_) => None,
+            None => self
+                .settings
+                .time_limit
+                .map(|limit| (limit - self.started.elapsed().as_secs_f64()).max(0.0)),
+        }
+    }
+
+    fn count(&mut self, solved: &Solved) {
         self.timing.solve_seconds += solved.seconds;
         self.iterations += solved.iterations;
-        Ok((layout, solved))
     }
 
     /// The stages of `goal`; for the risk objective also its first-stage
@@ -404,8 +459,7 @@ impl Priced {
         plan: Plan,
         metrics: Metrics,
         objective: f64,
-        timing: Timing,
-        iterations: i64,
+        stages: Stages,
     ) -> Outcome {
         let solved = self.solved;
         let offer_reduced_costs = solved.column_duals[..scenario.offers.len()].to_vec();
@@ -415,6 +469,7 @@ impl Priced {
         };
         let (mut rows, mut row_activity, mut row_duals) =
             (self.layout.rows, solved.row_activity, solved.row_duals);
+        report_hhi_rows(scenario, &plan, &mut rows, &mut row_activity, &mut row_duals);
         for (info, value, dual) in self.fixed_decisions {
             rows.push(info);
             row_activity.push(value);
@@ -434,8 +489,116 @@ impl Priced {
             size: self.size,
             mip: self.mip,
             duals: self.duals,
-            timing,
-            iterations,
+            timing: stages.timing,
+            iterations: stages.iterations,
+            hhi_cut_rounds: stages.cut_rounds,
+            hhi_cuts: stages.cuts,
         }
+    }
+}
+
+/// For each element whose HHI, `sum_c (q_ce / D_e)^2` over the tonnes
+/// bought per processing country, is above its cap by more than
+/// [`HHI_TOLERANCE`]: a tangent cut at the plan's tonnes for each country
+/// whose term `h[c,e]` the cuts so far put below `(q_ce / D_e)^2`.
+fn hhi_cuts_for(scenario: &Scenario, plan: &Plan, layout: &Layout, columns: &[f64]) -> Vec<HhiCut> {
+    let mut cuts = Vec::new();
+    for (e, element) in scenario.elements.iter().enumerate() {
+        let Some(cap) = element.caps.max_hhi else { continue };
+        let demand = element.demand_t;
+        let by_country = tonnes_by_country(scenario, plan, e);
+        if hhi_of(&by_country, demand) <= cap * (1.0 + HHI_TOLERANCE) {
+            continue;
+        }
+        let term = |country: CountryCode| {
+            layout
+                .columns
+                .iter()
+                .position(|c| *c == model::Column::HhiTerm { country, element: e })
+                .map_or(0.0, |i| columns[i])
+        };
+        let under: Vec<HhiCut> = by_country
+            .iter()
+            .map(|&(country, q)| HhiCut {
+                element: e,
+                country: CountryCode::new(country),
+                at: q,
+            })
+            .filter(|cut| (cut.at / demand).powi(2) > term(cut.country))
+            .collect();
+        cuts.extend(under);
+    }
+    cuts
+}
+
+/// Where the first cuts of a country's term lie, as multiples of an even
+/// spread of the demand: dense near it, where a tight cap puts the plan,
+/// so that the first solve is already close (a term's cut misses it by
+/// `(q - p)^2 / D^2`).
+const INITIAL_CUTS: [f64; 13] = [
+    0.0, 0.5, 0.8, 0.9, 0.95, 0.98, 1.0, 1.02, 1.05, 1.1, 1.2, 1.5, 2.0,
+];
+
+/// The first cuts of every HHI cap, before any solve: each country's term
+/// linearised around the even spread of the element's demand over the
+/// countries offering it.
+fn initial_hhi_cuts(scenario: &Scenario) -> Vec<HhiCut> {
+    let mut cuts = Vec::new();
+    for (e, element) in scenario.elements.iter().enumerate() {
+        if element.caps.max_hhi.is_none() {
+            continue;
+        }
+        let countries = scenario.countries_offering(e);
+        let even = element.demand_t / countries.len() as f64;
+        for country in countries {
+            cuts.extend(INITIAL_CUTS.iter().map(|m| HhiCut {
+                element: e,
+                country: CountryCode::new(country),
+                at: m * even,
+            }));
+        }
+    }
+    cuts
+}
+
+/// Tonnes of element `e` bought per processing country (substitutes
+/// belong to none).
+fn tonnes_by_country<'a>(scenario: &'a Scenario, plan: &Plan, e: usize) -> Vec<(&'a str, f64)> {
+    let mut by_country: std::collections::BTreeMap<&str, f64> = Default::default();
+    for (o, offer) in scenario.offers_of(e) {
+        if let Some(country) = scenario.supplier_of(offer).country.as_deref() {
+            *by_country.entry(country).or_default() += plan.quantities_t[o];
+        }
+    }
+    by_country.into_iter().filter(|(_, q)| *q > 0.0).collect()
+}
+
+/// `sum_c (q_c / D)^2`.
+fn hhi_of(by_country: &[(&str, f64)], demand: f64) -> f64 {
+    by_country.iter().map(|(_, q)| (q / demand).powi(2)).sum()
+}
+
+/// The `hhi[e]` rows as `constraints.csv` reports them: the HHI at the
+/// plan as the activity (the model's row holds the sum of the terms, which
+/// the cuts bound from below), the cap in HHI units, and the dual per unit
+/// of the cap.
+fn report_hhi_rows(
+    scenario: &Scenario,
+    plan: &Plan,
+    rows: &mut [RowInfo],
+    activity: &mut [f64],
+    duals: &mut [f64],
+) {
+    for ((row, activity), dual) in rows.iter_mut().zip(activity).zip(duals) {
+        let Family::Hhi { element } = row.id.family else {
+            continue;
+        };
+        let element_data = &scenario.elements[element];
+        *activity = hhi_of(&tonnes_by_country(scenario, plan, element), element_data.demand_t);
+        row.upper = element_data
+            .caps
+            .max_hhi
+            .unwrap_or(row.upper / model::HHI_ROW_SCALE);
+        *dual *= model::HHI_ROW_SCALE;
     }
 }

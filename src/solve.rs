@@ -136,110 +136,220 @@ pub fn solve_or_retry(
     is_mip: bool,
     options: &SolveOptions,
 ) -> Result<Solved, SolveError> {
-    match solve(problem, is_mip, options) {
-        Err(SolveError::Solver(_)) if options.presolve => solve(
-            rebuild(),
-            is_mip,
-            &SolveOptions {
-                presolve: false,
-                ..*options
-            },
-        ),
-        result => result,
-    }
+    let (mut session, solved) = Session::start_or_retry(problem, rebuild, is_mip, options)?;
+    Ok(session.finish(solved))
 }
 
 /// Solves `problem` with HiGHS, kept silent and on one thread. `is_mip`
 /// says whether it has integer columns (HiGHS reports a gap only then).
 pub fn solve(problem: HighsProblem, is_mip: bool, options: &SolveOptions) -> Result<Solved, SolveError> {
-    use highs::{HighsModelStatus as S, HighsSolutionStatus};
+    let mut session = Session::new(problem, is_mip, options)?;
+    let solved = session.solve()?;
+    Ok(session.finish(solved))
+}
 
-    let mut highs_model = problem
-        .try_into_inner()
-        .map_err(|e| SolveError::Solver(format!("could not load the model: {e}")))?;
-    let debug = std::env::var_os("REMOPT_DEBUG_HIGHS").is_some();
-    set(&mut highs_model, "output_flag", debug)?;
-    set(&mut highs_model, "log_to_console", debug)?;
-    // One thread: deterministic, and no pool oversubscribing the machine.
-    set(&mut highs_model, "threads", 1)?;
-    // Always set: a HiGHS instance created on a thread after a
-    // time-limited solve inherited that limit when left at its default
-    // (measured with HiGHS 1.16: the pricing LP of a time-limited MIP stopped
-    // at once).
-    set(
-        &mut highs_model,
-        "time_limit",
-        options.time_limit.unwrap_or(f64::INFINITY),
-    )?;
-    if is_mip {
+/// One HiGHS instance kept between solves, so that rows can be added to a
+/// solved model and the model solved again from where it stopped (the HHI
+/// caps' cut rounds).
+pub struct Session {
+    /// The instance, before a solve or after rows were added.
+    model: Option<highs::Model>,
+    /// The instance after its last solve.
+    solved: Option<highs::SolvedModel>,
+    is_mip: bool,
+    ranging: bool,
+}
+
+impl Session {
+    /// Loads `problem` and sets HiGHS's options: silent, one thread, the
+    /// time limit and MIP gap, and the warm start when the shapes match.
+    pub fn new(problem: HighsProblem, is_mip: bool, options: &SolveOptions) -> Result<Session, SolveError> {
+        let mut highs_model = problem
+            .try_into_inner()
+            .map_err(|e| SolveError::Solver(format!("could not load the model: {e}")))?;
+        let debug = std::env::var_os("REMOPT_DEBUG_HIGHS").is_some();
+        set(&mut highs_model, "output_flag", debug)?;
+        set(&mut highs_model, "log_to_console", debug)?;
+        // One thread: deterministic, and no pool oversubscribing the machine.
+        set(&mut highs_model, "threads", 1)?;
+        // Always set: a HiGHS instance created on a thread after a
+        // time-limited solve inherited that limit when left at its default
+        // (measured with HiGHS 1.16: the pricing LP of a time-limited MIP
+        // stopped at once).
         set(
             &mut highs_model,
-            "mip_rel_gap",
-            options.mip_gap.unwrap_or(DEFAULT_MIP_GAP),
+            "time_limit",
+            options.time_limit.unwrap_or(f64::INFINITY),
         )?;
+        if !options.presolve {
+            set(&mut highs_model, "presolve", "off")?;
+        }
+        if is_mip {
+            set(
+                &mut highs_model,
+                "mip_rel_gap",
+                options.mip_gap.unwrap_or(DEFAULT_MIP_GAP),
+            )?;
+        }
+        if let (Some(basis), false) = (options.warm_start, is_mip) {
+            let ptr = highs_model.as_mut_ptr();
+            // SAFETY: a live instance; the arrays are read only when they hold
+            // exactly one status per column and per row.
+            unsafe {
+                let shape = (
+                    highs_sys::Highs_getNumCol(ptr) as usize,
+                    highs_sys::Highs_getNumRow(ptr) as usize,
+                );
+                if shape == (basis.columns.len(), basis.rows.len()) {
+                    // A basis that HiGHS rejects only costs the warm start.
+                    highs_sys::Highs_setBasis(ptr, basis.columns.as_ptr(), basis.rows.as_ptr());
+                }
+            }
+        }
+        Ok(Session {
+            model: Some(highs_model),
+            solved: None,
+            is_mip,
+            ranging: options.ranging,
+        })
     }
 
-    if let (Some(basis), false) = (options.warm_start, is_mip) {
-        let ptr = highs_model.as_mut_ptr();
-        // SAFETY: a live instance; the arrays are read only when they hold
-        // exactly one status per column and per row.
-        unsafe {
-            let shape = (
-                highs_sys::Highs_getNumCol(ptr) as usize,
-                highs_sys::Highs_getNumRow(ptr) as usize,
-            );
-            if shape == (basis.columns.len(), basis.rows.len()) {
-                // A basis that HiGHS rejects only costs the warm start.
-                highs_sys::Highs_setBasis(ptr, basis.columns.as_ptr(), basis.rows.as_ptr());
+    /// [`Session::new`] and a first solve; when HiGHS itself fails (its
+    /// presolve, on some models), starts again from `rebuild()` without
+    /// presolve.
+    pub fn start_or_retry(
+        problem: HighsProblem,
+        rebuild: impl FnOnce() -> HighsProblem,
+        is_mip: bool,
+        options: &SolveOptions,
+    ) -> Result<(Session, Solved), SolveError> {
+        let first = Session::new(problem, is_mip, options).and_then(|mut session| {
+            let solved = session.solve()?;
+            Ok((session, solved))
+        });
+        match first {
+            Err(SolveError::Solver(_)) if options.presolve => {
+                let options = SolveOptions {
+                    presolve: false,
+                    ..*options
+                };
+                let mut session = Session::new(rebuild(), is_mip, &options)?;
+                let solved = session.solve()?;
+                Ok((session, solved))
             }
+            result => result,
         }
     }
 
-    let start = Instant::now();
-    let solved = highs_model
-        .try_solve()
-        .map_err(|e| SolveError::Solver(format!("the solve failed: {e:?}")))?;
-    let seconds = start.elapsed().as_secs_f64();
-
-    let status = match solved.status() {
-        S::Optimal => Status::Optimal,
-        // Every remopt LP has a cost bounded below by 0, so "unbounded or
-        // infeasible" can only mean infeasible.
-        S::Infeasible | S::UnboundedOrInfeasible => return Err(SolveError::Infeasible),
-        S::ReachedTimeLimit | S::ReachedIterationLimit | S::ReachedInterrupt => {
-            if solved.primal_solution_status() == HighsSolutionStatus::Feasible {
-                Status::TimeLimit
-            } else {
-                return Err(SolveError::TimeLimitWithoutPlan { seconds });
+    /// Solves the model as it stands (from the last solve's basis, for an
+    /// LP with added rows). Ranging and the basis are read by
+    /// [`Session::finish`], once no more rows will come.
+    pub fn solve(&mut self) -> Result<Solved, SolveError> {
+        use highs::{HighsModelStatus as S, HighsSolutionStatus};
+        let model = self.take_model();
+        let start = Instant::now();
+        let solved = model
+            .try_solve()
+            .map_err(|e| SolveError::Solver(format!("the solve failed: {e:?}")))?;
+        let seconds = start.elapsed().as_secs_f64();
+        let status = match solved.status() {
+            S::Optimal => Status::Optimal,
+            // Every remopt LP has a cost bounded below by 0, so "unbounded or
+            // infeasible" can only mean infeasible.
+            S::Infeasible | S::UnboundedOrInfeasible => return Err(SolveError::Infeasible),
+            S::ReachedTimeLimit | S::ReachedIterationLimit | S::ReachedInterrupt => {
+                if solved.primal_solution_status() == HighsSolutionStatus::Feasible {
+                    Status::TimeLimit
+                } else {
+                    return Err(SolveError::TimeLimitWithoutPlan { seconds });
+                }
             }
+            other => return Err(SolveError::Solver(format!("unexpected model status {other:?}"))),
+        };
+        let mip = self.is_mip.then(|| MipBound {
+            gap: solved.mip_gap(),
+            dual_bound: solved.double_info_value(c"mip_dual_bound").unwrap_or(f64::NAN),
+        });
+        let solution = solved.get_solution();
+        let result = Solved {
+            status,
+            objective: solved.objective_value(),
+            columns: solution.columns().to_vec(),
+            row_activity: solution.rows().to_vec(),
+            row_duals: solution.dual_rows().to_vec(),
+            column_duals: solution.dual_columns().to_vec(),
+            mip,
+            ranging: None,
+            basis: None,
+            iterations: solved.simplex_iteration_count(),
+            seconds,
+        };
+        self.solved = Some(solved);
+        Ok(result)
+    }
+
+    /// Adds rows `lower <= sum_i values[i] x[columns[i]] <= upper`, all in
+    /// one call (HiGHS rebuilds its matrix on every call).
+    pub fn add_rows(&mut self, rows: &[(Vec<usize>, Vec<f64>, f64, f64)]) -> Result<(), SolveError> {
+        let mut lower = Vec::with_capacity(rows.len());
+        let mut upper = Vec::with_capacity(rows.len());
+        let mut starts = Vec::with_capacity(rows.len());
+        let (mut indices, mut values) = (Vec::new(), Vec::new());
+        for (columns, coefficients, low, high) in rows {
+            lower.push(*low);
+            upper.push(*high);
+            starts.push(indices.len() as highs_sys::HighsInt);
+            indices.extend(columns.iter().map(|&c| c as highs_sys::HighsInt));
+            values.extend_from_slice(coefficients);
         }
-        other => return Err(SolveError::Solver(format!("unexpected model status {other:?}"))),
-    };
-    let mut solved = solved;
-    let ranging = (options.ranging && !is_mip && status == Status::Optimal)
-        .then(|| ranging(&mut solved))
-        .flatten();
-    let basis = (!is_mip && status == Status::Optimal)
-        .then(|| basis(&mut solved))
-        .flatten();
-    let mip = is_mip.then(|| MipBound {
-        gap: solved.mip_gap(),
-        dual_bound: solved.double_info_value(c"mip_dual_bound").unwrap_or(f64::NAN),
-    });
-    let solution = solved.get_solution();
-    Ok(Solved {
-        status,
-        objective: solved.objective_value(),
-        columns: solution.columns().to_vec(),
-        row_activity: solution.rows().to_vec(),
-        row_duals: solution.dual_rows().to_vec(),
-        column_duals: solution.dual_columns().to_vec(),
-        mip,
-        ranging,
-        basis,
-        iterations: solved.simplex_iteration_count(),
-        seconds,
-    })
+        let mut model = self.take_model();
+        // SAFETY: a live instance; `lower`, `upper` and `starts` hold one
+        // entry per row, `indices` and `values` one per non-zero, and every
+        // index names an existing column.
+        let status = unsafe {
+            highs_sys::Highs_addRows(
+                model.as_mut_ptr(),
+                rows.len() as highs_sys::HighsInt,
+                lower.as_ptr(),
+                upper.as_ptr(),
+                indices.len() as highs_sys::HighsInt,
+                starts.as_ptr(),
+                indices.as_ptr(),
+                values.as_ptr(),
+            )
+        };
+        self.model = Some(model);
+        check_status(status, "Highs_addRows")
+    }
+
+    /// Sets the time limit of the next solve.
+    pub fn set_time_limit(&mut self, seconds: Option<f64>) -> Result<(), SolveError> {
+        let mut model = self.take_model();
+        let result = set(&mut model, "time_limit", seconds.unwrap_or(f64::INFINITY));
+        self.model = Some(model);
+        result
+    }
+
+    /// The last solve, with its ranging (when asked for) and its basis,
+    /// for an LP solved to optimality.
+    pub fn finish(&mut self, mut solved: Solved) -> Solved {
+        if let (Some(model), false, Status::Optimal) = (self.solved.as_mut(), self.is_mip, solved.status) {
+            if self.ranging {
+                solved.ranging = ranging(model);
+            }
+            solved.basis = basis(model);
+        }
+        solved
+    }
+
+    /// The instance, ready to change or solve.
+    fn take_model(&mut self) -> highs::Model {
+        match (self.model.take(), self.solved.take()) {
+            (Some(model), _) => model,
+            (None, Some(solved)) => solved.into(),
+            (None, None) => unreachable!("a session always holds its instance"),
+        }
+    }
 }
 
 /// The basis of a solved LP; `None` when HiGHS has none.

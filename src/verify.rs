@@ -193,6 +193,13 @@ impl Check<'_> {
             }
         }
         self.group_shares(e, &by_country, &by_mining_country)?;
+        if let Some(cap) = element.caps.max_hhi {
+            let hhi: f64 = by_country.values().map(|q| (q / demand).powi(2)).sum();
+            if hhi - cap > TOLERANCE * cap {
+                let detail = format!("HHI {hhi} > cap {cap}");
+                return self.fail(Family::Hhi { element: e }, detail);
+            }
+        }
         if let Some(max_risk) = element.caps.max_avg_risk {
             match risk_weighted {
                 Some(r) if exceeds(r, max_risk * demand) => {

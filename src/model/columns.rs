@@ -2,7 +2,7 @@
 //! it means ([`Column`]), and handed to the families as typed handles
 //! ([`Vars`]) so that no family looks a variable up by name.
 
-use super::{Column, Stage};
+use super::{Column, CountryCode, Stage};
 use crate::scenario::{Pricing, Scenario};
 use good_lp::{variable, ProblemVariables, Variable, VariableDefinition};
 
@@ -115,6 +115,8 @@ pub(super) struct Vars {
     pub w: Vec<Vec<Option<Variable>>>,
     /// Each offer's bounds.
     pub bounds: Vec<OfferBounds>,
+    /// `h[c,e]` per country offering each element with an HHI cap.
+    pub hhi_terms: Vec<Vec<(CountryCode, Variable)>>,
 }
 
 /// Creates the plan's columns, in the order the model documents: `x`, `u`,
@@ -170,6 +172,9 @@ pub(super) fn define_variables(scenario: &Scenario, stage: Stage, cols: &mut Col
                 .collect()
         })
         .collect();
+    let hhi_terms = (0..scenario.elements.len())
+        .map(|e| define_hhi_terms(scenario, e, cols))
+        .collect();
     Vars {
         x,
         u,
@@ -178,7 +183,25 @@ pub(super) fn define_variables(scenario: &Scenario, stage: Stage, cols: &mut Col
         z,
         w,
         bounds,
+        hhi_terms,
     }
+}
+
+/// `h[c,e] >= 0` for each country offering element `e`, when it has an HHI
+/// cap.
+fn define_hhi_terms(scenario: &Scenario, e: usize, cols: &mut Columns) -> Vec<(CountryCode, Variable)> {
+    if scenario.elements[e].caps.max_hhi.is_none() {
+        return Vec::new();
+    }
+    scenario
+        .countries_offering(e)
+        .into_iter()
+        .map(|c| {
+            let country = CountryCode::new(c);
+            let column = Column::HhiTerm { country, element: e };
+            (country, cols.add(column, variable().min(0.0)))
+        })
+        .collect()
 }
 
 /// The band columns of offer `o` (none for a flat price), each as wide as

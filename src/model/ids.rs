@@ -51,6 +51,9 @@ pub enum ConstraintKind {
     SupplierShare,
     /// `avg_risk[e]`
     AvgRisk,
+    /// `hhi[e]`: the processing-stage HHI cap (its cuts, `hhi[e]#k`, in
+    /// the model; one row per element in `constraints.csv`).
+    Hhi,
     /// `recycled_share[e]`
     RecycledShare,
     /// `min_suppliers[e]`
@@ -90,6 +93,7 @@ impl ConstraintKind {
             ConstraintKind::GroupMax => "group_max",
             ConstraintKind::SupplierShare => "supplier_share",
             ConstraintKind::AvgRisk => "avg_risk",
+            ConstraintKind::Hhi => "hhi",
             ConstraintKind::RecycledShare => "recycled_share",
             ConstraintKind::MinSuppliers => "min_suppliers",
             ConstraintKind::MaxSuppliers => "max_suppliers",
@@ -127,6 +131,8 @@ impl ConstraintKind {
             | ConstraintKind::OfferUsed
             | ConstraintKind::ContractOffer
             | ConstraintKind::RiskLevel
+            // The diagnosis's elastic copy has no HHI cuts (see diagnose.rs).
+            | ConstraintKind::Hhi
             | ConstraintKind::FixedDecision
             | ConstraintKind::RelaxLink => Relax::Never,
         }
@@ -136,7 +142,7 @@ impl ConstraintKind {
     /// capacity, the budget): the rows `sensitivity.csv` ranges besides
     /// demand.
     pub fn is_planner_bound(self) -> bool {
-        self.relax() != Relax::Never
+        self.relax() != Relax::Never || self == ConstraintKind::Hhi
     }
 
     /// Whether a binding row of this family is a cap worth telling a planner
@@ -216,6 +222,12 @@ pub enum Family {
     SupplierShare { offer: usize },
     /// `avg_risk[e]`
     AvgRisk { element: usize },
+    /// `hhi[e]`: `sum_c h[c,e] <= H_e` (`constraints.csv` shows the HHI
+    /// itself as its activity).
+    Hhi { element: usize },
+    /// `hhi[e]#k`: the k-th tangent cut of the HHI cap (from 1), on one
+    /// country's term.
+    HhiCut { element: usize, cut: usize },
     /// `recycled_share[e]`
     RecycledShare { element: usize },
     /// `min_suppliers[e]`
@@ -279,6 +291,7 @@ impl Family {
             Family::GroupMax { .. } => ConstraintKind::GroupMax,
             Family::SupplierShare { .. } => ConstraintKind::SupplierShare,
             Family::AvgRisk { .. } => ConstraintKind::AvgRisk,
+            Family::Hhi { .. } | Family::HhiCut { .. } => ConstraintKind::Hhi,
             Family::RecycledShare { .. } => ConstraintKind::RecycledShare,
             Family::MinSuppliers { .. } => ConstraintKind::MinSuppliers,
             Family::MaxSuppliers { .. } => ConstraintKind::MaxSuppliers,
@@ -310,6 +323,8 @@ impl Family {
             | Family::GroupMin { .. }
             | Family::GroupMax { .. }
             | Family::AvgRisk { .. }
+            | Family::Hhi { .. }
+            | Family::HhiCut { .. }
             | Family::RecycledShare { .. }
             | Family::MinSuppliers { .. }
             | Family::MaxSuppliers { .. }
@@ -331,6 +346,8 @@ impl Family {
             | Family::GroupMin { element, .. }
             | Family::GroupMax { element, .. }
             | Family::AvgRisk { element }
+            | Family::Hhi { element }
+            | Family::HhiCut { element, .. }
             | Family::RecycledShare { element }
             | Family::MinSuppliers { element }
             | Family::MaxSuppliers { element } => Some(element),
@@ -414,6 +431,8 @@ impl RowId {
             Family::RelaxationCount => return "relaxation_count".to_string(),
             Family::Demand { element }
             | Family::AvgRisk { element }
+            | Family::Hhi { element }
+            | Family::HhiCut { element, .. }
             | Family::RecycledShare { element }
             | Family::MinSuppliers { element }
             | Family::MaxSuppliers { element } => vec![symbol(*element)],
@@ -460,6 +479,10 @@ impl RowId {
         if !all.is_empty() {
             let _ = write!(name, "[{}]", all.join(","));
         }
+        // A cut is its cap's row with a number: `hhi[Nd]#3`.
+        if let Family::HhiCut { cut, .. } = self.family {
+            let _ = write!(name, "#{cut}");
+        }
         name
     }
 }
@@ -489,6 +512,14 @@ pub enum Column {
         /// Band index, from 1.
         band: usize,
     },
+    /// `h[c,e]`: at least `(q_ce / D_e)^2`, country c's term of element
+    /// e's HHI, as far as the cuts so far tell (an element with an HHI cap).
+    HhiTerm {
+        /// The processing country.
+        country: CountryCode,
+        /// Element index.
+        element: usize,
+    },
     /// `v[k]`: how far the k-th relaxable row moves (diagnosis only).
     Slack(usize),
     /// `r[k]`: the k-th relaxable row is relaxed (diagnosis only).
@@ -513,6 +544,9 @@ impl Column {
             Column::Contract(s) => format!("y[{}]", scenario.suppliers[s].id),
             Column::OfferUsed(o) => format!("z[{}]", offer(o)),
             Column::BandReached { offer: o, band } => format!("w[{},{band}]", offer(o)),
+            Column::HhiTerm { country, element } => {
+                format!("h[{},{}]", country.as_str(), scenario.elements[element].symbol)
+            }
             Column::Slack(k) => format!("v[{k}]"),
             Column::Relaxed(k) => format!("r[{k}]"),
         }
@@ -525,14 +559,18 @@ impl Column {
             | Column::Band { offer: o, .. }
             | Column::OfferUsed(o)
             | Column::BandReached { offer: o, .. } => Some(o),
-            Column::Shortfall(_) | Column::Contract(_) | Column::Slack(_) | Column::Relaxed(_) => None,
+            Column::Shortfall(_)
+            | Column::Contract(_)
+            | Column::HhiTerm { .. }
+            | Column::Slack(_)
+            | Column::Relaxed(_) => None,
         }
     }
 
     /// The element (index) the column concerns, if any.
     pub fn element(&self, scenario: &Scenario) -> Option<usize> {
         match *self {
-            Column::Shortfall(e) => Some(e),
+            Column::Shortfall(e) | Column::HhiTerm { element: e, .. } => Some(e),
             _ => self.offer().map(|o| scenario.offers[o].element),
         }
     }

@@ -28,7 +28,8 @@ pub use rows::RowInfo;
 
 use crate::plan::Plan;
 use crate::scenario::Scenario;
-use families::{budget, capacity, decisions, demand, groups, shares, tiers, Ctx};
+pub use families::hhi::{cut_terms, HhiCut, HHI_ROW_SCALE};
+use families::{budget, capacity, decisions, demand, groups, hhi, shares, tiers, Ctx};
 use good_lp::solvers::highs::{highs, HighsProblem};
 
 /// Which objective this build minimises (models/README.md, "Objectives").
@@ -165,6 +166,42 @@ impl Layout {
             .collect()
     }
 
+    /// Appends HHI cut `cut`, the `number`-th of its element, as the model's
+    /// last row; returns its columns, coefficients and lower bound, for the
+    /// solver that adds it to a solved model.
+    pub fn push_hhi_cut(
+        &mut self,
+        scenario: &Scenario,
+        cut: &HhiCut,
+        number: usize,
+    ) -> (Vec<usize>, Vec<f64>, f64) {
+        let (offers, h_coefficient, lower) = cut_terms(scenario, cut);
+        let h = self.columns.iter().position(|c| {
+            *c == Column::HhiTerm {
+                country: cut.country,
+                element: cut.element,
+            }
+        });
+        let (mut columns, mut values): (Vec<usize>, Vec<f64>) = offers.into_iter().unzip();
+        if let Some(h) = h {
+            columns.push(h);
+            values.push(h_coefficient);
+        }
+        self.rows.push(RowInfo {
+            id: Family::HhiCut {
+                element: cut.element,
+                cut: number,
+            }
+            .into(),
+            lower,
+            upper: f64::INFINITY,
+            relax: Relax::Never,
+        });
+        self.size.rows += 1;
+        self.size.nonzeros += columns.len();
+        (columns, values, lower)
+    }
+
     /// The first row identity that appears twice, if any (none should).
     pub fn duplicate_row(&self) -> Option<RowId> {
         let mut seen = std::collections::HashSet::with_capacity(self.rows.len());
@@ -180,12 +217,18 @@ impl Layout {
 /// its caps (so rows come element by element, as `constraints.csv` lists
 /// them); the plan-wide rows; in an elastic copy the slacks; the objective.
 pub fn build(scenario: &Scenario, stage: Stage, fixed: Option<&[f64]>) -> Model {
+    build_with_cuts(scenario, stage, fixed, &[])
+}
+
+/// [`build`], with the HHI caps' tangent cuts found so far.
+pub fn build_with_cuts(scenario: &Scenario, stage: Stage, fixed: Option<&[f64]>, cuts: &[HhiCut]) -> Model {
     let mut cols = columns::Columns::new(fixed);
     let vars = columns::define_variables(scenario, stage, &mut cols);
     let ctx = Ctx {
         scenario,
         stage,
         vars: &vars,
+        cuts,
     };
     let mut rows = rows::Rows::new();
     for e in 0..scenario.elements.len() {
@@ -198,6 +241,7 @@ pub fn build(scenario: &Scenario, stage: Stage, fixed: Option<&[f64]>) -> Model 
         shares::define_country_shares(&ctx, e, &mut rows);
         shares::define_mining_shares(&ctx, e, &mut rows);
         groups::define_group_shares(&ctx, e, &mut rows);
+        hhi::define_hhi_cap(&ctx, e, &mut rows);
         shares::define_supplier_shares(&ctx, e, &mut rows);
         shares::define_avg_risk(&ctx, e, &mut rows);
         shares::define_recycled_share(&ctx, e, &mut rows);
@@ -207,6 +251,7 @@ pub fn build(scenario: &Scenario, stage: Stage, fixed: Option<&[f64]>) -> Model 
     budget::define_budget(&ctx, &mut rows);
     let elastic = elastic::Elastic::add(scenario, stage, &mut rows, &mut cols);
     budget::define_risk_level(&ctx, &mut rows);
+    hhi::define_hhi_cuts(&ctx, &mut rows);
     let objective = objective::objective(&ctx, &elastic);
 
     let decisions_fixed = cols.decisions_fixed();

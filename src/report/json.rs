@@ -45,6 +45,10 @@ pub struct RunRecord<'a> {
     pub model: ModelSize,
     /// Simplex iterations over all stages.
     pub simplex_iterations: i64,
+    /// Rounds of HHI tangent cuts (re-solves after adding cuts); only when
+    /// some element has an HHI cap.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hhi_cut_rounds: Option<usize>,
     /// Seconds per phase (the only fields that differ between runs).
     pub timing: TimingRecord,
     /// Warnings raised while validating the scenario.
@@ -142,6 +146,11 @@ impl<'a> RunRecord<'a> {
             },
             model: outcome.size,
             simplex_iterations: outcome.iterations,
+            hhi_cut_rounds: scenario
+                .elements
+                .iter()
+                .any(|e| e.caps.max_hhi.is_some())
+                .then_some(outcome.hhi_cut_rounds),
             timing: TimingRecord {
                 load_seconds,
                 build_seconds,

@@ -63,13 +63,13 @@ pub fn sensitivity_csv(scenario: &Scenario, outcome: &Outcome) -> Option<Vec<u8>
     });
     let rows = outcome
         .constraints()
-        .enumerate()
-        .filter(|(_, c)| {
+        .filter(|c| {
+            // An HHI cap has no ranging: it is a set of cuts, not one row.
             let kind = c.info.id.kind();
-            kind == ConstraintKind::Demand || kind.is_planner_bound()
+            kind == ConstraintKind::Demand || (kind.is_planner_bound() && kind != ConstraintKind::Hhi)
         })
-        .map(|(row, c)| {
-            let (low, high) = outcome.bound_range(row).unwrap_or((f64::NAN, f64::NAN));
+        .map(|c| {
+            let (low, high) = outcome.bound_range(&c).unwrap_or((f64::NAN, f64::NAN));
             let [name, kind, element, subject] = c.info.id.csv_fields(scenario);
             [
                 name,
@@ -147,8 +147,7 @@ impl SecurityPrice {
 pub fn security_prices(scenario: &Scenario, outcome: &Outcome) -> Vec<SecurityPrice> {
     outcome
         .constraints()
-        .enumerate()
-        .filter(|(_, c)| {
+        .filter(|c| {
             matches!(
                 c.info.id.kind(),
                 ConstraintKind::CountryShare
@@ -158,7 +157,7 @@ pub fn security_prices(scenario: &Scenario, outcome: &Outcome) -> Vec<SecurityPr
             ) && c.is_binding()
                 && c.shadow_price.abs() > 1e-9
         })
-        .filter_map(|(row, c)| {
+        .filter_map(|c| {
             let element = &scenario.elements[c.info.id.element(scenario)?];
             let point = 0.01 * element.demand_t;
             let bound = c.info.bound();
@@ -169,7 +168,7 @@ pub fn security_prices(scenario: &Scenario, outcome: &Outcome) -> Vec<SecurityPr
             } else {
                 -c.shadow_price * point
             };
-            let points_valid = outcome.bound_range(row).map(|(low, high)| {
+            let points_valid = outcome.bound_range(&c).map(|(low, high)| {
                 if floor {
                     (high - bound) / point
                 } else {

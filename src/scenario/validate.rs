@@ -982,7 +982,17 @@ fn validate_caps(check: &mut Checker, at: &[&str], caps: CapSet) -> CapSet {
             caps.max_mining_share,
             "a mining share cap",
         ),
-        max_hhi: check.unit_interval(&path("max_hhi"), caps.max_hhi, "an HHI cap (0..1)"),
+        max_hhi: match check.unit_interval(&path("max_hhi"), caps.max_hhi, "an HHI cap (0..1)") {
+            Some(cap) if cap <= 0.0 => {
+                check.fail(
+                    &path("max_hhi"),
+                    Some(shown(cap)),
+                    "an HHI cap must be above 0 (one country alone is 1; n countries with equal shares are 1/n); to buy from no country, cap each country's share at 0 instead",
+                );
+                None
+            }
+            cap => cap,
+        },
     }
 }
 

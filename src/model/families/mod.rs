@@ -9,6 +9,7 @@ pub(super) mod capacity;
 pub(super) mod decisions;
 pub(super) mod demand;
 pub(super) mod groups;
+pub(super) mod hhi;
 pub(super) mod shares;
 pub(super) mod tiers;
 
@@ -23,6 +24,8 @@ pub(super) struct Ctx<'a> {
     pub scenario: &'a Scenario,
     pub stage: Stage,
     pub vars: &'a Vars,
+    /// The HHI caps' tangent cuts so far.
+    pub cuts: &'a [hhi::HhiCut],
 }
 
 /// `sum of vars`, each with coefficient 1.

@@ -1,0 +1,87 @@
+//! The HHI cap by outer approximation (models/README.md, "HHI cap"). The
+//! cap `sum_c (q_ce / D_e)^2 <= H_e` is split by country: `hhi[e]` holds
+//! `sum_c h[c,e] <= H_e`, and each tangent cut `hhi[e]#k` bounds one
+//! country's term from below at a point `p`:
+//! `h[c,e] >= (2 p q_ce - p^2) / D_e^2`. A tangent of the whole cap at a
+//! point is the sum of its countries' cuts there, so these cuts are at
+//! least as tight, and they combine country by country: the rounds
+//! converge in a few steps where whole-cap cuts would surround the optimum
+//! one by one in as many dimensions as there are countries.
+
+use super::Ctx;
+use crate::model::rows::Rows;
+use crate::model::{CountryCode, Family};
+use crate::scenario::Scenario;
+use good_lp::Expression;
+
+/// Every `hhi` row is written multiplied by this factor: HiGHS meets a row
+/// to about 1e-7 absolute, which in HHI units (caps below 1) would let the
+/// HHI exceed its cap by more than the 1e-7 relative tolerance the cuts
+/// aim for, round after round. A row's dual is then per millionth of an
+/// HHI point: multiply it by this factor for d objective / d H.
+pub const HHI_ROW_SCALE: f64 = 1e6;
+
+/// One tangent cut of country `country`'s term of element `element`'s HHI,
+/// at `at` tonnes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HhiCut {
+    /// Element index.
+    pub element: usize,
+    /// The processing country.
+    pub country: CountryCode,
+    /// Tonnes from the country at which the term is linearised.
+    pub at: f64,
+}
+
+/// `sum_c h[c,e] <= H_e`, for an element with an HHI cap.
+pub(in crate::model) fn define_hhi_cap(ctx: &Ctx, e: usize, rows: &mut Rows) {
+    let Some(cap) = ctx.scenario.elements[e].caps.max_hhi else {
+        return;
+    };
+    let mut terms = Expression::with_capacity(ctx.vars.hhi_terms[e].len());
+    for &(_, h) in &ctx.vars.hhi_terms[e] {
+        terms.add_mul(HHI_ROW_SCALE, h);
+    }
+    rows.at_most(Family::Hhi { element: e }, terms, HHI_ROW_SCALE * cap);
+}
+
+/// Every cut found so far, numbered from 1 per element, after all other
+/// rows (rounds append theirs in the same order). A diagnosis never moves a
+/// cut.
+pub(in crate::model) fn define_hhi_cuts(ctx: &Ctx, rows: &mut Rows) {
+    let mut numbers = vec![0; ctx.scenario.elements.len()];
+    for cut in ctx.cuts {
+        numbers[cut.element] += 1;
+        let Some(&(_, h)) = ctx.vars.hhi_terms[cut.element]
+            .iter()
+            .find(|(c, _)| *c == cut.country)
+        else {
+            continue;
+        };
+        let (offers, h_coefficient, lower) = cut_terms(ctx.scenario, cut);
+        let mut tangent = Expression::with_capacity(offers.len() + 1);
+        tangent.add_mul(h_coefficient, h);
+        for (o, coefficient) in offers {
+            tangent.add_mul(coefficient, ctx.vars.x[o]);
+        }
+        let id = Family::HhiCut {
+            element: cut.element,
+            cut: numbers[cut.element],
+        };
+        rows.at_least_held(id, tangent, lower);
+    }
+}
+
+/// The cut's row: `S h - sum_{o in c} (2 S p / D^2) x_o >= -S p^2 / D^2`,
+/// as the offers' coefficients, `h`'s coefficient, and the lower bound.
+pub fn cut_terms(scenario: &Scenario, cut: &HhiCut) -> (Vec<(usize, f64)>, f64, f64) {
+    let demand = scenario.elements[cut.element].demand_t;
+    let squared = demand * demand;
+    let slope = -HHI_ROW_SCALE * 2.0 * cut.at / squared;
+    let offers = scenario
+        .offers_of(cut.element)
+        .filter(|(_, offer)| scenario.supplier_of(offer).country.as_deref() == Some(cut.country.as_str()))
+        .map(|(o, _)| (o, slope))
+        .collect();
+    (offers, HHI_ROW_SCALE, -HHI_ROW_SCALE * cut.at * cut.at / squared)
+}

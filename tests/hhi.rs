@@ -1,0 +1,173 @@
+//! The HHI cap by outer approximation: a two-country case solved in closed
+//! form, a MIP, random small scenarios, and the cuts in the exported model.
+
+mod common;
+
+use common::{close, quantity, relative, row};
+use proptest::prelude::*;
+use remopt::pipeline::{optimise, Failure, Outcome, SolveSettings};
+use remopt::scenario::{parse, Scenario};
+use std::path::Path;
+
+fn solve(body: &str) -> (Scenario, Outcome) {
+    let s = common::scenario("hhi", body);
+    let out = common::solve(&s);
+    (s, out)
+}
+
+/// a (CN) at 10 and b (AU) at 20 for 100 t of Nd, HHI at most 0.68: with
+/// shares α and 1-α, α² + (1-α)² <= 0.68 gives α <= 0.8. So a 80, b 20,
+/// cost 800,000 + 400,000. On the cap α(H) = (1 + sqrt(2H - 1)) / 2, so
+/// d cost / dH = -1,000,000 / (2 sqrt(0.36)) = -833,333.3.
+const TWO_COUNTRIES: &str = r#"
+[demand]
+Nd = 100
+[suppliers.a]
+country = "CN"
+kind = "mine"
+offers.Nd = { price_per_kg = 10 }
+[suppliers.b]
+country = "AU"
+kind = "mine"
+offers.Nd = { price_per_kg = 20 }
+[policy]
+max_hhi = 0.68
+"#;
+
+#[test]
+fn two_countries_meet_the_closed_form_optimum() {
+    let (s, out) = solve(TWO_COUNTRIES);
+    relative(out.objective, 1_200_000.0, 1e-5);
+    // Tonnes move with the square root of the gap on a curved cap.
+    close(quantity(&s, &out, "a", "Nd"), 80.0, 1e-3);
+    let hhi = row(&s, &out, "hhi[Nd]");
+    assert!(hhi.activity <= 0.68 * (1.0 + 1e-6), "{}", hhi.activity);
+    assert!(hhi.is_binding());
+    relative(hhi.shadow_price, -1_000_000.0 / 1.2, 1e-3);
+    assert!(
+        (1..=10).contains(&out.hhi_cut_rounds),
+        "{} rounds",
+        out.hhi_cut_rounds
+    );
+    // constraints.csv holds the cap once, not its cuts.
+    let csv = String::from_utf8(remopt::report::csv::constraints(&s, &out)).unwrap();
+    assert_eq!(csv.matches("hhi[Nd]").count(), 1, "{csv}");
+    assert!(!csv.contains('#'), "{csv}");
+    // A cap the plan does not reach (a sells 90 t at most: HHI 0.82): no
+    // cut, not binding.
+    let (s, out) = solve(
+        &TWO_COUNTRIES
+            .replace("0.68", "0.9")
+            .replace("price_per_kg = 10 }", "price_per_kg = 10, capacity_t = 90 }"),
+    );
+    assert_eq!(out.hhi_cut_rounds, 0);
+    assert!(!row(&s, &out, "hhi[Nd]").is_binding());
+    close(row(&s, &out, "hhi[Nd]").activity, 0.82, 1e-12);
+}
+
+/// The same with a third source c (US, 30) behind a contract of 20,000:
+/// the MIP's optimum is the better of the LPs with and without c.
+#[test]
+fn a_mip_gets_its_cuts_between_solves() {
+    let with_c = format!(
+        "{}[suppliers.c]\ncountry = \"US\"\nkind = \"mine\"\nfixed_cost = 20000\noffers.Nd = {{ price_per_kg = 30 }}\n",
+        TWO_COUNTRIES.replace("0.68", "0.4")
+    );
+    let (s, out) = solve(&with_c);
+    assert!(out.mip.is_some());
+    assert!(row(&s, &out, "hhi[Nd]").activity <= 0.4 * (1.0 + 1e-6));
+    // Without c two countries cannot reach an HHI below 0.5.
+    let without_c = common::scenario("hhi", &TWO_COUNTRIES.replace("0.68", "0.4"));
+    assert!(matches!(
+        optimise(&without_c, &SolveSettings::default()),
+        Err(Failure::Infeasible)
+    ));
+    let free_c = common::solve(&common::scenario(
+        "hhi",
+        &with_c.replace("fixed_cost = 20000\n", ""),
+    ));
+    relative(out.objective, free_c.objective + 20_000.0, 1e-5);
+}
+
+#[test]
+fn an_hhi_cap_must_be_above_zero() {
+    let text = format!("[scenario]\nname = \"h\"\n{}", TWO_COUNTRIES.replace("0.68", "0"));
+    let err = parse(Path::new("h.toml"), text.as_bytes())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("policy.max_hhi") && err.contains("above 0"), "{err}");
+}
+
+#[test]
+fn the_exported_model_holds_the_final_cuts() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = common::scenario("hhi", TWO_COUNTRIES);
+    let path = dir.path().join("h.lp");
+    remopt::export::export(&scenario, &path).unwrap();
+    let lp = std::fs::read_to_string(&path).unwrap();
+    assert!(lp.contains("hhi(Nd)#1:"), "{lp}");
+    // Read back, the cuts give the same optimum as the solve.
+    let optimum = remopt::solve::solve_file(&path).unwrap();
+    relative(optimum, common::solve(&scenario).objective, 1e-9);
+}
+
+/// A random small scenario: 1 or 2 elements, 2 to 4 countries with one
+/// supplier each (random price and capacity), and an HHI cap.
+fn random_scenario() -> impl Strategy<Value = String> {
+    let supplier = (1.0..100.0f64, 20.0..200.0f64);
+    (
+        prop::collection::vec(supplier, 2..=4),
+        prop::collection::vec(30.0..150.0f64, 1..=2),
+        0.26..0.9f64,
+    )
+        .prop_map(|(suppliers, demands, cap)| {
+            const COUNTRIES: [&str; 4] = ["CN", "AU", "US", "VN"];
+            const ELEMENTS: [&str; 2] = ["Nd", "Dy"];
+            let mut text = String::from("[demand]\n");
+            for (e, d) in demands.iter().enumerate() {
+                text.push_str(&format!("{} = {d:.3}\n", ELEMENTS[e]));
+            }
+            for (i, (price, capacity)) in suppliers.iter().enumerate() {
+                text.push_str(&format!(
+                    "[suppliers.s{i}]\ncountry = \"{}\"\nkind = \"mine\"\n",
+                    COUNTRIES[i]
+                ));
+                for (e, _) in demands.iter().enumerate() {
+                    let price = price * (1.0 + e as f64);
+                    text.push_str(&format!(
+                        "offers.{} = {{ price_per_kg = {price:.3}, capacity_t = {capacity:.3} }}\n",
+                        ELEMENTS[e]
+                    ));
+                }
+            }
+            text.push_str(&format!("[policy]\nmax_hhi = {cap:.4}\n"));
+            text
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Whenever a plan exists, each element's HHI `sum_c (q_ce / D_e)^2` is
+    /// at most the cap times (1 + 1e-6); the verifier has checked the rest.
+    #[test]
+    fn the_capped_hhi_holds_on_random_scenarios(body in random_scenario()) {
+        let scenario = common::scenario("random", &body);
+        match optimise(&scenario, &SolveSettings::default()) {
+            Ok(out) => {
+                for (e, element) in scenario.elements.iter().enumerate() {
+                    let cap = element.caps.max_hhi.unwrap();
+                    let mut by_country = std::collections::BTreeMap::new();
+                    for (o, offer) in scenario.offers_of(e) {
+                        let country = scenario.supplier_of(offer).country.clone().unwrap();
+                        *by_country.entry(country).or_insert(0.0) += out.plan.quantities_t[o];
+                    }
+                    let hhi: f64 = by_country.values().map(|q| (q / element.demand_t).powi(2)).sum();
+                    prop_assert!(hhi <= cap * (1.0 + 1e-6), "HHI {} > {} in\n{}", hhi, cap, body);
+                }
+            }
+            Err(Failure::Infeasible) => {}
+            Err(e) => prop_assert!(false, "{} in\n{}", e, body),
+        }
+    }
+}
