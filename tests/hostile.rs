@@ -468,3 +468,24 @@ fn a_crlf_price_list_with_a_byte_order_mark_loads() {
             "a.csv:2:2: suppliers.a.offers.Nd.price_per_kg = 1e300: the value must be at most 1e7 per kg",
         ));
 }
+
+/// A minimum order far above anything the caps allow is a valid scenario
+/// with no plan: a diagnosis (exit 3), never an internal error, even where
+/// its huge big-M strains the elastic copy's integrality tolerance.
+#[test]
+fn an_absurd_minimum_order_is_diagnosed_not_an_internal_error() {
+    let dir = tempfile::tempdir().unwrap();
+    remopt()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "solve",
+            "inputs/japan.toml",
+            "--set",
+            "suppliers.lynas.offers.Nd.min_order_t=1e9",
+            "--out",
+        ])
+        .arg(dir.path().join("out"))
+        .assert()
+        .code(3);
+    assert!(dir.path().join("out/diagnosis.txt").exists());
+}
