@@ -63,6 +63,30 @@ fn synthetic(c: &mut Criterion) {
     );
 }
 
+/// The synthetic scenario with and without an HHI cap of 0.085 on every
+/// element (its plan's HHI is about 0.086 without it; 12 countries, so at
+/// least 1/12): the cut rounds against one plain solve.
+fn hhi(c: &mut Criterion) {
+    let text = remopt::synthetic::scenario_toml(17, 2000);
+    let capped = text.replacen("max_avg_risk = 0.5\n", "max_avg_risk = 0.5\nmax_hhi = 0.085\n", 1);
+    assert_ne!(text, capped, "the synthetic scenario's policy table moved");
+    let path = Path::new("synthetic.toml");
+    let plain = scenario::parse(path, text.as_bytes()).unwrap();
+    let capped = scenario::parse(path, capped.as_bytes()).unwrap();
+    let rounds = optimise(&capped, &SolveSettings::default())
+        .unwrap()
+        .hhi_cut_rounds;
+    eprintln!("hhi: {rounds} cut rounds");
+    let mut group = c.benchmark_group("hhi-synthetic-17x2000");
+    group.bench_function("without the cap", |b| {
+        b.iter(|| optimise(black_box(&plain), &SolveSettings::default()).unwrap())
+    });
+    group.bench_function("max_hhi = 0.085 on every element", |b| {
+        b.iter(|| optimise(black_box(&capped), &SolveSettings::default()).unwrap())
+    });
+    group.finish();
+}
+
 /// Whole MIP solves (search, then the LP with decisions fixed).
 fn mip(c: &mut Criterion) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs/japan-contracts.toml");
@@ -203,7 +227,7 @@ criterion_group! {
 criterion_group! {
     name = large;
     config = Criterion::default().sample_size(10).measurement_time(Duration::from_secs(20));
-    targets = synthetic
+    targets = synthetic, hhi
 }
 criterion_group! {
     name = mips;

@@ -51,91 +51,112 @@ pub struct Diagnosis {
     pub confirmed: bool,
 }
 
-/// Diagnoses an infeasible `scenario`.
+/// Diagnoses an infeasible `scenario`: the smallest moves of the caps,
+/// confirmed by `confirm` (which solves the scenario with the settings
+/// applied), and the elements the caps cannot cover.
 pub fn diagnose(
     scenario: &Scenario,
     confirm: impl Fn(&[(String, f64)]) -> bool,
 ) -> Result<Diagnosis, SolveError> {
+    let moves = smallest_moves(scenario)?;
+    let (relaxations, confirmed) = confirmed_relaxations(scenario, &moves, confirm);
+    Ok(Diagnosis {
+        shortages: shortages(scenario)?,
+        beyond_caps: relaxations.is_empty(),
+        relaxations,
+        confirmed,
+    })
+}
+
+/// How far each cap of the smallest set must move: first the fewest caps,
+/// then, relaxing at most that many, the smallest moves. None when even
+/// moving every cap leaves no plan (the conflict lies in what a diagnosis
+/// does not move: demand, the decision links).
+fn smallest_moves(scenario: &Scenario) -> Result<Vec<(RowInfo, f64)>, SolveError> {
     let options = SolveOptions::default();
-    let fewest = model::build(scenario, Stage::FewestRelaxations, None);
-    let layout = fewest.layout;
     let rebuild = |stage: Stage| move || model::build(scenario, stage, None).problem;
-    let moves: Vec<(RowInfo, f64)> =
+    let fewest = model::build(scenario, Stage::FewestRelaxations, None);
+    let (layout, solved) =
         match solve::solve_or_retry(fewest.problem, rebuild(Stage::FewestRelaxations), true, &options) {
-            Ok(solved) => {
-                let count = layout.relaxed_count(&solved.columns) as f64;
-                let smallest = model::build(scenario, Stage::SmallestRelaxations { count }, None);
-                let stage = Stage::SmallestRelaxations { count };
-                // With huge bounds (a minimum order of 1e9 t) the count found
-                // can rest on a slack that the integrality tolerance lets
-                // through; then the fewest-caps solution's own moves stand.
-                let (layout, solved) =
-                    match solve::solve_or_retry(smallest.problem, rebuild(stage), true, &options) {
-                        Ok(smallest_solved) => (smallest.layout, smallest_solved),
-                        Err(SolveError::Infeasible) => (layout, solved),
-                        Err(e) => return Err(e),
-                    };
-                layout
-                    .relaxations(&solved.columns)
-                    .into_iter()
-                    .map(|(row, amount)| (layout.rows[row], amount))
-                    .collect()
-            }
-            // Even moving every cap leaves no plan: the conflict lies in what a
-            // diagnosis does not move (demand, the decision links).
-            Err(SolveError::Infeasible) => Vec::new(),
+            Ok(solved) => (fewest.layout, solved),
+            Err(SolveError::Infeasible) => return Ok(Vec::new()),
             Err(e) => return Err(e),
         };
-    // HiGHS meets a bound only within its tolerances, so a move exactly to
-    // the edge may fall a hair short: each margin is tried in turn until
-    // the planner's settings, applied to the scenario, solve.
-    let mut confirmed = false;
+    let stage = Stage::SmallestRelaxations {
+        count: layout.relaxed_count(&solved.columns) as f64,
+    };
+    let smallest = model::build(scenario, stage, None);
+    // With huge bounds (a minimum order of 1e9 t) the count found can rest
+    // on a slack that the integrality tolerance lets through; then the
+    // fewest-caps solution's own moves stand.
+    let (layout, solved) = match solve::solve_or_retry(smallest.problem, rebuild(stage), true, &options) {
+        Ok(smallest_solved) => (smallest.layout, smallest_solved),
+        Err(SolveError::Infeasible) => (layout, solved),
+        Err(e) => return Err(e),
+    };
+    Ok(layout
+        .relaxations(&solved.columns)
+        .into_iter()
+        .map(|(row, amount)| (layout.rows[row], amount))
+        .collect())
+}
+
+/// The moves as a planner's settings. HiGHS meets a bound only within its
+/// tolerances, so a move exactly to the edge may fall a hair short: each
+/// margin is tried in turn until the settings, applied to the scenario,
+/// solve; returns the relaxations and whether they were confirmed.
+fn confirmed_relaxations(
+    scenario: &Scenario,
+    moves: &[(RowInfo, f64)],
+    confirm: impl Fn(&[(String, f64)]) -> bool,
+) -> (Vec<Relaxation>, bool) {
     let mut relaxations = Vec::new();
     for margin in RELAXATION_MARGINS {
-        relaxations = moves
-            .iter()
-            .map(|(row, amount)| relaxation(scenario, row, *amount, margin))
-            .collect();
         let candidate = Diagnosis {
             shortages: Vec::new(),
-            relaxations,
+            relaxations: moves
+                .iter()
+                .map(|(row, amount)| relaxation(scenario, row, *amount, margin))
+                .collect(),
             beyond_caps: false,
             confirmed: false,
         };
-        relaxations = candidate.relaxations.clone();
         if !moves.is_empty() && confirm(&candidate.settings()) {
-            confirmed = true;
-            break;
+            return (candidate.relaxations, true);
         }
+        relaxations = candidate.relaxations;
     }
-    let beyond_caps = relaxations.is_empty();
+    (relaxations, false)
+}
 
+/// Each element whose demand the caps cannot meet, with the most they
+/// allow (the model with every demand row dropped, maximising that
+/// element's supply). None when unmet demand is allowed at a penalty.
+fn shortages(scenario: &Scenario) -> Result<Vec<Shortage>, SolveError> {
     let mut shortages = Vec::new();
-    if scenario.policy.shortfall_penalty_per_kg.is_none() {
-        for (e, element) in scenario.elements.iter().enumerate() {
-            let model = model::build(scenario, Stage::MaxSupply(e), None);
-            let is_mip = model.layout.is_mip();
-            let most_t =
-                match solve::solve_or_retry(model.problem, rebuild(Stage::MaxSupply(e)), is_mip, &options) {
-                    Ok(solved) => Some(-solved.objective),
-                    Err(SolveError::Infeasible) => None,
-                    Err(e) => return Err(e),
-                };
-            if most_t.is_none_or(|most| most < element.demand_t * (1.0 - 1e-9)) {
-                shortages.push(Shortage {
-                    element: e,
-                    demand_t: element.demand_t,
-                    most_t,
-                });
-            }
+    if scenario.policy.shortfall_penalty_per_kg.is_some() {
+        return Ok(shortages);
+    }
+    let options = SolveOptions::default();
+    for (e, element) in scenario.elements.iter().enumerate() {
+        let stage = Stage::MaxSupply(e);
+        let model = model::build(scenario, stage, None);
+        let is_mip = model.layout.is_mip();
+        let rebuild = || model::build(scenario, stage, None).problem;
+        let most_t = match solve::solve_or_retry(model.problem, rebuild, is_mip, &options) {
+            Ok(solved) => Some(-solved.objective),
+            Err(SolveError::Infeasible) => None,
+            Err(e) => return Err(e),
+        };
+        if most_t.is_none_or(|most| most < element.demand_t * (1.0 - 1e-9)) {
+            shortages.push(Shortage {
+                element: e,
+                demand_t: element.demand_t,
+                most_t,
+            });
         }
     }
-    Ok(Diagnosis {
-        shortages,
-        relaxations,
-        beyond_caps,
-        confirmed,
-    })
+    Ok(shortages)
 }
 
 /// Margins tried in turn on every move, relative to the move or the bound.

@@ -170,36 +170,7 @@ impl Check<'_> {
                 format!("{supplied} t supplied + {unmet} t unmet < demand {demand} t"),
             );
         }
-        for (&country, &q) in &by_country {
-            if let Some(share) = scenario.country_share_cap(country, e) {
-                if exceeds(q, share * demand) {
-                    let country = CountryCode::new(country);
-                    return self.fail(
-                        Family::CountryShare { country, element: e },
-                        format!("{q} t > {share} x {demand} t"),
-                    );
-                }
-            }
-        }
-        for (&country, &q) in &by_mining_country {
-            if let Some(share) = scenario.mining_share_cap(country, e) {
-                if exceeds(q, share * demand) {
-                    let country = CountryCode::new(country);
-                    return self.fail(
-                        Family::MiningShare { country, element: e },
-                        format!("{q} t mined > {share} x {demand} t"),
-                    );
-                }
-            }
-        }
-        self.group_shares(e, &by_country, &by_mining_country)?;
-        if let Some(cap) = element.caps.max_hhi {
-            let hhi: f64 = by_country.values().map(|q| (q / demand).powi(2)).sum();
-            if hhi - cap > TOLERANCE * cap {
-                let detail = format!("HHI {hhi} > cap {cap}");
-                return self.fail(Family::Hhi { element: e }, detail);
-            }
-        }
+        self.concentration(e, &by_country, &by_mining_country)?;
         if let Some(max_risk) = element.caps.max_avg_risk {
             match risk_weighted {
                 Some(r) if exceeds(r, max_risk * demand) => {
@@ -260,6 +231,47 @@ impl Check<'_> {
         if q > 0.0 && exceeds(least, q) {
             let detail = format!("{q} t bought, but a used offer must take at least {least} t");
             return self.fail(Family::MinOrder { offer: o }, detail);
+        }
+        Ok(())
+    }
+
+    /// Element `e`'s caps on where its tonnes come from: each country's
+    /// share at the processing and the mining stage, the groups', and the
+    /// HHI over processing countries.
+    fn concentration(
+        &self,
+        e: usize,
+        processed: &BTreeMap<&str, f64>,
+        mined: &BTreeMap<&str, f64>,
+    ) -> Result<(), Violation> {
+        let scenario = self.scenario;
+        let element = &scenario.elements[e];
+        let demand = element.demand_t;
+        for (&country, &q) in processed {
+            if let Some(share) = scenario.country_share_cap(country, e) {
+                if exceeds(q, share * demand) {
+                    let country = CountryCode::new(country);
+                    let detail = format!("{q} t > {share} x {demand} t");
+                    return self.fail(Family::CountryShare { country, element: e }, detail);
+                }
+            }
+        }
+        for (&country, &q) in mined {
+            if let Some(share) = scenario.mining_share_cap(country, e) {
+                if exceeds(q, share * demand) {
+                    let country = CountryCode::new(country);
+                    let detail = format!("{q} t mined > {share} x {demand} t");
+                    return self.fail(Family::MiningShare { country, element: e }, detail);
+                }
+            }
+        }
+        self.group_shares(e, processed, mined)?;
+        if let Some(cap) = element.caps.max_hhi {
+            let hhi: f64 = processed.values().map(|q| (q / demand).powi(2)).sum();
+            if hhi - cap > TOLERANCE * cap {
+                let detail = format!("HHI {hhi} > cap {cap}");
+                return self.fail(Family::Hhi { element: e }, detail);
+            }
         }
         Ok(())
     }

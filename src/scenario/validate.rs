@@ -435,6 +435,40 @@ fn validate_suppliers<'a>(
 
     (suppliers, offers, offers_rejected)
 }
+/// `policy.elements.<e>.country_share` and `.mining_share`: caps for
+/// single countries, which must be known.
+fn validate_single_country_caps(
+    check: &mut Checker,
+    symbol: &str,
+    element_policy: &super::raw::RawElementPolicy,
+    known_countries: &BTreeSet<&str>,
+) {
+    let per_country = [
+        (
+            "country_share",
+            &element_policy.country_share,
+            "a country share cap",
+        ),
+        ("mining_share", &element_policy.mining_share, "a mining share cap"),
+    ];
+    for (key, shares, what) in per_country {
+        for (code, &share) in shares {
+            let cpath = ["policy", "elements", symbol, key, code.as_str()];
+            if check.country_code(&cpath, code) && !known_countries.contains(code.as_str()) {
+                check.fail(
+                    &cpath,
+                    Some(shown(share)),
+                    format!(
+                        "no supplier is in or mined in country {code} and [countries.{code}] is not defined; known countries: {}",
+                        known_countries.iter().copied().collect::<Vec<_>>().join(" ")
+                    ),
+                );
+            }
+            check.unit_interval(&cpath, Some(share), what);
+        }
+    }
+}
+
 /// Every demanded element's caps: its own overrides over the policy's
 /// defaults.
 struct PolicyCaps {
@@ -461,30 +495,7 @@ fn validate_element_caps(
             continue;
         }
         let caps = validate_caps(check, &path, element_policy.caps());
-        let per_country = [
-            (
-                "country_share",
-                &element_policy.country_share,
-                "a country share cap",
-            ),
-            ("mining_share", &element_policy.mining_share, "a mining share cap"),
-        ];
-        for (key, shares, what) in per_country {
-            for (code, &share) in shares {
-                let cpath = ["policy", "elements", symbol.as_str(), key, code.as_str()];
-                if check.country_code(&cpath, code) && !known_countries.contains(code.as_str()) {
-                    check.fail(
-                        &cpath,
-                        Some(shown(share)),
-                        format!(
-                            "no supplier is in or mined in country {code} and [countries.{code}] is not defined; known countries: {}",
-                            known_countries.iter().copied().collect::<Vec<_>>().join(" ")
-                        ),
-                    );
-                }
-                check.unit_interval(&cpath, Some(share), what);
-            }
-        }
+        validate_single_country_caps(check, symbol, element_policy, known_countries);
         if !element_index.contains_key(symbol.as_str()) {
             warnings.push(format!(
                 "policy.elements.{symbol}: {symbol} has no demand, so these caps are ignored"
@@ -693,81 +704,97 @@ fn validate_group_shares(
     element_index: &BTreeMap<&str, usize>,
     warnings: &mut Vec<String>,
 ) -> Vec<GroupShare> {
-    let mut shares = Vec::with_capacity(raw.len());
-    for (i, rule) in raw.iter().enumerate() {
-        let index = i.to_string();
-        let at = |key: &'static str| ["policy", "group_share", index.as_str(), key];
-        let group = groups.iter().position(|g| g.name == rule.group);
-        if group.is_none() {
-            let known: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
-            check.fail(
-                &at("group"),
-                Some(format!("{:?}", rule.group)),
-                format!(
-                    "no group {:?} in [groups]; known groups: {}",
-                    rule.group,
-                    if known.is_empty() {
-                        "none".to_string()
-                    } else {
-                        known.join(" ")
-                    }
-                ),
-            );
-        }
-        let min = check.unit_interval(&at("min"), rule.min, "a group's share floor");
-        let max = check.unit_interval(&at("max"), rule.max, "a group's share cap");
-        match (min, max) {
-            (None, None) if rule.min.is_none() && rule.max.is_none() => check.fail(
-                &["policy", "group_share", index.as_str()],
-                None,
-                "give `min` and/or `max`, the group's least and most share of each element's demand",
+    let shares: Vec<GroupShare> = raw
+        .iter()
+        .enumerate()
+        .filter_map(|(i, rule)| validate_group_share(check, i, rule, groups, element_index, warnings))
+        .collect();
+    check_group_rules_distinct(check, &shares, groups);
+    shares
+}
+
+/// Rule `i` of `[[policy.group_share]]`; `None` when its group is unknown.
+fn validate_group_share(
+    check: &mut Checker,
+    i: usize,
+    rule: &super::raw::RawGroupShare,
+    groups: &[Group],
+    element_index: &BTreeMap<&str, usize>,
+    warnings: &mut Vec<String>,
+) -> Option<GroupShare> {
+    let index = i.to_string();
+    let at = |key: &'static str| ["policy", "group_share", index.as_str(), key];
+    let group = groups.iter().position(|g| g.name == rule.group);
+    if group.is_none() {
+        let known: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
+        check.fail(
+            &at("group"),
+            Some(format!("{:?}", rule.group)),
+            format!(
+                "no group {:?} in [groups]; known groups: {}",
+                rule.group,
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(" ")
+                }
             ),
-            (Some(lo), Some(hi)) if lo > hi => check.fail(
-                &at("min"),
-                Some(shown(lo)),
-                format!("min ({}) must not exceed max ({})", shown(lo), shown(hi)),
-            ),
-            _ => {}
-        }
-        let mut elements = Vec::new();
-        match &rule.elements {
-            None => elements.extend(element_index.values().copied()),
-            Some(symbols) => {
-                for (k, symbol) in symbols.iter().enumerate() {
-                    let position = k.to_string();
-                    let path = [
-                        "policy",
-                        "group_share",
-                        index.as_str(),
-                        "elements",
-                        position.as_str(),
-                    ];
-                    if !check.element_symbol(&path, symbol) {
-                        continue;
-                    }
-                    match element_index.get(symbol.as_str()) {
-                        Some(&e) => elements.push(e),
-                        None => warnings.push(format!(
-                            "policy.group_share.{i}.elements: {symbol} has no demand, so the rule ignores it"
-                        )),
-                    }
+        );
+    }
+    let min = check.unit_interval(&at("min"), rule.min, "a group's share floor");
+    let max = check.unit_interval(&at("max"), rule.max, "a group's share cap");
+    match (min, max) {
+        (None, None) if rule.min.is_none() && rule.max.is_none() => check.fail(
+            &["policy", "group_share", index.as_str()],
+            None,
+            "give `min` and/or `max`, the group's least and most share of each element's demand",
+        ),
+        (Some(lo), Some(hi)) if lo > hi => check.fail(
+            &at("min"),
+            Some(shown(lo)),
+            format!("min ({}) must not exceed max ({})", shown(lo), shown(hi)),
+        ),
+        _ => {}
+    }
+    let mut elements = Vec::new();
+    match &rule.elements {
+        None => elements.extend(element_index.values().copied()),
+        Some(symbols) => {
+            for (k, symbol) in symbols.iter().enumerate() {
+                let position = k.to_string();
+                let path = [
+                    "policy",
+                    "group_share",
+                    index.as_str(),
+                    "elements",
+                    position.as_str(),
+                ];
+                if !check.element_symbol(&path, symbol) {
+                    continue;
+                }
+                match element_index.get(symbol.as_str()) {
+                    Some(&e) => elements.push(e),
+                    None => warnings.push(format!(
+                        "policy.group_share.{i}.elements: {symbol} has no demand, so the rule ignores it"
+                    )),
                 }
             }
         }
-        elements.sort_unstable();
-        elements.dedup();
-        if let Some(group) = group {
-            shares.push(GroupShare {
-                group,
-                stage: rule.stage,
-                min,
-                max,
-                elements,
-            });
-        }
     }
-    // Two floors (or two caps) of one group at one stage for one element
-    // would be one row name twice.
+    elements.sort_unstable();
+    elements.dedup();
+    Some(GroupShare {
+        group: group?,
+        stage: rule.stage,
+        min,
+        max,
+        elements,
+    })
+}
+
+/// Two floors (or two caps) of one group at one stage for one element
+/// would be one row name twice: an error.
+fn check_group_rules_distinct(check: &mut Checker, shares: &[GroupShare], groups: &[Group]) {
     for (i, a) in shares.iter().enumerate() {
         for b in &shares[i + 1..] {
             let same = a.group == b.group && a.stage == b.stage;
@@ -785,7 +812,6 @@ fn validate_group_shares(
             }
         }
     }
-    shares
 }
 
 /// A mining origin: two-letter codes with fractions in [0, 1] summing to 1
