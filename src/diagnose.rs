@@ -59,7 +59,12 @@ pub fn diagnose(
     confirm: impl Fn(&[(String, f64)]) -> bool,
 ) -> Result<Diagnosis, SolveError> {
     let moves = smallest_moves(scenario)?;
-    let (relaxations, confirmed) = confirmed_relaxations(scenario, &moves, confirm);
+    let (mut relaxations, mut confirmed) = confirmed_relaxations(scenario, &moves, &confirm);
+    if relaxations.is_empty() {
+        if let Some(lifted) = lifted_hhi_caps(scenario, &confirm) {
+            (relaxations, confirmed) = (lifted, true);
+        }
+    }
     Ok(Diagnosis {
         shortages: shortages(scenario)?,
         beyond_caps: relaxations.is_empty(),
@@ -108,7 +113,7 @@ fn smallest_moves(scenario: &Scenario) -> Result<Vec<(RowInfo, f64)>, SolveError
 fn confirmed_relaxations(
     scenario: &Scenario,
     moves: &[(RowInfo, f64)],
-    confirm: impl Fn(&[(String, f64)]) -> bool,
+    confirm: &impl Fn(&[(String, f64)]) -> bool,
 ) -> (Vec<Relaxation>, bool) {
     let mut relaxations = Vec::new();
     for margin in RELAXATION_MARGINS {
@@ -127,6 +132,37 @@ fn confirmed_relaxations(
         relaxations = candidate.relaxations;
     }
     (relaxations, false)
+}
+
+/// The HHI caps are not in the elastic copy (they are cuts found by
+/// solving), so when no other move restores feasibility they are tried as
+/// a last resort: every cap lifted to 1 (no cap). The move is not the
+/// smallest; it says which caps conflict, confirmed by a solve.
+fn lifted_hhi_caps(
+    scenario: &Scenario,
+    confirm: &impl Fn(&[(String, f64)]) -> bool,
+) -> Option<Vec<Relaxation>> {
+    let lifted: Vec<Relaxation> = scenario
+        .elements
+        .iter()
+        .enumerate()
+        .filter_map(|(e, element)| {
+            let cap = element.caps.max_hhi?;
+            Some(Relaxation {
+                row: Family::Hhi { element: e }.into(),
+                bound: cap,
+                relaxed_bound: 1.0,
+                settings: vec![(format!("policy.elements.{}.max_hhi", element.symbol), 1.0)],
+            })
+        })
+        .collect();
+    let candidate = Diagnosis {
+        shortages: Vec::new(),
+        relaxations: lifted,
+        beyond_caps: false,
+        confirmed: false,
+    };
+    (!candidate.relaxations.is_empty() && confirm(&candidate.settings())).then_some(candidate.relaxations)
 }
 
 /// Each element whose demand the caps cannot meet, with the most they

@@ -132,9 +132,7 @@ fn sweep(args: SweepArgs) -> Result<(), Stop> {
             let rows = out::run_rows(index, point, &result);
             if let Ok(mut streams) = streams.lock() {
                 // A row that cannot be streamed is still in the final files.
-                let _ = streams.append(0, &rows.run);
-                let _ = streams.append(1, &rows.plans);
-                let _ = streams.append(2, &rows.summary);
+                let _ = streams.append(&[&rows.run, &rows.plans, &rows.summary]);
             }
             bar.inc(1);
             let status = result.status();

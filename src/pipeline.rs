@@ -319,6 +319,17 @@ impl Stages<'_> {
             solved = session.solve().map_err(failure)?;
             self.count(&solved);
         }
+        // Stopped by the time limit with a plan that breaks an HHI cap: no
+        // plan that meets every cap was found in time.
+        if fixed.is_none() && solved.status == Status::TimeLimit {
+            let plan = layout.plan(&solved.columns);
+            if !hhi_cuts_for(scenario, &plan, &layout, &solved.columns).is_empty() {
+                let seconds = self.started.elapsed().as_secs_f64();
+                return Err(Failure::TimeLimitWithoutPlan(SolveError::TimeLimitWithoutPlan {
+                    seconds,
+                }));
+            }
+        }
         Ok((layout, session.finish(solved)))
     }
 

@@ -118,8 +118,9 @@ pub struct Streams {
     chunks: usize,
 }
 
-/// How long finished rows may wait before they are flushed to
-/// `<out>.partial/` (the most a kill can lose).
+/// How old the last flush must be for a finished run to flush the rows
+/// gathered so far to `<out>.partial/`: rows wait until the first run that
+/// finishes after that time (a kill loses the runs since the last flush).
 pub const FLUSH_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
 
 impl Streams {
@@ -147,12 +148,14 @@ impl Streams {
         })
     }
 
-    /// Adds `bytes`, whole CSV lines, to stream `index` (in `create`
-    /// order); flushes every stream when the last flush is [`FLUSH_EVERY`]
-    /// old.
-    pub fn append(&mut self, index: usize, bytes: &[u8]) -> io::Result<()> {
-        debug_assert!(bytes.is_empty() || bytes.ends_with(b"\n"), "whole lines only");
-        self.pending[index].extend_from_slice(bytes);
+    /// Adds one run's rows, whole CSV lines, one entry per stream (in
+    /// `create` order), so that a run's rows always land in the same chunk;
+    /// flushes every stream when the last flush is [`FLUSH_EVERY`] old.
+    pub fn append(&mut self, rows: &[&[u8]]) -> io::Result<()> {
+        for (pending, bytes) in self.pending.iter_mut().zip(rows) {
+            debug_assert!(bytes.is_empty() || bytes.ends_with(b"\n"), "whole lines only");
+            pending.extend_from_slice(bytes);
+        }
         if self.last_flush.elapsed() >= FLUSH_EVERY {
             self.flush()?;
         }
@@ -220,14 +223,14 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         let out = root.path().join("sweep");
         let mut streams = Streams::create(&out, &[("runs.csv", b"run\n".to_vec())]).unwrap();
-        streams.append(0, b"0\n").unwrap();
+        streams.append(&[b"0\n"]).unwrap();
         streams.flush().unwrap();
         // What a killed sweep leaves behind: every flushed row.
         let chunk = |n: &str| fs::read(root.path().join("sweep.partial").join(n)).unwrap();
         assert_eq!(chunk("runs-000001.csv"), b"run\n0\n");
         // Rows wait at most FLUSH_EVERY.
         std::thread::sleep(FLUSH_EVERY);
-        streams.append(0, b"1\n2\n").unwrap();
+        streams.append(&[b"1\n2\n"]).unwrap();
         assert_eq!(chunk("runs-000002.csv"), b"run\n1\n2\n");
         streams.remove().unwrap();
         assert!(!root.path().join("sweep.partial").exists());
@@ -308,7 +311,7 @@ mod tests {
         fs::create_dir(root.path().join("sweep.partial")).unwrap();
         fs::write(root.path().join("sweep.partial/stale.csv"), b"x").unwrap();
         let mut streams = Streams::create(&out, &[("runs.csv", b"run,x\n".to_vec())]).unwrap();
-        streams.append(0, b"0,1\n1,2\n").unwrap();
+        streams.append(&[b"0,1\n1,2\n"]).unwrap();
         streams.flush().unwrap();
         let names: Vec<_> = fs::read_dir(root.path().join("sweep.partial"))
             .unwrap()

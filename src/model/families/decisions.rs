@@ -57,7 +57,7 @@ pub(in crate::model) fn define_supplier_counts(ctx: &Ctx, e: usize, rows: &mut R
             used.add_mul(1.0, var);
         }
     }
-    if caps.min_suppliers > 0 {
+    if caps.min_suppliers > 0 && ctx.floors_apply(e) {
         let least = f64::from(caps.min_suppliers);
         rows.at_least(Family::MinSuppliers { element: e }, used.clone(), least);
     }

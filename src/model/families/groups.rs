@@ -24,7 +24,7 @@ pub(in crate::model) fn define_group_shares(ctx: &Ctx, e: usize, rows: &mut Rows
                 in_group.add_mul(weight, ctx.vars.x[o]);
             }
         }
-        if let Some(min) = share.min {
+        if let (Some(min), true) = (share.min, ctx.floors_apply(e)) {
             rows.at_least(
                 Family::GroupMin { rule, element: e },
                 in_group.clone(),

@@ -28,6 +28,16 @@ pub(super) struct Ctx<'a> {
     pub cuts: &'a [hhi::HhiCut],
 }
 
+impl Ctx<'_> {
+    /// Whether element `e`'s floors (recycled share, group floors, supplier
+    /// counts) hold in this build: not in the diagnosis's search for the
+    /// most the caps allow of another element, where only caps can limit
+    /// it (another element's unmeetable floor would hide the answer).
+    pub fn floors_apply(&self, e: usize) -> bool {
+        !matches!(self.stage, Stage::MaxSupply(target) if target != e)
+    }
+}
+
 /// `sum of vars`, each with coefficient 1.
 pub(super) fn sum(vars: impl IntoIterator<Item = Variable>) -> Expression {
     let vars = vars.into_iter();

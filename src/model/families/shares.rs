@@ -64,6 +64,9 @@ pub(in crate::model) fn define_avg_risk(ctx: &Ctx, e: usize, rows: &mut Rows) {
 
 /// `sum_{s recycler} x[s,e] >= g_e D_e`.
 pub(in crate::model) fn define_recycled_share(ctx: &Ctx, e: usize, rows: &mut Rows) {
+    if !ctx.floors_apply(e) {
+        return;
+    }
     let scenario = ctx.scenario;
     let element = &scenario.elements[e];
     let Some(share) = element.caps.min_recycled_share else {
