@@ -266,3 +266,36 @@ min = 0.4
     );
     common::close(apply_and_solve(&text, &d), 700_000.0 + 600_000.0, TOLERANCE);
 }
+
+#[test]
+fn another_element_s_unmeetable_floor_does_not_hide_what_the_caps_allow() {
+    // Dy must be 10% recycled and no recycler sells Dy; Nd's supply is
+    // capped only by its offer (80 t of 100 t) and its own floor is met.
+    let text = header(
+        r#"
+[demand]
+Nd = 100
+Dy = 10
+[suppliers.a]
+country = "AU"
+kind = "mine"
+offers.Nd = { price_per_kg = 10, capacity_t = 80 }
+offers.Dy = { price_per_kg = 300 }
+[suppliers.r]
+country = "FR"
+kind = "recycler"
+offers.Nd = { price_per_kg = 30, capacity_t = 5 }
+[policy.elements.Dy]
+min_recycled_share = 0.1
+"#,
+    );
+    let (s, d) = diagnosis_of(&text);
+    let short: Vec<(&str, Option<f64>)> = d
+        .shortages
+        .iter()
+        .map(|sh| (s.elements[sh.element].symbol.as_str(), sh.most_t))
+        .collect();
+    // Nd: 80 t from a and 5 t from r, whatever Dy's floor; Dy's own floor
+    // cannot be met at all.
+    assert_eq!(short, [("Dy", None), ("Nd", Some(85.0))]);
+}

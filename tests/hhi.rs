@@ -171,3 +171,23 @@ proptest! {
         }
     }
 }
+
+/// Two countries cannot bring the HHI below 0.5: a cap of 0.4 has no plan.
+/// The smallest-moves search does not see HHI caps, so the diagnosis lifts
+/// them as a last resort, and confirms that this solves.
+#[test]
+fn an_unreachable_hhi_cap_is_diagnosed_by_lifting_it() {
+    let body = TWO_COUNTRIES.replace("0.68", "0.4");
+    let text = format!("[scenario]\nname = \"hhi\"\n{body}");
+    let scenario = parse(Path::new("h.toml"), text.as_bytes()).unwrap();
+    assert!(matches!(
+        optimise(&scenario, &SolveSettings::default()),
+        Err(Failure::Infeasible)
+    ));
+    let file = remopt::scenario::ScenarioFile::from_bytes(Path::new("h.toml"), text.as_bytes()).unwrap();
+    let d = remopt::diagnose::diagnose(&scenario, remopt::diagnose::confirm_in(&file, &[])).unwrap();
+    assert!(d.confirmed, "{d:#?}");
+    assert_eq!(d.relaxations.len(), 1);
+    assert_eq!(d.relaxations[0].row.name(&scenario), "hhi[Nd]");
+    assert_eq!(d.settings(), [("policy.elements.Nd.max_hhi".to_string(), 1.0)]);
+}
