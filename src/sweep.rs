@@ -278,81 +278,95 @@ impl Sweep {
         if self.varies.is_empty() {
             return Err("nothing varies: give at least one --vary PATH=VALUES".into());
         }
+        if self.is_monte_carlo()? {
+            return self.monte_carlo_points();
+        }
+        let lists = self.value_lists()?;
+        match self.mode {
+            Mode::Zip => self.zip_points(&lists),
+            Mode::Grid => self.grid_points(&lists),
+        }
+    }
+
+    /// Whether every path follows a random law; a sweep that mixes laws
+    /// with lists has no meaning, so that is an error.
+    fn is_monte_carlo(&self) -> Result<bool, String> {
         let random = self
             .varies
             .iter()
             .filter(|v| matches!(v.values, Values::Random(_)))
             .count();
-        if random > 0 {
-            if random < self.varies.len() {
-                return Err(
-                    "a sweep varies either by lists and ranges or by random laws (Monte Carlo), not both"
-                        .into(),
-                );
-            }
-            let samples = self
-                .samples
-                .ok_or("random laws need --samples N (and --seed S to reproduce)")?;
-            return Ok((0..samples).map(|i| self.sample(i)).collect());
+        if random > 0 && random < self.varies.len() {
+            return Err(
+                "a sweep varies either by lists and ranges or by random laws (Monte Carlo), not both".into(),
+            );
         }
-        let lists: Vec<&Vec<toml::Value>> = self
+        Ok(random > 0)
+    }
+
+    fn monte_carlo_points(&self) -> Result<Vec<Vec<Override>>, String> {
+        let samples = self
+            .samples
+            .ok_or("random laws need --samples N (and --seed S to reproduce)")?;
+        Ok((0..samples).map(|i| self.sample(i)).collect())
+    }
+
+    /// The values of each path, in path order, none empty; the sweep is
+    /// not Monte Carlo.
+    fn value_lists(&self) -> Result<Vec<&[toml::Value]>, String> {
+        let lists: Vec<&[toml::Value]> = self
             .varies
             .iter()
             .map(|v| match &v.values {
-                Values::List(values) => values,
-                Values::Random(_) => unreachable!("checked above"),
+                Values::List(values) => values.as_slice(),
+                Values::Random(_) => unreachable!("checked by is_monte_carlo"),
             })
             .collect();
         if let Some(empty) = self.varies.iter().zip(&lists).find(|(_, l)| l.is_empty()) {
             return Err(format!("{} has no values", empty.0.label));
         }
-        let assign = |choice: &[usize]| {
-            self.varies
+        Ok(lists)
+    }
+
+    /// The point that takes value `choice[p]` of each path `p`.
+    fn point(&self, lists: &[&[toml::Value]], choice: &[usize]) -> Vec<Override> {
+        self.varies
+            .iter()
+            .zip(choice)
+            .zip(lists)
+            .map(|((v, &i), list)| Override {
+                path: v.path.clone(),
+                op: v.op,
+                value: list[i].clone(),
+            })
+            .collect()
+    }
+
+    fn zip_points(&self, lists: &[&[toml::Value]]) -> Result<Vec<Vec<Override>>, String> {
+        let n = lists[0].len();
+        if lists.iter().any(|l| l.len() != n) {
+            let lengths: Vec<String> = self
+                .varies
                 .iter()
-                .zip(choice)
-                .zip(&lists)
-                .map(|((v, &i), list)| Override {
-                    path: v.path.clone(),
-                    op: v.op,
-                    value: list[i].clone(),
-                })
-                .collect()
-        };
-        match self.mode {
-            Mode::Zip => {
-                let n = lists[0].len();
-                if lists.iter().any(|l| l.len() != n) {
-                    let lengths: Vec<String> = self
-                        .varies
-                        .iter()
-                        .zip(&lists)
-                        .map(|(v, l)| format!("{} has {}", v.label, l.len()))
-                        .collect();
-                    return Err(format!(
-                        "--mode zip needs lists of one length: {}",
-                        lengths.join(", ")
-                    ));
-                }
-                Ok((0..n).map(|i| assign(&vec![i; lists.len()])).collect())
-            }
-            Mode::Grid => {
-                let total: usize = lists.iter().map(|l| l.len()).product();
-                if total > 10_000_000 {
-                    return Err(format!("the grid has {total} points; at most 10,000,000"));
-                }
-                Ok((0..total)
-                    .map(|mut k| {
-                        // The last path varies fastest.
-                        let mut choice = vec![0; lists.len()];
-                        for (slot, list) in choice.iter_mut().zip(&lists).rev() {
-                            *slot = k % list.len();
-                            k /= list.len();
-                        }
-                        assign(&choice)
-                    })
-                    .collect())
-            }
+                .zip(lists)
+                .map(|(v, l)| format!("{} has {}", v.label, l.len()))
+                .collect();
+            return Err(format!(
+                "--mode zip needs lists of one length: {}",
+                lengths.join(", ")
+            ));
         }
+        Ok((0..n).map(|i| self.point(lists, &vec![i; lists.len()])).collect())
+    }
+
+    fn grid_points(&self, lists: &[&[toml::Value]]) -> Result<Vec<Vec<Override>>, String> {
+        let total: usize = lists.iter().map(|l| l.len()).product();
+        if total > 10_000_000 {
+            return Err(format!("the grid has {total} points; at most 10,000,000"));
+        }
+        Ok((0..total)
+            .map(|k| self.point(lists, &grid_choice(k, lists)))
+            .collect())
     }
 
     /// Draw `i` of a Monte Carlo sweep: its own generator, seeded from the
@@ -383,6 +397,17 @@ impl Sweep {
             })
             .collect()
     }
+}
+
+/// Which value of each path point `k` of a grid takes: the last path
+/// varies fastest, so that the points read like nested loops.
+fn grid_choice(mut k: usize, lists: &[&[toml::Value]]) -> Vec<usize> {
+    let mut choice = vec![0; lists.len()];
+    for (slot, list) in choice.iter_mut().zip(lists).rev() {
+        *slot = k % list.len();
+        k /= list.len();
+    }
+    choice
 }
 
 /// How one point ended: the `status` column of `runs.csv`.
@@ -588,4 +613,17 @@ pub fn execute<T: Send>(
             .map(|(index, point)| finish(index, point, run_point(file, base, point, settings)))
             .collect()
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_grid_index_decodes_with_the_last_path_fastest() {
+        let (a, b) = (vec![toml::Value::Integer(0); 2], vec![toml::Value::Integer(0); 3]);
+        let lists = [a.as_slice(), b.as_slice()];
+        let choices: Vec<Vec<usize>> = (0..6).map(|k| grid_choice(k, &lists)).collect();
+        assert_eq!(choices, [[0, 0], [0, 1], [0, 2], [1, 0], [1, 1], [1, 2]]);
+    }
 }

@@ -54,6 +54,43 @@ pub fn render(
     security: &[SecurityPrice],
     output_dir: &Path,
 ) -> String {
+    let mut text = headline(scenario, outcome);
+    text.push_str(&element_table(scenario, outcome).to_string());
+    text.push('\n');
+    text.push_str(&contracts_signed(scenario, outcome));
+    text.push_str(&shortfall_penalties(scenario, outcome));
+    text.push_str(&security_prices(scenario, security));
+    for warning in &scenario.warnings {
+        text.push_str(&format!("warning: {warning}\n"));
+    }
+    text.push_str(&format!(
+        "plan verified against every cap; outputs in {}/\n",
+        output_dir.display()
+    ));
+    text
+}
+
+/// The scenario, how the solve ended, and the objective.
+fn headline(scenario: &Scenario, outcome: &Outcome) -> String {
+    let status = match outcome.status {
+        crate::solve::Status::Optimal => "optimal",
+        crate::solve::Status::TimeLimit => "NOT PROVEN OPTIMAL (stopped by the time limit)",
+    };
+    let problem = match outcome.mip {
+        Some(mip) => format!("MIP (gap {:.2e})", mip.gap),
+        None => "LP".to_string(),
+    };
+    format!(
+        "{} ({}): {status} {problem}, objective {} = {}\n",
+        scenario.title,
+        scenario.name,
+        scenario.policy.objective.as_str(),
+        objective_text(scenario, outcome),
+    )
+}
+
+/// One row per element, then the total, with the caps that bind each.
+fn element_table(scenario: &Scenario, outcome: &Outcome) -> Table {
     let mut table = Table::new();
     table.load_preset(ASCII_BORDERS_ONLY_CONDENSED).set_header(vec![
         "element",
@@ -65,50 +102,33 @@ pub fn render(
         "binding caps",
     ]);
     for (e, m) in outcome.metrics.elements.iter().enumerate() {
-        let caps = listing(binding_caps(scenario, outcome, Some(e)));
-        table.add_row(vec![
-            m.symbol.clone(),
-            tonnes(m.demand_t),
-            tonnes(m.supplied_t),
-            tonnes(m.shortfall_t),
-            money(m.cost),
-            top(m),
-            caps,
-        ]);
+        let caps = binding_caps(scenario, outcome, Some(e));
+        table.add_row(metrics_row(m.symbol.clone(), m, caps));
     }
-    let total = &outcome.metrics.total;
-    let shared = listing(binding_caps(scenario, outcome, None));
-    table.add_row(vec![
-        "TOTAL".to_string(),
-        tonnes(total.demand_t),
-        tonnes(total.supplied_t),
-        tonnes(total.shortfall_t),
-        money(total.cost),
-        top(total),
-        shared,
-    ]);
+    let shared = binding_caps(scenario, outcome, None);
+    table.add_row(metrics_row("TOTAL".to_string(), &outcome.metrics.total, shared));
     for column in 1..=4 {
         if let Some(c) = table.column_mut(column) {
             c.set_cell_alignment(CellAlignment::Right);
         }
     }
-    let status = match outcome.status {
-        crate::solve::Status::Optimal => "optimal",
-        crate::solve::Status::TimeLimit => "NOT PROVEN OPTIMAL (stopped by the time limit)",
-    };
-    let problem = match outcome.mip {
-        Some(mip) => format!("MIP (gap {:.2e})", mip.gap),
-        None => "LP".to_string(),
-    };
-    let mut text = format!(
-        "{} ({}): {status} {problem}, objective {} = {}\n",
-        scenario.title,
-        scenario.name,
-        scenario.policy.objective.as_str(),
-        objective_text(scenario, outcome),
-    );
-    text.push_str(&table.to_string());
-    text.push('\n');
+    table
+}
+
+fn metrics_row(label: String, m: &ElementMetrics, binding_caps: Vec<String>) -> Vec<String> {
+    vec![
+        label,
+        tonnes(m.demand_t),
+        tonnes(m.supplied_t),
+        tonnes(m.shortfall_t),
+        money(m.cost),
+        top(m),
+        listing(binding_caps),
+    ]
+}
+
+/// The yes/no contracts taken, whenever there were any to take.
+fn contracts_signed(scenario: &Scenario, outcome: &Outcome) -> String {
     let signed: Vec<&str> = scenario
         .suppliers
         .iter()
@@ -116,38 +136,41 @@ pub fn render(
         .filter(|(_, &signed)| signed)
         .map(|(s, _)| s.id.as_str())
         .collect();
-    if outcome.mip.is_some() || !signed.is_empty() {
-        text.push_str(&format!(
-            "contracts signed: {} (fixed costs {} {}, in the total)\n",
-            if signed.is_empty() {
-                "none".to_string()
-            } else {
-                signed.join(", ")
-            },
-            money(outcome.metrics.fixed_costs),
-            scenario.currency
-        ));
+    if outcome.mip.is_none() && signed.is_empty() {
+        return String::new();
     }
+    format!(
+        "contracts signed: {} (fixed costs {} {}, in the total)\n",
+        if signed.is_empty() {
+            "none".to_string()
+        } else {
+            signed.join(", ")
+        },
+        money(outcome.metrics.fixed_costs),
+        scenario.currency
+    )
+}
+
+fn shortfall_penalties(scenario: &Scenario, outcome: &Outcome) -> String {
     if outcome.metrics.penalty_cost > 0.0 {
-        text.push_str(&format!(
+        format!(
             "shortfall penalties: {} {}\n",
             money(outcome.metrics.penalty_cost),
             scenario.currency
-        ));
+        )
+    } else {
+        String::new()
     }
-    if !security.is_empty() {
-        text.push_str("price of security (security.csv):\n");
-        for price in security {
-            text.push_str(&format!("  {}\n", price.statement(&scenario.currency)));
-        }
+}
+
+fn security_prices(scenario: &Scenario, security: &[SecurityPrice]) -> String {
+    if security.is_empty() {
+        return String::new();
     }
-    for warning in &scenario.warnings {
-        text.push_str(&format!("warning: {warning}\n"));
+    let mut text = "price of security (security.csv):\n".to_string();
+    for price in security {
+        text.push_str(&format!("  {}\n", price.statement(&scenario.currency)));
     }
-    text.push_str(&format!(
-        "plan verified against every cap; outputs in {}/\n",
-        output_dir.display()
-    ));
     text
 }
 

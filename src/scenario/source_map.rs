@@ -5,6 +5,9 @@ use std::collections::HashMap;
 use std::ops::Range;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
+use toml_parser::decoder::Encoding;
+use toml_parser::parser::{parse_document, EventReceiver};
+use toml_parser::{ErrorSink, Span};
 
 /// A 1-based line and column in the scenario file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,144 +109,170 @@ struct KeyVisit<'a> {
 /// invalid: this is how an error that the parser reports only as a span
 /// (a duplicate key) gets its key path.
 fn walk_keys(text: &str, visit: &mut dyn FnMut(KeyVisit<'_>)) {
-    use toml_parser::parser::{parse_document, EventReceiver};
-    use toml_parser::{ErrorSink, Span};
+    let tokens = toml_parser::Source::new(text).lex().into_vec();
+    let mut walker = KeyWalker::new(text, visit);
+    parse_document(&tokens, &mut walker, &mut ());
+}
 
-    enum Context {
-        Inline(Vec<String>),
-        Array(Vec<String>, usize),
-    }
-    struct Walker<'v, 't> {
-        text: &'t str,
-        visit: &'v mut dyn FnMut(KeyVisit<'_>),
-        table: Vec<String>,
-        header: Option<(bool, Vec<String>)>,
-        array_tables: HashMap<Vec<String>, usize>,
-        pending: Vec<String>,
-        value_path: Vec<String>,
-        stack: Vec<Context>,
-    }
-    impl Walker<'_, '_> {
-        fn base(&self) -> Vec<String> {
-            match self.stack.last() {
-                Some(Context::Inline(base)) => base.clone(),
-                Some(Context::Array(base, index)) => {
-                    let mut p = base.clone();
-                    p.push(index.to_string());
-                    p
-                }
-                None => self.table.clone(),
-            }
+/// An inline table or array being read, with the path it was opened at.
+enum Context {
+    /// The inline table's path.
+    Inline(Vec<String>),
+    /// The array's path and the index of its current item.
+    Array(Vec<String>, usize),
+}
+
+/// Follows the parser's events to know the full path of each key as it
+/// comes: the parser itself only reports spans.
+struct KeyWalker<'v, 't> {
+    text: &'t str,
+    visit: &'v mut dyn FnMut(KeyVisit<'_>),
+    /// The path of the current `[table]` or `[[array]]` item.
+    table: Vec<String>,
+    /// The keys of the `[table]` header being read, if any.
+    header: Option<Vec<String>>,
+    /// Items seen so far of each `[[array]]`, to index the next one.
+    array_tables: HashMap<Vec<String>, usize>,
+    /// The dotted keys read so far on the left of the current `=`.
+    pending: Vec<String>,
+    /// The path of the value after the last `=`.
+    value_path: Vec<String>,
+    stack: Vec<Context>,
+}
+
+impl<'v, 't> KeyWalker<'v, 't> {
+    fn new(text: &'t str, visit: &'v mut dyn FnMut(KeyVisit<'_>)) -> Self {
+        KeyWalker {
+            text,
+            visit,
+            table: Vec::new(),
+            header: None,
+            array_tables: HashMap::new(),
+            pending: Vec::new(),
+            value_path: Vec::new(),
+            stack: Vec::new(),
         }
-        /// The path of the value about to open (an inline table or array).
-        fn opening(&self) -> Vec<String> {
-            match self.stack.last() {
-                Some(Context::Array(..)) => self.base(),
-                _ => self.value_path.clone(),
+    }
+
+    /// The path that a key written here is relative to.
+    fn base(&self) -> Vec<String> {
+        match self.stack.last() {
+            Some(Context::Inline(base)) => base.clone(),
+            Some(Context::Array(base, index)) => {
+                let mut p = base.clone();
+                p.push(index.to_string());
+                p
             }
+            None => self.table.clone(),
         }
     }
-    impl EventReceiver for Walker<'_, '_> {
-        fn std_table_open(&mut self, _: Span, _: &mut dyn ErrorSink) {
-            self.header = Some((false, Vec::new()));
-            self.stack.clear();
+
+    /// The path of the value about to open (an inline table or array).
+    fn opening(&self) -> Vec<String> {
+        match self.stack.last() {
+            Some(Context::Array(..)) => self.base(),
+            _ => self.value_path.clone(),
+        }
+    }
+
+    /// A `[table]` or `[[array]]` header starts: whatever was open is closed.
+    fn open_header(&mut self) {
+        self.header = Some(Vec::new());
+        self.stack.clear();
+        self.pending.clear();
+    }
+
+    /// The key as TOML reads it (quotes and escapes resolved), or `None`
+    /// when the span is not in the text.
+    fn decode_key(&self, span: Span, encoding: Option<Encoding>) -> Option<String> {
+        let raw_text = self.text.get(span.start()..span.end())?;
+        let mut key = String::new();
+        toml_parser::Raw::new_unchecked(raw_text, encoding, span).decode_key(&mut key, &mut ());
+        Some(key)
+    }
+
+    /// A key on the left of `=`: after the keys already read on that side.
+    fn visit_assigned_key(&mut self, key: String, span: Range<usize>) {
+        let mut path = self.base();
+        path.extend(self.pending.iter().cloned());
+        path.push(key.clone());
+        self.pending.push(key);
+        (self.visit)(KeyVisit {
+            path: &path,
+            span,
+            in_header: false,
+        });
+    }
+}
+
+impl EventReceiver for KeyWalker<'_, '_> {
+    fn std_table_open(&mut self, _: Span, _: &mut dyn ErrorSink) {
+        self.open_header();
+    }
+    fn array_table_open(&mut self, _: Span, _: &mut dyn ErrorSink) {
+        self.open_header();
+    }
+    fn std_table_close(&mut self, _: Span, _: &mut dyn ErrorSink) {
+        if let Some(keys) = self.header.take() {
+            self.table = keys;
+        }
+    }
+    fn array_table_close(&mut self, _: Span, _: &mut dyn ErrorSink) {
+        if let Some(keys) = self.header.take() {
+            let count = self.array_tables.entry(keys.clone()).or_insert(0);
+            self.table = keys;
+            self.table.push(count.to_string());
+            *count += 1;
+        }
+    }
+    fn inline_table_open(&mut self, _: Span, _: &mut dyn ErrorSink) -> bool {
+        let base = self.opening();
+        self.stack.push(Context::Inline(base));
+        true
+    }
+    fn inline_table_close(&mut self, _: Span, _: &mut dyn ErrorSink) {
+        self.stack.pop();
+    }
+    fn array_open(&mut self, _: Span, _: &mut dyn ErrorSink) -> bool {
+        let base = self.opening();
+        self.stack.push(Context::Array(base, 0));
+        true
+    }
+    fn array_close(&mut self, _: Span, _: &mut dyn ErrorSink) {
+        self.stack.pop();
+    }
+    fn value_sep(&mut self, _: Span, _: &mut dyn ErrorSink) {
+        if let Some(Context::Array(_, index)) = self.stack.last_mut() {
+            *index += 1;
+        }
+    }
+    fn key_val_sep(&mut self, _: Span, _: &mut dyn ErrorSink) {
+        let mut path = self.base();
+        path.append(&mut self.pending);
+        self.value_path = path;
+    }
+    fn newline(&mut self, _: Span, _: &mut dyn ErrorSink) {
+        if self.stack.is_empty() {
             self.pending.clear();
         }
-        fn array_table_open(&mut self, _: Span, _: &mut dyn ErrorSink) {
-            self.header = Some((true, Vec::new()));
-            self.stack.clear();
-            self.pending.clear();
-        }
-        fn std_table_close(&mut self, _: Span, _: &mut dyn ErrorSink) {
-            if let Some((_, keys)) = self.header.take() {
-                self.table = keys;
-            }
-        }
-        fn array_table_close(&mut self, _: Span, _: &mut dyn ErrorSink) {
-            if let Some((_, keys)) = self.header.take() {
-                let count = self.array_tables.entry(keys.clone()).or_insert(0);
-                self.table = keys;
-                self.table.push(count.to_string());
-                *count += 1;
-            }
-        }
-        fn inline_table_open(&mut self, _: Span, _: &mut dyn ErrorSink) -> bool {
-            let base = self.opening();
-            self.stack.push(Context::Inline(base));
-            true
-        }
-        fn inline_table_close(&mut self, _: Span, _: &mut dyn ErrorSink) {
-            self.stack.pop();
-        }
-        fn array_open(&mut self, _: Span, _: &mut dyn ErrorSink) -> bool {
-            let base = self.opening();
-            self.stack.push(Context::Array(base, 0));
-            true
-        }
-        fn array_close(&mut self, _: Span, _: &mut dyn ErrorSink) {
-            self.stack.pop();
-        }
-        fn value_sep(&mut self, _: Span, _: &mut dyn ErrorSink) {
-            if let Some(Context::Array(_, index)) = self.stack.last_mut() {
-                *index += 1;
-            }
-        }
-        fn key_val_sep(&mut self, _: Span, _: &mut dyn ErrorSink) {
-            let mut path = self.base();
-            path.append(&mut self.pending);
-            self.value_path = path;
-        }
-        fn newline(&mut self, _: Span, _: &mut dyn ErrorSink) {
-            if self.stack.is_empty() {
-                self.pending.clear();
-            }
-        }
-        fn simple_key(
-            &mut self,
-            span: Span,
-            encoding: Option<toml_parser::decoder::Encoding>,
-            _: &mut dyn ErrorSink,
-        ) {
-            let Some(raw_text) = self.text.get(span.start()..span.end()) else {
-                return;
-            };
-            let mut key = String::new();
-            toml_parser::Raw::new_unchecked(raw_text, encoding, span).decode_key(&mut key, &mut ());
-            let range = span.start()..span.end();
-            if let Some((_, keys)) = &mut self.header {
+    }
+    fn simple_key(&mut self, span: Span, encoding: Option<Encoding>, _: &mut dyn ErrorSink) {
+        let Some(key) = self.decode_key(span, encoding) else {
+            return;
+        };
+        let range = span.start()..span.end();
+        match &mut self.header {
+            Some(keys) => {
                 keys.push(key);
                 (self.visit)(KeyVisit {
                     path: keys,
                     span: range,
                     in_header: true,
                 });
-            } else {
-                let mut path = self.base();
-                path.extend(self.pending.iter().cloned());
-                path.push(key.clone());
-                self.pending.push(key);
-                (self.visit)(KeyVisit {
-                    path: &path,
-                    span: range,
-                    in_header: false,
-                });
             }
+            None => self.visit_assigned_key(key, range),
         }
     }
-
-    let source = toml_parser::Source::new(text);
-    let tokens = source.lex().into_vec();
-    let mut walker = Walker {
-        text,
-        visit,
-        table: Vec::new(),
-        header: None,
-        array_tables: HashMap::new(),
-        pending: Vec::new(),
-        value_path: Vec::new(),
-        stack: Vec::new(),
-    };
-    parse_document(&tokens, &mut walker, &mut ());
 }
 
 /// A key written twice (or a table defined twice), located.
