@@ -287,6 +287,17 @@ fn settings_for(scenario: &Scenario, family: Family, relaxed_bound: f64, amount:
         Family::GroupMax { rule, .. } => vec![(format!("policy.group_share.{rule}.max"), share)],
         Family::Hhi { .. } => vec![(per_element("max_hhi"), relaxed_bound)],
         Family::SupplierShare { .. } => vec![(per_element("max_supplier_share"), share)],
+        Family::BasketCapacity { supplier } => vec![(
+            format!("suppliers.{}.basket.capacity_t", scenario.suppliers[supplier].id),
+            relaxed_bound,
+        )],
+        Family::ResaleCapacity { resale } => vec![(
+            format!(
+                "policy.resale.{}.capacity_t",
+                scenario.policy.resale[resale].symbol
+            ),
+            relaxed_bound,
+        )],
         Family::AvgRisk { .. } => vec![(per_element("max_avg_risk"), share)],
         Family::RecycledShare { .. } => vec![(per_element("min_recycled_share"), share)],
         Family::Budget => vec![("policy.budget".to_string(), relaxed_bound)],
@@ -315,6 +326,8 @@ fn settings_for(scenario: &Scenario, family: Family, relaxed_bound: f64, amount:
         | Family::OfferUsed { .. }
         | Family::ContractOffer { .. }
         | Family::HhiCut { .. }
+        | Family::BasketContract { .. }
+        | Family::ResaleSource { .. }
         | Family::RiskLevel
         | Family::FixedDecision { .. }
         | Family::RelaxLink { .. }

@@ -49,6 +49,8 @@ pub struct Metrics {
 #[derive(Default)]
 struct Tally<'a> {
     supplied: f64,
+    /// Tonnes bought through offers (a basket's cost is not split by element).
+    offered: f64,
     cost: f64,
     risk_weighted: Option<f64>,
     by_country: BTreeMap<&'a str, f64>,
@@ -64,9 +66,12 @@ impl<'a> Tally<'a> {
 
     /// Adds a purchase; a substitute's (no country) counts as supplied but
     /// toward no country.
-    fn add(&mut self, country: Option<&'a str>, risk: Option<f64>, tonnes: f64, cost: f64) {
+    fn add(&mut self, country: Option<&'a str>, risk: Option<f64>, tonnes: f64, cost: Option<f64>) {
         self.supplied += tonnes;
-        self.cost += cost;
+        if let Some(cost) = cost {
+            self.offered += tonnes;
+            self.cost += cost;
+        }
         if let Some(country) = country {
             *self.by_country.entry(country).or_default() += tonnes;
         }
@@ -93,7 +98,7 @@ impl<'a> Tally<'a> {
             supplied_t: supplied,
             shortfall_t,
             cost: self.cost,
-            mean_price_per_kg: (supplied > 0.0).then(|| self.cost / (KG_PER_TONNE * supplied)),
+            mean_price_per_kg: (self.offered > 0.0).then(|| self.cost / (KG_PER_TONNE * self.offered)),
             mean_risk: self.risk_weighted.map(|r| (r + shortfall_t) / demand_t),
             hhi: (supplied > 0.0).then(|| self.by_country.values().map(|&q| share(q).powi(2)).sum()),
             top_country: top.map(|(c, _)| c.to_string()),
@@ -109,22 +114,33 @@ pub fn compute(scenario: &Scenario, plan: &Plan) -> Metrics {
     let mut elements = Vec::with_capacity(scenario.elements.len());
     for (e, element) in scenario.elements.iter().enumerate() {
         let mut tally = Tally::new();
-        let mut used = 0;
+        let mut used = Vec::new();
         for (o, offer) in scenario.offers_of(e) {
             let q = plan.quantities_t[o];
             if q > 0.0 {
                 let supplier = scenario.supplier_of(offer);
-                let cost = offer.cost_of(q);
+                let cost = Some(offer.cost_of(q));
                 tally.add(supplier.country.as_deref(), supplier.risk, q, cost);
                 total.add(supplier.country.as_deref(), supplier.risk, q, cost);
-                used += 1;
+                used.push(offer.supplier);
             }
         }
+        for (s, k) in scenario.baskets_of(e) {
+            let q = k * plan.baskets_t[s];
+            if q > 0.0 {
+                let supplier = &scenario.suppliers[s];
+                tally.add(supplier.country.as_deref(), supplier.risk, q, None);
+                total.add(supplier.country.as_deref(), supplier.risk, q, None);
+                used.push(s);
+            }
+        }
+        used.sort_unstable();
+        used.dedup();
         elements.push(tally.finish(
             element.symbol.clone(),
             element.demand_t,
             plan.shortfall_t[e],
-            used,
+            used.len(),
         ));
     }
     let penalty = scenario.policy.shortfall_penalty_per_kg.unwrap_or(0.0);
@@ -138,8 +154,10 @@ pub fn compute(scenario: &Scenario, plan: &Plan) -> Metrics {
         .zip(&plan.quantities_t)
         .filter(|(_, &q)| q > 0.0)
         .map(|(o, _)| o.supplier)
+        .chain((0..scenario.suppliers.len()).filter(|&s| plan.baskets_t[s] > 0.0))
         .unique()
         .count();
+    let baskets_net = basket_cost_net_of_resale(scenario, plan);
     let fixed_costs: f64 = scenario
         .suppliers
         .iter()
@@ -150,13 +168,31 @@ pub fn compute(scenario: &Scenario, plan: &Plan) -> Metrics {
     let demand = elements.iter().map(|m| m.demand_t).sum();
     let shortfall = elements.iter().map(|m| m.shortfall_t).sum();
     let mut total = total.finish("TOTAL".to_string(), demand, shortfall, distinct_suppliers);
-    // Fixed contract costs appear in the total only; the mean price stays a
-    // price of purchases.
-    total.cost += fixed_costs;
+    // Fixed contract costs and baskets (net of resale) appear in the total
+    // only; the mean price stays a price of offers.
+    total.cost += fixed_costs + baskets_net;
     Metrics {
         total,
         elements,
         penalty_cost,
         fixed_costs,
     }
+}
+
+/// What the baskets cost, less what the resold surplus earns.
+pub fn basket_cost_net_of_resale(scenario: &Scenario, plan: &Plan) -> f64 {
+    let baskets: f64 = scenario
+        .suppliers
+        .iter()
+        .zip(&plan.baskets_t)
+        .filter_map(|(s, &b)| Some(KG_PER_TONNE * s.basket.as_ref()?.price_per_kg * b))
+        .sum();
+    let revenue: f64 = scenario
+        .policy
+        .resale
+        .iter()
+        .zip(&plan.resold_t)
+        .map(|(r, &w)| KG_PER_TONNE * r.price_per_kg * w)
+        .sum();
+    baskets - revenue
 }

@@ -581,6 +581,11 @@ fn tonnes_by_country<'a>(scenario: &'a Scenario, plan: &Plan, e: usize) -> Vec<(
             *by_country.entry(country).or_default() += plan.quantities_t[o];
         }
     }
+    for (s, k) in scenario.baskets_of(e) {
+        if let Some(country) = scenario.suppliers[s].country.as_deref() {
+            *by_country.entry(country).or_default() += k * plan.baskets_t[s];
+        }
+    }
     by_country.into_iter().filter(|(_, q)| *q > 0.0).collect()
 }
 

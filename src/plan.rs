@@ -12,4 +12,8 @@ pub struct Plan {
     pub shortfall_t: Vec<f64>,
     /// `y[s]` for each supplier: its contract (fixed cost) is signed.
     pub contracts: Vec<bool>,
+    /// `b[s]` for each supplier: tonnes of its basket (0 without one).
+    pub baskets_t: Vec<f64>,
+    /// `w[e]` for each `policy.resale` entry: surplus tonnes resold.
+    pub resold_t: Vec<f64>,
 }

@@ -68,6 +68,8 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Result<Recomputed, Violation>
     if plan.quantities_t.len() != scenario.offers.len()
         || plan.shortfall_t.len() != scenario.elements.len()
         || plan.contracts.len() != scenario.suppliers.len()
+        || plan.baskets_t.len() != scenario.suppliers.len()
+        || plan.resold_t.len() != scenario.policy.resale.len()
     {
         return Err(Violation {
             constraint: "plan".into(),
@@ -95,6 +97,7 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Result<Recomputed, Violation>
         recomputed.risk_sum = recomputed.risk_sum.zip(element.mean_risk).map(|(a, b)| a + b);
     }
     recomputed.total_cost += check.contracts()?;
+    recomputed.total_cost += check.baskets()?;
     check.supplier_capacities()?;
     if let Some(budget) = scenario.policy.budget {
         if exceeds(recomputed.total_cost, budget) {
@@ -147,28 +150,69 @@ impl Check<'_> {
         let mut recycled = 0.0;
         let mut by_country: BTreeMap<&str, f64> = BTreeMap::new();
         let mut by_mining_country: BTreeMap<&str, f64> = BTreeMap::new();
-        for (o, offer) in scenario.offers_of(e) {
+        let mut by_supplier: BTreeMap<usize, f64> = BTreeMap::new();
+        // Every source of the element: offers at their price, basket parts
+        // (paid for by the tonne of mix, in `baskets`).
+        let offers = scenario.offers_of(e).map(|(o, offer)| {
             let q = plan.quantities_t[o];
-            let supplier = scenario.supplier_of(offer);
+            (
+                offer.supplier,
+                q,
+                offer.cost_of(q),
+                scenario.origin_of(offer),
+                Some(o),
+            )
+        });
+        let baskets = (0..scenario.suppliers.len()).filter_map(|s| {
+            let k = self.basket_fraction(s, e)?;
+            Some((
+                s,
+                k * plan.baskets_t[s],
+                0.0,
+                &scenario.suppliers[s].origin[..],
+                None,
+            ))
+        });
+        for (s, q, q_cost, origin, offer) in offers.chain(baskets) {
+            let supplier = &scenario.suppliers[s];
             supplied += q;
-            cost += offer.cost_of(q);
+            cost += q_cost;
+            *by_supplier.entry(s).or_default() += q;
             if let Some(country) = supplier.country.as_deref() {
                 *by_country.entry(country).or_default() += q;
             }
-            for (country, fraction) in scenario.origin_of(offer) {
+            for (country, fraction) in origin {
                 *by_mining_country.entry(country).or_default() += fraction * q;
             }
             if supplier.kind == SupplierKind::Recycler {
                 recycled += q;
             }
             risk_weighted = risk_weighted.zip(supplier.risk).map(|(sum, r)| sum + r * q);
-            self.offer(o, q)?;
+            if let Some(o) = offer {
+                self.offer(o, q)?;
+            }
         }
-        if exceeds(demand, supplied + unmet) {
+        let resold: f64 = scenario
+            .policy
+            .resale
+            .iter()
+            .zip(&plan.resold_t)
+            .filter(|(r, _)| r.element == Some(e))
+            .map(|(_, w)| w)
+            .sum();
+        if exceeds(demand, supplied + unmet - resold) {
             return self.fail(
                 Family::Demand { element: e },
-                format!("{supplied} t supplied + {unmet} t unmet < demand {demand} t"),
+                format!("{supplied} t supplied + {unmet} t unmet - {resold} t resold < demand {demand} t"),
             );
+        }
+        if let Some(share) = element.caps.max_supplier_share {
+            for (&supplier, &q) in &by_supplier {
+                if exceeds(q, share * demand) {
+                    let detail = format!("{q} t > {share} x {demand} t");
+                    return self.fail(Family::SupplierShare { supplier, element: e }, detail);
+                }
+            }
         }
         self.concentration(e, &by_country, &by_mining_country)?;
         if let Some(max_risk) = element.caps.max_avg_risk {
@@ -200,8 +244,69 @@ impl Check<'_> {
         })
     }
 
+    /// The fraction of element `e` in supplier `s`'s basket, when it has
+    /// one holding e.
+    fn basket_fraction(&self, s: usize, e: usize) -> Option<f64> {
+        let basket = self.scenario.suppliers[s].basket.as_ref()?;
+        basket
+            .parts
+            .iter()
+            .find(|p| p.element == Some(e))
+            .map(|p| p.fraction)
+    }
+
+    /// Baskets and resale: each basket within its capacity and bought only
+    /// under its supplier's contract; each resale within its capacity and
+    /// the baskets' output of its element. Returns the baskets' cost net of
+    /// the resale revenue.
+    fn baskets(&self) -> Result<f64, Violation> {
+        let (scenario, plan) = (self.scenario, self.plan);
+        let mut cost = 0.0;
+        for (s, supplier) in scenario.suppliers.iter().enumerate() {
+            let b = plan.baskets_t[s];
+            let Some(basket) = &supplier.basket else { continue };
+            if !b.is_finite() || b < -TOLERANCE {
+                let detail = format!("bought {b} t of basket, which is not a quantity >= 0");
+                return self.fail(Family::BasketCapacity { supplier: s }, detail);
+            }
+            if let Some(capacity) = basket.capacity_t.filter(|&c| exceeds(b, c)) {
+                let detail = format!("{b} t of basket > capacity {capacity} t");
+                return self.fail(Family::BasketCapacity { supplier: s }, detail);
+            }
+            if supplier.fixed_cost > 0.0 && b > 0.0 && !plan.contracts[s] {
+                let detail = format!("{b} t of basket bought without the contract");
+                return self.fail(Family::BasketContract { supplier: s }, detail);
+            }
+            cost += KG_PER_TONNE * basket.price_per_kg * b;
+        }
+        for (r, (resale, &w)) in scenario.policy.resale.iter().zip(&plan.resold_t).enumerate() {
+            if !w.is_finite() || w < -TOLERANCE || exceeds(w, resale.capacity_t) {
+                let detail = format!("{w} t resold, capacity {} t", resale.capacity_t);
+                return self.fail(Family::ResaleCapacity { resale: r }, detail);
+            }
+            let output: f64 = scenario
+                .suppliers
+                .iter()
+                .zip(&plan.baskets_t)
+                .flat_map(|(s, &b)| {
+                    s.basket
+                        .iter()
+                        .flat_map(move |k| k.parts.iter().map(move |p| (p, b)))
+                })
+                .filter(|(p, _)| p.symbol == resale.symbol)
+                .map(|(p, b)| p.fraction * b)
+                .sum();
+            if exceeds(w, output) {
+                let detail = format!("{w} t resold > {output} t the baskets delivered");
+                return self.fail(Family::ResaleSource { resale: r }, detail);
+            }
+            cost -= KG_PER_TONNE * resale.price_per_kg * w;
+        }
+        Ok(cost)
+    }
+
     /// An offer's own rules: its capacity, the end of its last closed
-    /// tier, the supplier share cap, and its least purchase when used.
+    /// tier, and its least purchase when used.
     fn offer(&self, o: usize, q: f64) -> Result<(), Violation> {
         let scenario = self.scenario;
         let offer = &scenario.offers[o];
@@ -219,12 +324,6 @@ impl Check<'_> {
                     let detail = format!("{q} t bought > the last tier's end {end} t");
                     return self.fail(Family::TierEnd { offer: o }, detail);
                 }
-            }
-        }
-        if let Some(share) = element.caps.max_supplier_share {
-            if exceeds(q, share * demand) {
-                let detail = format!("{q} t > {share} x {demand} t");
-                return self.fail(Family::SupplierShare { offer: o }, detail);
             }
         }
         let least = offer.min_order_t.max(element.caps.min_share_if_used * demand);
@@ -366,6 +465,10 @@ impl Check<'_> {
         let mut bought = vec![0.0; scenario.suppliers.len()];
         for (offer, &q) in scenario.offers.iter().zip(&plan.quantities_t) {
             bought[offer.supplier] += q;
+        }
+        // A basket counts with its own tonnes, not its element parts.
+        for (bought, &b) in bought.iter_mut().zip(&plan.baskets_t) {
+            *bought += b;
         }
         for (s, (supplier, &bought)) in scenario.suppliers.iter().zip(&bought).enumerate() {
             if let Some(capacity) = supplier.capacity_t {

@@ -52,6 +52,8 @@ fn good_plan() -> Plan {
         quantities_t: vec![6.0, 4.0, 55.0, 40.0, 5.0],
         shortfall_t: vec![0.0, 0.0],
         contracts: vec![false; 3],
+        baskets_t: vec![0.0; 3],
+        resold_t: Vec::new(),
     }
 }
 
@@ -212,6 +214,8 @@ fn every_family_plan() -> Plan {
         quantities_t: vec![0.4, 0.6, 75.0, 20.0, 5.0, 5.0, 5.0, 0.0],
         shortfall_t: vec![0.0; 3],
         contracts: vec![false, true, false, false, false],
+        baskets_t: vec![0.0; 5],
+        resold_t: Vec::new(),
     }
 }
 
@@ -321,6 +325,8 @@ fn stage_and_group_caps_are_reported_under_their_row_names() {
         quantities_t: vec![60.0, 30.0, 10.0],
         shortfall_t: vec![0.0],
         contracts: vec![false; 3],
+        baskets_t: vec![0.0; 3],
+        resold_t: Vec::new(),
     };
     verify(&scenario, &good).unwrap();
     let outcome = optimise(&scenario, &SolveSettings::default()).unwrap();

@@ -117,6 +117,11 @@ pub(super) struct Vars {
     pub bounds: Vec<OfferBounds>,
     /// `h[c,e]` per country offering each element with an HHI cap.
     pub hhi_terms: Vec<Vec<(CountryCode, Variable)>>,
+    /// `b[s]` per supplier with a basket (its capacity is a row, which a
+    /// diagnosis can move).
+    pub baskets: Vec<Option<Variable>>,
+    /// `w[e]` per `policy.resale` entry.
+    pub resold: Vec<Variable>,
 }
 
 /// Creates the plan's columns, in the order the model documents: `x`, `u`,
@@ -136,7 +141,7 @@ pub(super) fn define_variables(scenario: &Scenario, stage: Stage, cols: &mut Col
         .map(|o| define_bands(scenario, o, &bounds[o], stage.is_elastic(), cols))
         .collect();
 
-    let mut supplier_has_offers = vec![false; scenario.suppliers.len()];
+    let mut supplier_has_offers: Vec<bool> = scenario.suppliers.iter().map(|s| s.basket.is_some()).collect();
     for offer in &scenario.offers {
         supplier_has_offers[offer.supplier] = true;
     }
@@ -175,6 +180,20 @@ pub(super) fn define_variables(scenario: &Scenario, stage: Stage, cols: &mut Col
     let hhi_terms = (0..scenario.elements.len())
         .map(|e| define_hhi_terms(scenario, e, cols))
         .collect();
+    let baskets = scenario
+        .suppliers
+        .iter()
+        .enumerate()
+        .map(|(s, supplier)| {
+            supplier
+                .basket
+                .as_ref()
+                .map(|_| cols.add(Column::Basket(s), variable().min(0.0)))
+        })
+        .collect();
+    let resold = (0..scenario.policy.resale.len())
+        .map(|r| cols.add(Column::Resold(r), variable().min(0.0)))
+        .collect();
     Vars {
         x,
         u,
@@ -184,6 +203,8 @@ pub(super) fn define_variables(scenario: &Scenario, stage: Stage, cols: &mut Col
         w,
         bounds,
         hhi_terms,
+        baskets,
+        resold,
     }
 }
 

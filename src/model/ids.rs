@@ -62,6 +62,14 @@ pub enum ConstraintKind {
     MaxSuppliers,
     /// `supplier_capacity[s]`
     SupplierCapacity,
+    /// `basket_capacity[s]`: tonnes of a supplier's basket.
+    BasketCapacity,
+    /// `basket_contract[s]`: no basket without the supplier's contract.
+    BasketContract,
+    /// `resale_capacity[e]`: tonnes of surplus the market takes.
+    ResaleCapacity,
+    /// `resale_source[e]`: only a basket's output is resold.
+    ResaleSource,
     /// `budget`
     Budget,
     /// `risk_level`: the first stage's optimum held in the second stage.
@@ -98,6 +106,10 @@ impl ConstraintKind {
             ConstraintKind::MinSuppliers => "min_suppliers",
             ConstraintKind::MaxSuppliers => "max_suppliers",
             ConstraintKind::SupplierCapacity => "supplier_capacity",
+            ConstraintKind::BasketCapacity => "basket_capacity",
+            ConstraintKind::BasketContract => "basket_contract",
+            ConstraintKind::ResaleCapacity => "resale_capacity",
+            ConstraintKind::ResaleSource => "resale_source",
             ConstraintKind::Budget => "budget",
             ConstraintKind::RiskLevel => "risk_level",
             ConstraintKind::FixedDecision => "fixed_decision",
@@ -110,7 +122,10 @@ impl ConstraintKind {
     /// demand and the bookkeeping links may not.
     pub fn relax(self) -> Relax {
         match self {
-            ConstraintKind::OfferCapacity | ConstraintKind::SupplierCapacity => Relax::Physical,
+            ConstraintKind::OfferCapacity
+            | ConstraintKind::SupplierCapacity
+            | ConstraintKind::BasketCapacity
+            | ConstraintKind::ResaleCapacity => Relax::Physical,
             ConstraintKind::TierEnd
             | ConstraintKind::MinOrder
             | ConstraintKind::CountryShare
@@ -131,6 +146,8 @@ impl ConstraintKind {
             | ConstraintKind::OfferUsed
             | ConstraintKind::ContractOffer
             | ConstraintKind::RiskLevel
+            | ConstraintKind::BasketContract
+            | ConstraintKind::ResaleSource
             // The diagnosis's elastic copy has no HHI cuts (see diagnose.rs).
             | ConstraintKind::Hhi
             | ConstraintKind::FixedDecision
@@ -218,8 +235,8 @@ pub enum Family {
     GroupMin { rule: usize, element: usize },
     /// `group_max[G,stage,e]`
     GroupMax { rule: usize, element: usize },
-    /// `supplier_share[s,e]`
-    SupplierShare { offer: usize },
+    /// `supplier_share[s,e]`: its offer and its basket's part.
+    SupplierShare { supplier: usize, element: usize },
     /// `avg_risk[e]`
     AvgRisk { element: usize },
     /// `hhi[e]`: `sum_c h[c,e] <= H_e` (`constraints.csv` shows the HHI
@@ -236,6 +253,14 @@ pub enum Family {
     MaxSuppliers { element: usize },
     /// `supplier_capacity[s]`
     SupplierCapacity { supplier: usize },
+    /// `basket_capacity[s]`
+    BasketCapacity { supplier: usize },
+    /// `basket_contract[s]`
+    BasketContract { supplier: usize },
+    /// `resale_capacity[e]`: `resale` indexes `policy.resale`.
+    ResaleCapacity { resale: usize },
+    /// `resale_source[e]`
+    ResaleSource { resale: usize },
     /// `budget`
     Budget,
     /// `risk_level`
@@ -296,6 +321,10 @@ impl Family {
             Family::MinSuppliers { .. } => ConstraintKind::MinSuppliers,
             Family::MaxSuppliers { .. } => ConstraintKind::MaxSuppliers,
             Family::SupplierCapacity { .. } => ConstraintKind::SupplierCapacity,
+            Family::BasketCapacity { .. } => ConstraintKind::BasketCapacity,
+            Family::BasketContract { .. } => ConstraintKind::BasketContract,
+            Family::ResaleCapacity { .. } => ConstraintKind::ResaleCapacity,
+            Family::ResaleSource { .. } => ConstraintKind::ResaleSource,
             Family::Budget => ConstraintKind::Budget,
             Family::RiskLevel => ConstraintKind::RiskLevel,
             Family::FixedDecision { .. } => ConstraintKind::FixedDecision,
@@ -314,8 +343,7 @@ impl Family {
             | Family::Contract { offer }
             | Family::OfferUsed { offer }
             | Family::MinOrder { offer }
-            | Family::ContractOffer { offer }
-            | Family::SupplierShare { offer } => Some(offer),
+            | Family::ContractOffer { offer } => Some(offer),
             Family::FixedDecision { column } => column.offer(),
             Family::Demand { .. }
             | Family::CountryShare { .. }
@@ -329,6 +357,11 @@ impl Family {
             | Family::MinSuppliers { .. }
             | Family::MaxSuppliers { .. }
             | Family::SupplierCapacity { .. }
+            | Family::SupplierShare { .. }
+            | Family::BasketCapacity { .. }
+            | Family::BasketContract { .. }
+            | Family::ResaleCapacity { .. }
+            | Family::ResaleSource { .. }
             | Family::Budget
             | Family::RiskLevel
             | Family::RelaxLink { .. }
@@ -350,7 +383,11 @@ impl Family {
             | Family::HhiCut { element, .. }
             | Family::RecycledShare { element }
             | Family::MinSuppliers { element }
-            | Family::MaxSuppliers { element } => Some(element),
+            | Family::MaxSuppliers { element }
+            | Family::SupplierShare { element, .. } => Some(element),
+            Family::ResaleCapacity { resale } | Family::ResaleSource { resale } => {
+                scenario.policy.resale[resale].element
+            }
             Family::FixedDecision { column } => column.element(scenario),
             _ => self.offer().map(|o| scenario.offers[o].element),
         }
@@ -367,7 +404,10 @@ impl Family {
                 let group = scenario.policy.group_shares[rule].group;
                 Some(Cow::Borrowed(scenario.groups[group].name.as_str()))
             }
-            Family::SupplierCapacity { supplier } => {
+            Family::SupplierCapacity { supplier }
+            | Family::SupplierShare { supplier, .. }
+            | Family::BasketCapacity { supplier }
+            | Family::BasketContract { supplier } => {
                 Some(Cow::Borrowed(scenario.suppliers[supplier].id.as_str()))
             }
             Family::FixedDecision { column } => column.supplier(scenario).map(Cow::Borrowed),
@@ -400,9 +440,16 @@ impl RowId {
         [
             self.name(scenario),
             self.kind().as_str().to_string(),
-            self.element(scenario)
-                .map(|e| scenario.elements[e].symbol.clone())
-                .unwrap_or_default(),
+            match self.family {
+                // An undemanded element's resale has no element index.
+                Family::ResaleCapacity { resale } | Family::ResaleSource { resale } => {
+                    scenario.policy.resale[resale].symbol.clone()
+                }
+                _ => self
+                    .element(scenario)
+                    .map(|e| scenario.elements[e].symbol.clone())
+                    .unwrap_or_default(),
+            },
             self.subject(scenario).map(Cow::into_owned).unwrap_or_default(),
         ]
     }
@@ -447,7 +494,15 @@ impl RowId {
                     symbol(*element),
                 ]
             }
-            Family::SupplierCapacity { supplier } => vec![scenario.suppliers[*supplier].id.as_str()],
+            Family::SupplierCapacity { supplier }
+            | Family::BasketCapacity { supplier }
+            | Family::BasketContract { supplier } => vec![scenario.suppliers[*supplier].id.as_str()],
+            Family::SupplierShare { supplier, element } => {
+                vec![scenario.suppliers[*supplier].id.as_str(), symbol(*element)]
+            }
+            Family::ResaleCapacity { resale } | Family::ResaleSource { resale } => {
+                vec![scenario.policy.resale[*resale].symbol.as_str()]
+            }
             Family::TierOrder { offer: o, band: b } | Family::TierOpen { offer: o, band: b } => {
                 band = b.to_string();
                 let [id, symbol] = offer(*o);
@@ -459,8 +514,7 @@ impl RowId {
             | Family::Contract { offer: o }
             | Family::OfferUsed { offer: o }
             | Family::MinOrder { offer: o }
-            | Family::ContractOffer { offer: o }
-            | Family::SupplierShare { offer: o } => offer(*o).to_vec(),
+            | Family::ContractOffer { offer: o } => offer(*o).to_vec(),
         };
         let family = match self.family {
             Family::RelaxLink { .. } => "relax",
@@ -512,6 +566,10 @@ pub enum Column {
         /// Band index, from 1.
         band: usize,
     },
+    /// `b[s]`: tonnes of supplier s's basket.
+    Basket(usize),
+    /// `w[e]`: surplus tonnes resold, by index into `policy.resale`.
+    Resold(usize),
     /// `h[c,e]`: at least `(q_ce / D_e)^2`, country c's term of element
     /// e's HHI, as far as the cuts so far tell (an element with an HHI cap).
     HhiTerm {
@@ -544,6 +602,8 @@ impl Column {
             Column::Contract(s) => format!("y[{}]", scenario.suppliers[s].id),
             Column::OfferUsed(o) => format!("z[{}]", offer(o)),
             Column::BandReached { offer: o, band } => format!("w[{},{band}]", offer(o)),
+            Column::Basket(s) => format!("b[{}]", scenario.suppliers[s].id),
+            Column::Resold(r) => format!("w[{}]", scenario.policy.resale[r].symbol),
             Column::HhiTerm { country, element } => {
                 format!("h[{},{}]", country.as_str(), scenario.elements[element].symbol)
             }
@@ -561,6 +621,8 @@ impl Column {
             | Column::BandReached { offer: o, .. } => Some(o),
             Column::Shortfall(_)
             | Column::Contract(_)
+            | Column::Basket(_)
+            | Column::Resold(_)
             | Column::HhiTerm { .. }
             | Column::Slack(_)
             | Column::Relaxed(_) => None,
@@ -571,6 +633,7 @@ impl Column {
     pub fn element(&self, scenario: &Scenario) -> Option<usize> {
         match *self {
             Column::Shortfall(e) | Column::HhiTerm { element: e, .. } => Some(e),
+            Column::Resold(r) => scenario.policy.resale[r].element,
             _ => self.offer().map(|o| scenario.offers[o].element),
         }
     }
@@ -578,7 +641,7 @@ impl Column {
     /// The supplier id the column concerns, if any.
     pub fn supplier<'a>(&self, scenario: &'a Scenario) -> Option<&'a str> {
         match *self {
-            Column::Contract(s) => Some(scenario.suppliers[s].id.as_str()),
+            Column::Contract(s) | Column::Basket(s) => Some(scenario.suppliers[s].id.as_str()),
             _ => self
                 .offer()
                 .map(|o| scenario.suppliers[scenario.offers[o].supplier].id.as_str()),

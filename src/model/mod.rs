@@ -29,7 +29,7 @@ pub use rows::RowInfo;
 use crate::plan::Plan;
 use crate::scenario::Scenario;
 pub use families::hhi::{cut_terms, HhiCut, HHI_ROW_SCALE};
-use families::{budget, capacity, decisions, demand, groups, hhi, shares, tiers, Ctx};
+use families::{baskets, budget, capacity, decisions, demand, groups, hhi, shares, tiers, Ctx};
 use good_lp::solvers::highs::{highs, HighsProblem};
 
 /// Which objective this build minimises (models/README.md, "Objectives").
@@ -107,6 +107,7 @@ pub struct Layout {
     offer_count: usize,
     element_count: usize,
     supplier_count: usize,
+    resale_count: usize,
 }
 
 impl Layout {
@@ -124,11 +125,15 @@ impl Layout {
             quantities_t: values[..self.offer_count].iter().copied().map(clean).collect(),
             shortfall_t: vec![0.0; self.element_count],
             contracts: vec![false; self.supplier_count],
+            baskets_t: vec![0.0; self.supplier_count],
+            resold_t: vec![0.0; self.resale_count],
         };
         for (column, &value) in self.columns.iter().zip(values) {
             match *column {
                 Column::Shortfall(e) => plan.shortfall_t[e] = clean(value),
                 Column::Contract(s) => plan.contracts[s] = value > 0.5,
+                Column::Basket(s) => plan.baskets_t[s] = clean(value),
+                Column::Resold(r) => plan.resold_t[r] = clean(value),
                 _ => {}
             }
         }
@@ -175,17 +180,17 @@ impl Layout {
         cut: &HhiCut,
         number: usize,
     ) -> (Vec<usize>, Vec<f64>, f64) {
-        let (offers, h_coefficient, lower) = cut_terms(scenario, cut);
-        let h = self.columns.iter().position(|c| {
-            *c == Column::HhiTerm {
-                country: cut.country,
-                element: cut.element,
+        let (terms, lower) = cut_terms(scenario, cut);
+        let (mut columns, mut values) = (Vec::with_capacity(terms.len()), Vec::with_capacity(terms.len()));
+        for (column, coefficient) in terms {
+            let index = match column {
+                Column::Quantity(o) => Some(o),
+                _ => self.columns.iter().position(|c| *c == column),
+            };
+            if let Some(index) = index {
+                columns.push(index);
+                values.push(coefficient);
             }
-        });
-        let (mut columns, mut values): (Vec<usize>, Vec<f64>) = offers.into_iter().unzip();
-        if let Some(h) = h {
-            columns.push(h);
-            values.push(h_coefficient);
         }
         self.rows.push(RowInfo {
             id: Family::HhiCut {
@@ -248,6 +253,9 @@ pub fn build_with_cuts(scenario: &Scenario, stage: Stage, fixed: Option<&[f64]>,
         decisions::define_supplier_counts(&ctx, e, &mut rows);
     }
     capacity::define_supplier_capacity(&ctx, &mut rows);
+    baskets::define_basket_capacity(&ctx, &mut rows);
+    baskets::define_basket_contract(&ctx, &mut rows);
+    baskets::define_resale(&ctx, &mut rows);
     budget::define_budget(&ctx, &mut rows);
     let elastic = elastic::Elastic::add(scenario, stage, &mut rows, &mut cols);
     budget::define_risk_level(&ctx, &mut rows);
@@ -282,6 +290,7 @@ pub fn build_with_cuts(scenario: &Scenario, stage: Stage, fixed: Option<&[f64]>,
             offer_count: scenario.offers.len(),
             element_count: scenario.elements.len(),
             supplier_count: scenario.suppliers.len(),
+            resale_count: scenario.policy.resale.len(),
         },
     }
 }

@@ -22,6 +22,16 @@ pub(super) fn risk_sum(ctx: &Ctx) -> Expression {
             e.add_mul(1.0 / element.demand_t, *var);
         }
     }
+    for (s, supplier) in scenario.suppliers.iter().enumerate() {
+        let (Some(b), Some(risk)) = (vars.baskets[s], supplier.risk) else {
+            continue;
+        };
+        for part in supplier.basket.iter().flat_map(|b| &b.parts) {
+            if let Some(element) = part.element {
+                e.add_mul(risk * part.fraction / scenario.elements[element].demand_t, b);
+            }
+        }
+    }
     e
 }
 
@@ -44,6 +54,15 @@ pub(super) fn cost(ctx: &Ctx, with_penalty: bool) -> Expression {
         if let Some(var) = var {
             e.add_mul(supplier.fixed_cost, *var);
         }
+    }
+    // Baskets are paid by the tonne of mix; resold surplus earns back.
+    for (supplier, b) in scenario.suppliers.iter().zip(&vars.baskets) {
+        if let (Some(basket), Some(b)) = (&supplier.basket, b) {
+            e.add_mul(KG_PER_TONNE * basket.price_per_kg, *b);
+        }
+    }
+    for (resale, &w) in scenario.policy.resale.iter().zip(&vars.resold) {
+        e.add_mul(-KG_PER_TONNE * resale.price_per_kg, w);
     }
     if let (true, Some(p)) = (with_penalty, scenario.policy.shortfall_penalty_per_kg) {
         for var in vars.u.iter().flatten() {

@@ -60,10 +60,11 @@ pub fn render<const N: usize>(header: [&str; N], rows: impl IntoIterator<Item = 
     writer.into_inner().expect("in-memory CSV flush")
 }
 
-/// The rows of `plan.csv`: one per offer used (x > 0), sorted by element
-/// then supplier.
+/// The rows of `plan.csv`: one per offer used (x > 0) and one per element
+/// a basket bought delivers (after that supplier's offer row for the same
+/// element), sorted by element then supplier.
 pub fn plan_rows<'a>(scenario: &'a Scenario, plan: &'a Plan) -> impl Iterator<Item = [String; 10]> + 'a {
-    scenario
+    let offers = scenario
         .offers
         .iter()
         .zip(&plan.quantities_t)
@@ -71,7 +72,7 @@ pub fn plan_rows<'a>(scenario: &'a Scenario, plan: &'a Plan) -> impl Iterator<It
         .map(|(offer, &q)| {
             let supplier = scenario.supplier_of(offer);
             let element = scenario.element_of(offer);
-            [
+            let row = [
                 element.symbol.clone(),
                 supplier.id.clone(),
                 supplier.name.clone(),
@@ -86,7 +87,49 @@ pub fn plan_rows<'a>(scenario: &'a Scenario, plan: &'a Plan) -> impl Iterator<It
                 }),
                 number(offer.cost_of(q)),
                 optional(supplier.risk),
-            ]
+            ];
+            ((element.symbol.as_str(), offer.supplier, false), row)
+        });
+    let mut rows: Vec<_> = offers.chain(basket_rows(scenario, plan)).collect();
+    // Offers come sorted; basket parts slot in after their offers.
+    if rows.iter().any(|((_, _, basket), _)| *basket) {
+        rows.sort_by(|a, b| a.0.cmp(&b.0));
+    }
+    rows.into_iter().map(|(_, row)| row)
+}
+
+/// `plan.csv` rows of the baskets bought: one per element of the mix,
+/// price and cost empty (a basket's cost is not split by element),
+/// share of demand empty for an element with no demand.
+fn basket_rows<'a>(
+    scenario: &'a Scenario,
+    plan: &'a Plan,
+) -> impl Iterator<Item = ((&'a str, usize, bool), [String; 10])> + 'a {
+    scenario
+        .suppliers
+        .iter()
+        .enumerate()
+        .filter(|&(s, _)| plan.baskets_t[s] > 0.0)
+        .flat_map(move |(s, supplier)| {
+            let b = plan.baskets_t[s];
+            let parts = supplier.basket.iter().flat_map(|k| &k.parts);
+            parts.filter(|part| part.fraction > 0.0).map(move |part| {
+                let q = part.fraction * b;
+                let share = part.element.map(|e| q / scenario.elements[e].demand_t);
+                let row = [
+                    part.symbol.clone(),
+                    supplier.id.clone(),
+                    supplier.name.clone(),
+                    supplier.country.clone().unwrap_or_default(),
+                    supplier.kind.as_str().to_string(),
+                    number(q),
+                    optional(share),
+                    String::new(),
+                    String::new(),
+                    optional(supplier.risk),
+                ];
+                ((part.symbol.as_str(), s, true), row)
+            })
         })
 }
 

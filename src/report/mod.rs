@@ -1,6 +1,7 @@
 //! Outputs of docs/outputs.md: each report renders to bytes; [`write`] alone touches
 //! the file system.
 
+pub mod baskets;
 pub mod csv;
 pub mod diagnosis;
 pub mod frontier;
@@ -57,6 +58,10 @@ pub fn solve_files(
         ("security.csv", sensitivity::security_csv(scenario, security)),
         ("stages.csv", stages::stages_csv(scenario, &outcome.plan)),
     ];
+    if scenario.suppliers.iter().any(|s| s.basket.is_some()) {
+        files.push(("baskets.csv", baskets::baskets_csv(scenario, &outcome.plan)));
+        files.push(("surplus.csv", baskets::surplus_csv(scenario, &outcome.plan)));
+    }
     if let Some(sensitivity) = sensitivity::sensitivity_csv(scenario, outcome) {
         files.push(("sensitivity.csv", sensitivity));
     }

@@ -22,17 +22,21 @@ pub fn stages_csv(scenario: &Scenario, plan: &Plan) -> Vec<u8> {
     for (e, element) in scenario.elements.iter().enumerate() {
         let mut tonnes: BTreeMap<(SupplyStage, &str), f64> = BTreeMap::new();
         let mut supplied = 0.0;
-        for (o, offer) in scenario.offers_of(e) {
-            let q = plan.quantities_t[o];
+        let offers = scenario
+            .offers_of(e)
+            .map(|(o, offer)| (offer.supplier, plan.quantities_t[o], scenario.origin_of(offer)));
+        let baskets = scenario
+            .baskets_of(e)
+            .map(|(s, k)| (s, k * plan.baskets_t[s], &scenario.suppliers[s].origin[..]));
+        for (s, q, origin) in offers.chain(baskets) {
             if q <= 0.0 {
                 continue;
             }
             supplied += q;
-            let country = scenario.supplier_of(offer).country.as_deref();
+            let country = scenario.suppliers[s].country.as_deref();
             *tonnes
                 .entry((SupplyStage::Processing, country.unwrap_or(NO_COUNTRY)))
                 .or_default() += q;
-            let origin = scenario.origin_of(offer);
             if origin.is_empty() {
                 *tonnes.entry((SupplyStage::Mining, NO_COUNTRY)).or_default() += q;
             }

@@ -131,6 +131,43 @@ pub struct Supplier {
     pub capacity_t: Option<f64>,
     /// Yearly cost of signing a contract with it; > 0 makes a yes/no decision.
     pub fixed_cost: f64,
+    /// A fixed-ratio mix of elements it sells as one product.
+    pub basket: Option<Basket>,
+}
+
+/// A co-production basket: tonnes of a mix, each element a fixed fraction.
+#[derive(Debug, Clone)]
+pub struct Basket {
+    /// Price per kg of the mix.
+    pub price_per_kg: f64,
+    /// Cap on tonnes of the mix.
+    pub capacity_t: Option<f64>,
+    /// Each element of the mix, sorted by symbol.
+    pub parts: Vec<BasketPart>,
+}
+
+/// One element of a basket.
+#[derive(Debug, Clone)]
+pub struct BasketPart {
+    /// Element symbol.
+    pub symbol: String,
+    /// Tonnes of the element per tonne of the mix.
+    pub fraction: f64,
+    /// Index into [`Scenario::elements`] when the element is demanded.
+    pub element: Option<usize>,
+}
+
+/// Where a surplus element can be sold (`policy.resale.<e>`).
+#[derive(Debug, Clone)]
+pub struct Resale {
+    /// Element symbol.
+    pub symbol: String,
+    /// Index into [`Scenario::elements`] when the element is demanded.
+    pub element: Option<usize>,
+    /// Price per kg it sells for.
+    pub price_per_kg: f64,
+    /// Most tonnes sold.
+    pub capacity_t: f64,
 }
 
 /// One offer: a supplier selling one demanded element.
@@ -222,6 +259,8 @@ pub struct Policy {
     pub shortfall_penalty_per_kg: Option<f64>,
     /// `[[policy.group_share]]`, in file order.
     pub group_shares: Vec<GroupShare>,
+    /// `[policy.resale]`, sorted by element symbol.
+    pub resale: Vec<Resale>,
 }
 
 /// A named set of countries (`[groups]`).
@@ -299,9 +338,13 @@ impl Scenario {
 
     /// Countries some offer of `element` was mined in (fraction above 0), sorted.
     pub fn countries_mining(&self, element: usize) -> Vec<&str> {
+        let baskets = self
+            .baskets_of(element)
+            .flat_map(|(s, _)| &self.suppliers[s].origin);
         let mut countries: Vec<&str> = self
             .offers_of(element)
             .flat_map(|(_, offer)| self.origin_of(offer))
+            .chain(baskets)
             .filter(|(_, fraction)| *fraction > 0.0)
             .map(|(country, _)| country.as_str())
             .collect();
@@ -313,13 +356,34 @@ impl Scenario {
     /// Countries with at least one offer for `element`, sorted (substitutes
     /// have none).
     pub fn countries_offering(&self, element: usize) -> Vec<&str> {
+        let baskets = self
+            .baskets_of(element)
+            .filter_map(|(s, _)| self.suppliers[s].country.as_deref());
         let mut countries: Vec<&str> = self
             .offers_of(element)
             .filter_map(|(_, offer)| self.supplier_of(offer).country.as_deref())
+            .chain(baskets)
             .collect();
         countries.sort_unstable();
         countries.dedup();
         countries
+    }
+
+    /// The fraction of element `e` in supplier `s`'s basket (0 without).
+    pub fn basket_fraction(&self, s: usize, e: usize) -> f64 {
+        self.suppliers[s]
+            .basket
+            .iter()
+            .flat_map(|b| &b.parts)
+            .find(|p| p.element == Some(e))
+            .map_or(0.0, |p| p.fraction)
+    }
+
+    /// Suppliers whose basket holds element `e`, with its fraction.
+    pub fn baskets_of(&self, e: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
+        (0..self.suppliers.len())
+            .map(move |s| (s, self.basket_fraction(s, e)))
+            .filter(|&(_, k)| k > 0.0)
     }
 
     /// Whether the model needs yes/no decisions (models/README.md, "Yes-or-no decisions"): an offer whose
@@ -329,6 +393,10 @@ impl Scenario {
         self.offers
             .iter()
             .any(|o| self.decides_use(o) || o.has_discount() || self.decides_contract(self.supplier_of(o)))
+            || self
+                .suppliers
+                .iter()
+                .any(|s| s.basket.is_some() && self.decides_contract(s))
     }
 
     /// Whether buying from `offer` is a yes/no decision `z[s,e]`: it has a

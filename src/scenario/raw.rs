@@ -116,6 +116,30 @@ pub struct RawSupplier {
     pub offers: BTreeMap<String, RawOffer>,
     /// Offers from a spreadsheet beside the scenario.
     pub offers_csv: Option<String>,
+    /// A fixed-ratio mix of elements sold as one product.
+    pub basket: Option<RawBasket>,
+}
+
+/// `basket = { price_per_kg, capacity_t, composition = { La = 0.25, .. } }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBasket {
+    /// Price per kg of the mix (rare-earth oxide).
+    pub price_per_kg: f64,
+    /// Cap on tonnes of the mix.
+    pub capacity_t: Option<f64>,
+    /// Fraction of each element in the mix.
+    pub composition: BTreeMap<String, f64>,
+}
+
+/// `policy.resale.<e> = { price_per_kg, capacity_t }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawResale {
+    /// Price per kg the surplus sells for.
+    pub price_per_kg: f64,
+    /// Most tonnes the market takes.
+    pub capacity_t: f64,
 }
 
 /// One offer `offers.Nd = { ... }`.
@@ -251,6 +275,9 @@ with_caps! {
         /// `[[policy.group_share]]`: floors and caps on a group's share.
         #[serde(default)]
         pub group_share: Vec<RawGroupShare>,
+        /// `[policy.resale.<e>]`: where a basket's surplus can be sold.
+        #[serde(default)]
+        pub resale: BTreeMap<String, RawResale>,
     }
 }
 

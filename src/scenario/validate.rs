@@ -5,8 +5,8 @@
 
 use super::raw::{CapSet, ObjectiveKind, RawOffer, RawScenario, RawSupplier, RawTier};
 use super::{
-    Country, Element, ElementCaps, Group, GroupShare, Offer, Origin, Policy, Pricing, Problem, Scenario,
-    Source, Supplier, SupplierKind, Tier,
+    Basket, BasketPart, Country, Element, ElementCaps, Group, GroupShare, Offer, Origin, Policy, Pricing,
+    Problem, Resale, Scenario, Source, Supplier, SupplierKind, Tier,
 };
 use crate::elements::{is_rare_earth, valid_symbols};
 use std::collections::{BTreeMap, BTreeSet};
@@ -237,7 +237,15 @@ pub(crate) fn validate(raw: RawScenario, source: Source) -> Result<Scenario, Vec
         &element_index,
         &mut warnings,
     );
-    let elements = build_elements(&mut check, demanded, caps.per_element, &offers, &offers_rejected);
+    let resale = validate_resale(&mut check, &policy_raw.resale, &element_index, &suppliers);
+    let elements = build_elements(
+        &mut check,
+        demanded,
+        caps.per_element,
+        &offers,
+        &suppliers,
+        &offers_rejected,
+    );
     check_cost_terms(&mut check, &elements, &suppliers, &offers, penalty);
     check_risks_known(&mut check, objective, caps.risk_capped, &suppliers);
 
@@ -261,6 +269,7 @@ pub(crate) fn validate(raw: RawScenario, source: Source) -> Result<Scenario, Vec
             budget,
             shortfall_penalty_per_kg: penalty,
             group_shares,
+            resale,
         },
         warnings,
     })
@@ -401,7 +410,12 @@ fn validate_suppliers<'a>(
             continue;
         }
         let index = suppliers.len();
-        suppliers.push(validate_supplier(check, id, supplier, countries));
+        let mut checked = validate_supplier(check, id, supplier, countries);
+        checked.basket = supplier
+            .basket
+            .as_ref()
+            .and_then(|b| validate_basket(check, id, b, element_index, warnings));
+        suppliers.push(checked);
         for (symbol, offer) in &supplier.offers {
             let path = ["suppliers", id, "offers", symbol.as_str()];
             if !check.element_symbol(&path, symbol) {
@@ -427,7 +441,7 @@ fn validate_suppliers<'a>(
                 )),
             }
         }
-        if supplier.offers.is_empty() {
+        if supplier.offers.is_empty() && supplier.basket.is_none() {
             warnings.push(format!("suppliers.{id}: has no offers, so it cannot be used"));
         }
     }
@@ -547,13 +561,18 @@ fn build_elements(
     demanded: Vec<(String, f64)>,
     caps: Vec<ElementCaps>,
     offers: &[Offer],
+    suppliers: &[Supplier],
     offers_rejected: &BTreeSet<&str>,
 ) -> Vec<Element> {
     let mut elements = Vec::with_capacity(demanded.len());
     for (index, ((symbol, demand_t), caps)) in demanded.into_iter().zip(caps).enumerate() {
         let start = offers.partition_point(|o| o.element < index);
         let end = offers.partition_point(|o| o.element <= index);
-        if start == end && !offers_rejected.contains(symbol.as_str()) {
+        let in_a_basket = suppliers
+            .iter()
+            .flat_map(|s| s.basket.iter().flat_map(|b| &b.parts))
+            .any(|p| p.element == Some(index));
+        if start == end && !in_a_basket && !offers_rejected.contains(symbol.as_str()) {
             check.fail(
                 &["demand", symbol.as_str()],
                 Some(shown(demand_t)),
@@ -655,6 +674,7 @@ fn validate_supplier(
         .and_then(|c| countries.get(c))
         .and_then(|c| c.risk);
     Supplier {
+        basket: None,
         id: id.to_string(),
         name: raw.name.clone().unwrap_or_else(|| id.to_string()),
         country: raw.country.clone().filter(|_| !substitute),
@@ -812,6 +832,118 @@ fn check_group_rules_distinct(check: &mut Checker, shares: &[GroupShare], groups
             }
         }
     }
+}
+
+/// `basket = { price_per_kg, capacity_t, composition }`: a price and a
+/// capacity like an offer's, rare-earth fractions in [0, 1] summing to at
+/// most 1 (the rest is unpriced matter), and a cost no year could reach.
+fn validate_basket(
+    check: &mut Checker,
+    id: &str,
+    raw: &super::raw::RawBasket,
+    element_index: &BTreeMap<&str, usize>,
+    warnings: &mut Vec<String>,
+) -> Option<Basket> {
+    let before = check.problems.len();
+    let at = |key: &'static str| vec!["suppliers", id, "basket", key];
+    let price = check.non_negative(
+        &at("price_per_kg"),
+        Some(raw.price_per_kg),
+        "a price per kg",
+        PER_KG,
+    );
+    let capacity_t = check.non_negative(&at("capacity_t"), raw.capacity_t, "a capacity in tonnes", TONNES);
+    let mut parts = Vec::with_capacity(raw.composition.len());
+    for (symbol, &fraction) in &raw.composition {
+        let path = ["suppliers", id, "basket", "composition", symbol.as_str()];
+        if check.element_symbol(&path, symbol) {
+            check.unit_interval(&path, Some(fraction), "a fraction of the mix");
+        }
+        parts.push(BasketPart {
+            symbol: symbol.clone(),
+            fraction,
+            element: element_index.get(symbol.as_str()).copied(),
+        });
+    }
+    let total: f64 = raw.composition.values().sum();
+    if total > 1.0 + 1e-6 {
+        check.fail(
+            &at("composition"),
+            Some(shown(total)),
+            format!("the fractions sum to {}, more than 1: a tonne of the mix holds at most a tonne of rare-earth oxide", shown(total)),
+        );
+    }
+    if parts.iter().all(|p| p.element.is_none()) {
+        warnings.push(format!("suppliers.{id}.basket: it holds no demanded element"));
+    }
+    if let (Some(price), Some(capacity)) = (price, capacity_t) {
+        let cost = 1000.0 * price * capacity;
+        if cost > MONEY.max {
+            check.fail(
+                &at("capacity_t"),
+                Some(shown(capacity)),
+                format!(
+                    "buying the whole basket would cost {cost:e} a year, above {} ({})",
+                    MONEY.text(),
+                    MONEY.why
+                ),
+            );
+        }
+    }
+    (check.problems.len() == before).then_some(Basket {
+        price_per_kg: raw.price_per_kg,
+        capacity_t,
+        parts,
+    })
+}
+
+/// `policy.resale.<e>`: a price and a (required) capacity, for an element
+/// some basket holds.
+fn validate_resale(
+    check: &mut Checker,
+    raw: &BTreeMap<String, super::raw::RawResale>,
+    element_index: &BTreeMap<&str, usize>,
+    suppliers: &[Supplier],
+) -> Vec<Resale> {
+    let mut resale = Vec::with_capacity(raw.len());
+    for (symbol, entry) in raw {
+        let at = |key: &'static str| vec!["policy", "resale", symbol.as_str(), key];
+        if !check.element_symbol(&["policy", "resale", symbol.as_str()], symbol) {
+            continue;
+        }
+        let in_a_basket = suppliers
+            .iter()
+            .flat_map(|s| s.basket.iter().flat_map(|b| &b.parts))
+            .any(|p| &p.symbol == symbol);
+        if !in_a_basket {
+            check.fail(
+                &["policy", "resale", symbol.as_str()],
+                None,
+                format!("only a basket's surplus can be resold, and no basket holds {symbol}"),
+            );
+        }
+        let price = check.non_negative(
+            &at("price_per_kg"),
+            Some(entry.price_per_kg),
+            "a resale price per kg",
+            PER_KG,
+        );
+        let capacity = check.non_negative(
+            &at("capacity_t"),
+            Some(entry.capacity_t),
+            "a resale capacity in tonnes",
+            TONNES,
+        );
+        if let (Some(price_per_kg), Some(capacity_t)) = (price, capacity) {
+            resale.push(Resale {
+                symbol: symbol.clone(),
+                element: element_index.get(symbol.as_str()).copied(),
+                price_per_kg,
+                capacity_t,
+            });
+        }
+    }
+    resale
 }
 
 /// A mining origin: two-letter codes with fractions in [0, 1] summing to 1

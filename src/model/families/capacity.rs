@@ -25,8 +25,10 @@ pub(in crate::model) fn define_supplier_capacity(ctx: &Ctx, rows: &mut Rows) {
         offers_by_supplier[offer.supplier].push(o);
     }
     for (s, (supplier, offers)) in scenario.suppliers.iter().zip(&offers_by_supplier).enumerate() {
-        if let (Some(capacity), false) = (supplier.capacity_t, offers.is_empty()) {
-            let total = sum(offers.iter().map(|&o| ctx.vars.x[o]));
+        let basket = ctx.vars.baskets[s];
+        if let (Some(capacity), false) = (supplier.capacity_t, offers.is_empty() && basket.is_none()) {
+            // A basket counts with its own tonnes, not its element parts.
+            let total = sum(offers.iter().map(|&o| ctx.vars.x[o]).chain(basket));
             rows.at_most(Family::SupplierCapacity { supplier: s }, total, capacity);
         }
     }

@@ -18,10 +18,10 @@ pub(in crate::model) fn define_group_shares(ctx: &Ctx, e: usize, rows: &mut Rows
             continue;
         }
         let mut in_group = Expression::default();
-        for (o, _) in scenario.offers_of(e) {
-            let weight = group_weight(scenario, o, share.group, share.stage);
+        for term in ctx.supply(e) {
+            let weight = group_weight(scenario, term.supplier, term.origin, share.group, share.stage);
             if weight > 0.0 {
-                in_group.add_mul(weight, ctx.vars.x[o]);
+                in_group.add_mul(weight * term.coefficient, term.var);
             }
         }
         if let (Some(min), true) = (share.min, ctx.floors_apply(e)) {
@@ -37,17 +37,22 @@ pub(in crate::model) fn define_group_shares(ctx: &Ctx, e: usize, rows: &mut Rows
     }
 }
 
-/// The part of offer `o`'s tonnes that a group holds at a stage.
-pub(crate) fn group_weight(scenario: &Scenario, o: usize, group: usize, stage: SupplyStage) -> f64 {
-    let offer = &scenario.offers[o];
+/// The part of supplier `s`'s tonnes (mined as `origin` says) that a
+/// group holds at a stage.
+fn group_weight(
+    scenario: &Scenario,
+    s: usize,
+    origin: &[(String, f64)],
+    group: usize,
+    stage: SupplyStage,
+) -> f64 {
     let members = &scenario.groups[group].members;
     match stage {
         SupplyStage::Processing => {
-            let country = scenario.supplier_of(offer).country.as_ref();
+            let country = scenario.suppliers[s].country.as_ref();
             f64::from(u8::from(country.is_some_and(|c| members.contains(c))))
         }
-        SupplyStage::Mining => scenario
-            .origin_of(offer)
+        SupplyStage::Mining => origin
             .iter()
             .filter(|(c, _)| members.contains(c))
             .map(|(_, f)| f)

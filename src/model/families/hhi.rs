@@ -10,7 +10,7 @@
 
 use super::Ctx;
 use crate::model::rows::Rows;
-use crate::model::{CountryCode, Family};
+use crate::model::{Column, CountryCode, Family};
 use crate::scenario::Scenario;
 use good_lp::Expression;
 
@@ -58,11 +58,18 @@ pub(in crate::model) fn define_hhi_cuts(ctx: &Ctx, rows: &mut Rows) {
         else {
             continue;
         };
-        let (offers, h_coefficient, lower) = cut_terms(ctx.scenario, cut);
-        let mut tangent = Expression::with_capacity(offers.len() + 1);
-        tangent.add_mul(h_coefficient, h);
-        for (o, coefficient) in offers {
-            tangent.add_mul(coefficient, ctx.vars.x[o]);
+        let (terms, lower) = cut_terms(ctx.scenario, cut);
+        let mut tangent = Expression::with_capacity(terms.len());
+        for (column, coefficient) in terms {
+            let var = match column {
+                Column::Quantity(o) => Some(ctx.vars.x[o]),
+                Column::Basket(s) => ctx.vars.baskets[s],
+                Column::HhiTerm { .. } => Some(h),
+                _ => None,
+            };
+            if let Some(var) = var {
+                tangent.add_mul(coefficient, var);
+            }
         }
         let id = Family::HhiCut {
             element: cut.element,
@@ -72,16 +79,32 @@ pub(in crate::model) fn define_hhi_cuts(ctx: &Ctx, rows: &mut Rows) {
     }
 }
 
-/// The cut's row: `S h - sum_{o in c} (2 S p / D^2) x_o >= -S p^2 / D^2`,
-/// as the offers' coefficients, `h`'s coefficient, and the lower bound.
-pub fn cut_terms(scenario: &Scenario, cut: &HhiCut) -> (Vec<(usize, f64)>, f64, f64) {
-    let demand = scenario.elements[cut.element].demand_t;
+/// The cut's row, `S h - sum_{o in c} (2 S p / D^2) (x_o or k b_s) >=
+/// -S p^2 / D^2`, as columns with coefficients, and its lower bound.
+pub fn cut_terms(scenario: &Scenario, cut: &HhiCut) -> (Vec<(Column, f64)>, f64) {
+    let e = cut.element;
+    let demand = scenario.elements[e].demand_t;
     let squared = demand * demand;
     let slope = -HHI_ROW_SCALE * 2.0 * cut.at / squared;
-    let offers = scenario
-        .offers_of(cut.element)
-        .filter(|(_, offer)| scenario.supplier_of(offer).country.as_deref() == Some(cut.country.as_str()))
-        .map(|(o, _)| (o, slope))
-        .collect();
-    (offers, HHI_ROW_SCALE, -HHI_ROW_SCALE * cut.at * cut.at / squared)
+    let in_country = |s: usize| scenario.suppliers[s].country.as_deref() == Some(cut.country.as_str());
+    let mut terms = vec![(
+        Column::HhiTerm {
+            country: cut.country,
+            element: e,
+        },
+        HHI_ROW_SCALE,
+    )];
+    terms.extend(
+        scenario
+            .offers_of(e)
+            .filter(|(_, offer)| in_country(offer.supplier))
+            .map(|(o, _)| (Column::Quantity(o), slope)),
+    );
+    terms.extend(
+        scenario
+            .baskets_of(e)
+            .filter(|&(s, _)| in_country(s))
+            .map(|(s, k)| (Column::Basket(s), slope * k)),
+    );
+    (terms, -HHI_ROW_SCALE * cut.at * cut.at / squared)
 }

@@ -4,6 +4,7 @@
 //! (see [`super::ids`]); a family whose rows a diagnosis may not move as
 //! its kind says states so where it adds them.
 
+pub(super) mod baskets;
 pub(super) mod budget;
 pub(super) mod capacity;
 pub(super) mod decisions;
@@ -29,6 +30,28 @@ pub(super) struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// What can deliver element `e`: each offer's `x` (coefficient 1) and
+    /// each basket's `b` (its fraction of e), with the supplier and the
+    /// mining origin of what it delivers.
+    pub fn supply(&self, e: usize) -> Vec<Supply<'_>> {
+        let scenario = self.scenario;
+        let offers = scenario.offers_of(e).map(|(o, offer)| Supply {
+            supplier: offer.supplier,
+            var: self.vars.x[o],
+            coefficient: 1.0,
+            origin: scenario.origin_of(offer),
+        });
+        let baskets = scenario.baskets_of(e).filter_map(|(s, k)| {
+            Some(Supply {
+                supplier: s,
+                var: self.vars.baskets[s]?,
+                coefficient: k,
+                origin: &scenario.suppliers[s].origin,
+            })
+        });
+        offers.chain(baskets).collect()
+    }
+
     /// Whether element `e`'s floors (recycled share, group floors, supplier
     /// counts) hold in this build: not in the diagnosis's search for the
     /// most the caps allow of another element, where only caps can limit
@@ -36,6 +59,14 @@ impl Ctx<'_> {
     pub fn floors_apply(&self, e: usize) -> bool {
         !matches!(self.stage, Stage::MaxSupply(target) if target != e)
     }
+}
+
+/// One source of an element: tonnes `coefficient * var` from `supplier`.
+pub(super) struct Supply<'a> {
+    pub supplier: usize,
+    pub var: Variable,
+    pub coefficient: f64,
+    pub origin: &'a [(String, f64)],
 }
 
 /// `sum of vars`, each with coefficient 1.

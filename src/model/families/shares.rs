@@ -1,5 +1,6 @@
 //! An element's diversification caps and floors: `country_share[c,e]`,
-//! `supplier_share[s,e]`, `avg_risk[e]` and `recycled_share[e]`.
+//! `mining_share[c,e]`, `supplier_share[s,e]`, `avg_risk[e]` and
+//! `recycled_share[e]`. Each counts offers and basket parts alike.
 
 use super::Ctx;
 use crate::model::ids::CountryCode;
@@ -12,14 +13,15 @@ use good_lp::Expression;
 /// under a cap (the most specific cap given).
 pub(in crate::model) fn define_country_shares(ctx: &Ctx, e: usize, rows: &mut Rows) {
     let scenario = ctx.scenario;
+    let supply = ctx.supply(e);
     for country in scenario.countries_offering(e) {
         let Some(share) = scenario.country_share_cap(country, e) else {
             continue;
         };
         let mut from_country = Expression::default();
-        for (o, offer) in scenario.offers_of(e) {
-            if scenario.supplier_of(offer).country.as_deref() == Some(country) {
-                from_country.add_mul(1.0, ctx.vars.x[o]);
+        for term in &supply {
+            if scenario.suppliers[term.supplier].country.as_deref() == Some(country) {
+                from_country.add_mul(term.coefficient, term.var);
             }
         }
         let id = Family::CountryShare {
@@ -30,15 +32,22 @@ pub(in crate::model) fn define_country_shares(ctx: &Ctx, e: usize, rows: &mut Ro
     }
 }
 
-/// `x[s,e] <= b_e D_e` for each offer of the element.
+/// `x[s,e] + k_se b_s <= b_e D_e` for each supplier of the element.
 pub(in crate::model) fn define_supplier_shares(ctx: &Ctx, e: usize, rows: &mut Rows) {
     let element = &ctx.scenario.elements[e];
     let Some(share) = element.caps.max_supplier_share else {
         return;
     };
-    for (o, _) in ctx.scenario.offers_of(e) {
-        let id = Family::SupplierShare { offer: o };
-        rows.at_most(id, Expression::from(ctx.vars.x[o]), share * element.demand_t);
+    let mut by_supplier: std::collections::BTreeMap<usize, Expression> = Default::default();
+    for term in ctx.supply(e) {
+        by_supplier
+            .entry(term.supplier)
+            .or_default()
+            .add_mul(term.coefficient, term.var);
+    }
+    for (supplier, lhs) in by_supplier {
+        let id = Family::SupplierShare { supplier, element: e };
+        rows.at_most(id, lhs, share * element.demand_t);
     }
 }
 
@@ -50,10 +59,10 @@ pub(in crate::model) fn define_avg_risk(ctx: &Ctx, e: usize, rows: &mut Rows) {
         return;
     };
     let mut risk = Expression::with_capacity(element.offers.len() + 1);
-    for (o, offer) in scenario.offers_of(e) {
-        let risk_score = scenario.supplier_of(offer).risk.unwrap_or(0.0);
+    for term in ctx.supply(e) {
+        let risk_score = scenario.suppliers[term.supplier].risk.unwrap_or(0.0);
         if risk_score != 0.0 {
-            risk.add_mul(risk_score, ctx.vars.x[o]);
+            risk.add_mul(risk_score * term.coefficient, term.var);
         }
     }
     if let Some(var) = ctx.vars.u[e] {
@@ -73,9 +82,9 @@ pub(in crate::model) fn define_recycled_share(ctx: &Ctx, e: usize, rows: &mut Ro
         return;
     };
     let mut recycled = Expression::default();
-    for (o, offer) in scenario.offers_of(e) {
-        if scenario.supplier_of(offer).kind == SupplierKind::Recycler {
-            recycled.add_mul(1.0, ctx.vars.x[o]);
+    for term in ctx.supply(e) {
+        if scenario.suppliers[term.supplier].kind == SupplierKind::Recycler {
+            recycled.add_mul(term.coefficient, term.var);
         }
     }
     rows.at_least(
@@ -89,20 +98,21 @@ pub(in crate::model) fn define_recycled_share(ctx: &Ctx, e: usize, rows: &mut Ro
 /// were mined in, under a cap (the most specific cap given).
 pub(in crate::model) fn define_mining_shares(ctx: &Ctx, e: usize, rows: &mut Rows) {
     let scenario = ctx.scenario;
+    let supply = ctx.supply(e);
     for country in scenario.countries_mining(e) {
         let Some(share) = scenario.mining_share_cap(country, e) else {
             continue;
         };
         let mut mined = Expression::default();
-        for (o, offer) in scenario.offers_of(e) {
-            let fraction: f64 = scenario
-                .origin_of(offer)
+        for term in &supply {
+            let fraction: f64 = term
+                .origin
                 .iter()
                 .filter(|(c, _)| c == country)
                 .map(|(_, f)| f)
                 .sum();
             if fraction > 0.0 {
-                mined.add_mul(fraction, ctx.vars.x[o]);
+                mined.add_mul(fraction * term.coefficient, term.var);
             }
         }
         let id = Family::MiningShare {
