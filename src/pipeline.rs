@@ -44,6 +44,10 @@ pub const BINDING_TOLERANCE: f64 = 1e-9;
 /// until every HHI is at most `H (1 + HHI_TOLERANCE)`.
 pub const HHI_TOLERANCE: f64 = 1e-7;
 
+/// Relative error of the objective the HHI cuts aim for besides
+/// [`HHI_TOLERANCE`] on the cap (the promise is 1e-5).
+const OBJECTIVE_TOLERANCE: f64 = 1e-6;
+
 /// Cut rounds after which remopt gives up on an HHI cap (a bug, not a
 /// planner's problem: supporting cuts converge in a handful).
 const MAX_CUT_ROUNDS: usize = 200;
@@ -291,7 +295,7 @@ impl Stages<'_> {
         self.count(&solved);
         while fixed.is_none() && solved.status == Status::Optimal {
             let plan = layout.plan(&solved.columns);
-            let cuts = hhi_cuts_for(scenario, &plan, &layout, &solved.columns);
+            let cuts = hhi_cuts_for(scenario, &plan, &layout, &solved);
             if cuts.is_empty() {
                 break;
             }
@@ -323,7 +327,7 @@ impl Stages<'_> {
         // plan that meets every cap was found in time.
         if fixed.is_none() && solved.status == Status::TimeLimit {
             let plan = layout.plan(&solved.columns);
-            if !hhi_cuts_for(scenario, &plan, &layout, &solved.columns).is_empty() {
+            if !hhi_cuts_for(scenario, &plan, &layout, &solved).is_empty() {
                 let seconds = self.started.elapsed().as_secs_f64();
                 return Err(Failure::TimeLimitWithoutPlan(SolveError::TimeLimitWithoutPlan {
                     seconds,
@@ -512,13 +516,23 @@ impl Priced {
 /// bought per processing country, is above its cap by more than
 /// [`HHI_TOLERANCE`]: a tangent cut at the plan's tonnes for each country
 /// whose term `h[c,e]` the cuts so far put below `(q_ce / D_e)^2`.
-fn hhi_cuts_for(scenario: &Scenario, plan: &Plan, layout: &Layout, columns: &[f64]) -> Vec<HhiCut> {
+fn hhi_cuts_for(scenario: &Scenario, plan: &Plan, layout: &Layout, solved: &Solved) -> Vec<HhiCut> {
+    let columns = &solved.columns;
     let mut cuts = Vec::new();
     for (e, element) in scenario.elements.iter().enumerate() {
         let Some(cap) = element.caps.max_hhi else { continue };
         let demand = element.demand_t;
         let by_country = tonnes_by_country(scenario, plan, e);
-        if hhi_of(&by_country, demand) <= cap * (1.0 + HHI_TOLERANCE) {
+        let excess = hhi_of(&by_country, demand) - cap;
+        // The cut model's optimum is at most the true one; the true one at
+        // the cap is at most this plan's cost plus the cap's price times the
+        // excess. Near the least HHI the element can reach, that price is
+        // steep, and an excess within the tolerance can still be worth more
+        // than 1e-6 of the objective: cut on.
+        let price = hhi_price(scenario, layout, &solved.row_duals, e).abs();
+        let close_enough = excess <= cap * HHI_TOLERANCE
+            && price * excess.max(0.0) <= OBJECTIVE_TOLERANCE * solved.objective.abs().max(1.0);
+        if close_enough {
             continue;
         }
         let term = |country: CountryCode| {
@@ -589,6 +603,17 @@ fn tonnes_by_country<'a>(scenario: &'a Scenario, plan: &Plan, e: usize) -> Vec<(
     by_country.into_iter().filter(|(_, q)| *q > 0.0).collect()
 }
 
+/// How much the objective moves per unit of element `e`'s HHI cap, from
+/// the duals of the solve (0 for a MIP, whose duals HiGHS does not give).
+fn hhi_price(scenario: &Scenario, layout: &Layout, duals: &[f64], e: usize) -> f64 {
+    layout
+        .rows
+        .iter()
+        .zip(duals)
+        .find(|(row, _)| row.id.family == Family::Hhi { element: e })
+        .map_or(0.0, |(_, dual)| dual * model::hhi_row_scale(scenario, e))
+}
+
 /// `sum_c (q_c / D)^2`.
 fn hhi_of(by_country: &[(&str, f64)], demand: f64) -> f64 {
     by_country.iter().map(|(_, q)| (q / demand).powi(2)).sum()
@@ -611,10 +636,8 @@ fn report_hhi_rows(
         };
         let element_data = &scenario.elements[element];
         *activity = hhi_of(&tonnes_by_country(scenario, plan, element), element_data.demand_t);
-        row.upper = element_data
-            .caps
-            .max_hhi
-            .unwrap_or(row.upper / model::HHI_ROW_SCALE);
-        *dual *= model::HHI_ROW_SCALE;
+        let scale = model::hhi_row_scale(scenario, element);
+        row.upper /= scale;
+        *dual *= scale;
     }
 }

@@ -191,3 +191,38 @@ fn an_unreachable_hhi_cap_is_diagnosed_by_lifting_it() {
     assert_eq!(d.relaxations[0].row.name(&scenario), "hhi[Nd]");
     assert_eq!(d.settings(), [("policy.elements.Nd.max_hhi".to_string(), 1.0)]);
 }
+
+/// The cap at the least HHI two countries can reach (0.5): the only plan
+/// is 50 t each, 500,000 + 5,000,000. Near that point the tonnes move with
+/// the square root of the HHI's excess, so the cuts go on until the
+/// objective is within the promise, not only the HHI.
+#[test]
+fn a_cap_at_the_least_reachable_hhi_still_meets_the_objective_promise() {
+    let body = TWO_COUNTRIES
+        .replace("0.68", "0.5")
+        .replace("price_per_kg = 20 }", "price_per_kg = 100 }");
+    let (s, out) = solve(&body);
+    relative(out.objective, 5_500_000.0, 1e-5);
+    assert!(row(&s, &out, "hhi[Nd]").activity <= 0.5 * (1.0 + 1e-6));
+}
+
+/// A tiny cap (1e-8) on one country and a substitute: the rows are scaled
+/// by the cap, so the cuts reach it (0.01 t from CN, the rest substituted).
+#[test]
+fn a_tiny_cap_is_met() {
+    let body = r#"
+[demand]
+Nd = 100
+[suppliers.a]
+country = "CN"
+kind = "mine"
+offers.Nd = { price_per_kg = 10, capacity_t = 200 }
+[suppliers.s]
+kind = "substitute"
+offers.Nd = { price_per_kg = 50, capacity_t = 100 }
+[policy]
+max_hhi = 1e-8
+"#;
+    let (_, out) = solve(body);
+    relative(out.objective, 4_999_600.0, 1e-5);
+}

@@ -28,7 +28,7 @@ pub use rows::RowInfo;
 
 use crate::plan::Plan;
 use crate::scenario::Scenario;
-pub use families::hhi::{cut_terms, HhiCut, HHI_ROW_SCALE};
+pub use families::hhi::{cut_terms, hhi_row_scale, HhiCut, HHI_ROW_SCALE};
 use families::{baskets, budget, capacity, decisions, demand, groups, hhi, shares, tiers, Ctx};
 use good_lp::solvers::highs::{highs, HighsProblem};
 

@@ -14,12 +14,18 @@ use crate::model::{Column, CountryCode, Family};
 use crate::scenario::Scenario;
 use good_lp::Expression;
 
-/// Every `hhi` row is written multiplied by this factor: HiGHS meets a row
-/// to about 1e-7 absolute, which in HHI units (caps below 1) would let the
-/// HHI exceed its cap by more than the 1e-7 relative tolerance the cuts
-/// aim for, round after round. A row's dual is then per millionth of an
-/// HHI point: multiply it by this factor for d objective / d H.
+/// Every `hhi` row of element e is written in units of a millionth of its
+/// cap, i.e. multiplied by `HHI_ROW_SCALE / H_e`: HiGHS meets a row to
+/// about 1e-7 absolute, which in HHI units (caps below 1, down to 1e-8)
+/// would let the HHI exceed its cap by more than the 1e-7 relative
+/// tolerance the cuts aim for, round after round.
 pub const HHI_ROW_SCALE: f64 = 1e6;
+
+/// The factor element `e`'s `hhi` rows are multiplied by (see
+/// [`HHI_ROW_SCALE`]); multiply a row's dual by it for d objective / d H.
+pub fn hhi_row_scale(scenario: &Scenario, e: usize) -> f64 {
+    HHI_ROW_SCALE / scenario.elements[e].caps.max_hhi.unwrap_or(1.0)
+}
 
 /// One tangent cut of country `country`'s term of element `element`'s HHI,
 /// at `at` tonnes.
@@ -38,11 +44,12 @@ pub(in crate::model) fn define_hhi_cap(ctx: &Ctx, e: usize, rows: &mut Rows) {
     let Some(cap) = ctx.scenario.elements[e].caps.max_hhi else {
         return;
     };
+    let scale = hhi_row_scale(ctx.scenario, e);
     let mut terms = Expression::with_capacity(ctx.vars.hhi_terms[e].len());
     for &(_, h) in &ctx.vars.hhi_terms[e] {
-        terms.add_mul(HHI_ROW_SCALE, h);
+        terms.add_mul(scale, h);
     }
-    rows.at_most(Family::Hhi { element: e }, terms, HHI_ROW_SCALE * cap);
+    rows.at_most(Family::Hhi { element: e }, terms, scale * cap);
 }
 
 /// Every cut found so far, numbered from 1 per element, after all other
@@ -80,19 +87,20 @@ pub(in crate::model) fn define_hhi_cuts(ctx: &Ctx, rows: &mut Rows) {
 }
 
 /// The cut's row, `S h - sum_{o in c} (2 S p / D^2) (x_o or k b_s) >=
-/// -S p^2 / D^2`, as columns with coefficients, and its lower bound.
+/// -S p^2 / D^2` (S: [`hhi_row_scale`]), as columns with coefficients, and its lower bound.
 pub fn cut_terms(scenario: &Scenario, cut: &HhiCut) -> (Vec<(Column, f64)>, f64) {
     let e = cut.element;
     let demand = scenario.elements[e].demand_t;
     let squared = demand * demand;
-    let slope = -HHI_ROW_SCALE * 2.0 * cut.at / squared;
+    let scale = hhi_row_scale(scenario, e);
+    let slope = -scale * 2.0 * cut.at / squared;
     let in_country = |s: usize| scenario.suppliers[s].country.as_deref() == Some(cut.country.as_str());
     let mut terms = vec![(
         Column::HhiTerm {
             country: cut.country,
             element: e,
         },
-        HHI_ROW_SCALE,
+        scale,
     )];
     terms.extend(
         scenario
@@ -106,5 +114,5 @@ pub fn cut_terms(scenario: &Scenario, cut: &HhiCut) -> (Vec<(Column, f64)>, f64)
             .filter(|&(s, _)| in_country(s))
             .map(|(s, k)| (Column::Basket(s), slope * k)),
     );
-    (terms, -HHI_ROW_SCALE * cut.at * cut.at / squared)
+    (terms, -scale * cut.at * cut.at / squared)
 }
