@@ -44,6 +44,10 @@ pub const BINDING_TOLERANCE: f64 = 1e-9;
 /// until every HHI is at most `H (1 + HHI_TOLERANCE)`.
 pub const HHI_TOLERANCE: f64 = 1e-7;
 
+/// Where a round cuts an under-estimated term, as multiples of the plan's
+/// tonnes: at them, and close on either side, where the next plans land.
+const NEAR_CUTS: [f64; 5] = [0.99, 0.998, 1.0, 1.002, 1.01];
+
 /// Relative error of the objective the HHI cuts aim for besides
 /// [`HHI_TOLERANCE`] on the cap (the promise is 1e-5).
 const OBJECTIVE_TOLERANCE: f64 = 1e-6;
@@ -542,16 +546,18 @@ fn hhi_cuts_for(scenario: &Scenario, plan: &Plan, layout: &Layout, solved: &Solv
                 .position(|c| *c == model::Column::HhiTerm { country, element: e })
                 .map_or(0.0, |i| columns[i])
         };
-        let under: Vec<HhiCut> = by_country
-            .iter()
-            .map(|&(country, q)| HhiCut {
-                element: e,
-                country: CountryCode::new(country),
-                at: q,
-            })
-            .filter(|cut| (cut.at / demand).powi(2) > term(cut.country))
-            .collect();
-        cuts.extend(under);
+        for &(country, q) in &by_country {
+            let country = CountryCode::new(country);
+            if (q / demand).powi(2) > term(country) {
+                for factor in NEAR_CUTS {
+                    cuts.push(HhiCut {
+                        element: e,
+                        country,
+                        at: factor * q,
+                    });
+                }
+            }
+        }
     }
     cuts
 }
