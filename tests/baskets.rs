@@ -187,3 +187,32 @@ fn baskets_and_resale_are_checked() {
         s.warnings
     );
 }
+
+/// `--set` and sweeps reach the new keys: a group's members, a group
+/// rule's floor, the HHI cap and a basket's price.
+#[test]
+fn overrides_reach_groups_rules_hhi_and_baskets() {
+    use remopt::scenario::overrides::Override;
+    let text = format!(
+        "[scenario]\nname = \"b\"\n{BALANCE}[groups]\nEU = [\"FR\"]\n[[policy.group_share]]\ngroup = \"EU\"\nmax = 0.9\n"
+    );
+    let file =
+        remopt::scenario::ScenarioFile::from_bytes(std::path::Path::new("b.toml"), text.as_bytes()).unwrap();
+    let overrides: Vec<Override> = [
+        "groups.EU=[\"FR\",\"MY\"]",
+        "policy.group_share.0.max=0.5",
+        "policy.max_hhi=0.9",
+        "suppliers.m.basket.price_per_kg=11",
+    ]
+    .iter()
+    .map(|o| Override::parse(o).unwrap())
+    .collect();
+    let s = file.scenario(&overrides).unwrap();
+    assert!(s.groups[0].members.contains("MY"));
+    assert_eq!(s.policy.group_shares[0].max, Some(0.5));
+    assert_eq!(s.elements[0].caps.max_hhi, Some(0.9));
+    assert_eq!(s.suppliers[1].basket.as_ref().unwrap().price_per_kg, 11.0);
+    // MY (the basket) may now hold at most half of Nd: 250 t of mix.
+    let out = common::solve(&s);
+    close(out.plan.baskets_t[1], 250.0, 1e-6);
+}
