@@ -216,3 +216,25 @@ fn overrides_reach_groups_rules_hhi_and_baskets() {
     let out = common::solve(&s);
     close(out.plan.baskets_t[1], 250.0, 1e-6);
 }
+
+/// Without a basket capacity, a contract's big-M must still allow the mix
+/// that resale makes worth buying: with a contract of 1 the plan is the
+/// free plan's, plus 1. A zero fraction is no source of its element.
+#[test]
+fn a_contract_allows_the_mix_resale_makes_worth_buying() {
+    let body = BALANCE
+        .replace("price_per_kg = 10, capacity_t = 400,", "price_per_kg = 10,")
+        .replace("origin = { AU = 1 }", "origin = { AU = 1 }\nfixed_cost = 1");
+    let (_, free) = solve(&body.replace("fixed_cost = 1", "fixed_cost = 0"));
+    let (_, mip) = solve(&body);
+    close(mip.objective, free.objective + 1.0, 1e-6);
+    let zero = format!(
+        "[scenario]\nname = \"z\"\n{}",
+        body.replace("Ce = 0.5 }", "Ce = 0.5, Dy = 0 }")
+            .replace("Nd = 100\n", "Nd = 100\nDy = 1\n")
+    );
+    let err = remopt::scenario::parse(std::path::Path::new("z.toml"), zero.as_bytes())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("Dy is demanded but no supplier offers it"), "{err}");
+}

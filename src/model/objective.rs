@@ -79,8 +79,8 @@ pub(super) fn objective(ctx: &Ctx, elastic: &Elastic) -> Expression {
         Stage::Cost | Stage::CostWithinRisk { .. } => cost(ctx, true),
         Stage::MaxSupply(e) => {
             let mut supply = Expression::with_capacity(ctx.scenario.elements[e].offers.len());
-            for (o, _) in ctx.scenario.offers_of(e) {
-                supply.add_mul(-1.0, ctx.vars.x[o]);
+            for term in ctx.supply(e) {
+                supply.add_mul(-term.coefficient, term.var);
             }
             supply
         }

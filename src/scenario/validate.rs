@@ -237,7 +237,7 @@ pub(crate) fn validate(raw: RawScenario, source: Source) -> Result<Scenario, Vec
         &element_index,
         &mut warnings,
     );
-    let resale = validate_resale(&mut check, &policy_raw.resale, &element_index, &suppliers);
+    let resale = validate_resale(&mut check, &policy_raw.resale, &element_index, &raw.suppliers);
     let elements = build_elements(
         &mut check,
         demanded,
@@ -571,7 +571,7 @@ fn build_elements(
         let in_a_basket = suppliers
             .iter()
             .flat_map(|s| s.basket.iter().flat_map(|b| &b.parts))
-            .any(|p| p.element == Some(index));
+            .any(|p| p.element == Some(index) && p.fraction > 0.0);
         if start == end && !in_a_basket && !offers_rejected.contains(symbol.as_str()) {
             check.fail(
                 &["demand", symbol.as_str()],
@@ -903,7 +903,7 @@ fn validate_resale(
     check: &mut Checker,
     raw: &BTreeMap<String, super::raw::RawResale>,
     element_index: &BTreeMap<&str, usize>,
-    suppliers: &[Supplier],
+    suppliers: &BTreeMap<String, RawSupplier>,
 ) -> Vec<Resale> {
     let mut resale = Vec::with_capacity(raw.len());
     for (symbol, entry) in raw {
@@ -911,10 +911,12 @@ fn validate_resale(
         if !check.element_symbol(&["policy", "resale", symbol.as_str()], symbol) {
             continue;
         }
+        // Read from the file, so that a basket with another error does not
+        // also make this one look orphaned.
         let in_a_basket = suppliers
-            .iter()
-            .flat_map(|s| s.basket.iter().flat_map(|b| &b.parts))
-            .any(|p| &p.symbol == symbol);
+            .values()
+            .filter_map(|s| s.basket.as_ref())
+            .any(|b| b.composition.get(symbol).is_some_and(|&k| k > 0.0));
         if !in_a_basket {
             check.fail(
                 &["policy", "resale", symbol.as_str()],
@@ -935,6 +937,18 @@ fn validate_resale(
             TONNES,
         );
         if let (Some(price_per_kg), Some(capacity_t)) = (price, capacity) {
+            let revenue = 1000.0 * price_per_kg * capacity_t;
+            if revenue > MONEY.max {
+                check.fail(
+                    &at("capacity_t"),
+                    Some(shown(capacity_t)),
+                    format!(
+                        "reselling all of it would earn {revenue:e} a year, above {} ({})",
+                        MONEY.text(),
+                        MONEY.why
+                    ),
+                );
+            }
             resale.push(Resale {
                 symbol: symbol.clone(),
                 element: element_index.get(symbol.as_str()).copied(),
@@ -1253,6 +1267,33 @@ fn check_cost_terms(
                 None,
                 format!(
                     "buying the most this offer can supply, {terms}, would cost {cost:e} a year, above {} ({}): lower its price or give it a capacity_t it can really supply",
+                    MONEY.text(),
+                    MONEY.why
+                ),
+            );
+        }
+    }
+    for supplier in suppliers {
+        let Some(basket) = supplier.basket.as_ref().filter(|b| b.capacity_t.is_none()) else {
+            continue;
+        };
+        // Without a capacity, a basket is bought at most to cover the
+        // demand of one of its elements.
+        let most = basket
+            .parts
+            .iter()
+            .filter(|p| p.fraction > 0.0)
+            .filter_map(|p| Some(elements[p.element?].demand_t / p.fraction))
+            .fold(0.0, f64::max);
+        let cost = 1000.0 * basket.price_per_kg * most;
+        if cost > limit {
+            check.fail(
+                &["suppliers", supplier.id.as_str(), "basket"],
+                None,
+                format!(
+                    "buying enough of this basket to cover its elements' demand, {} t at {} per kg, would cost {cost:e} a year, above {} ({}): lower its price or give it a capacity_t",
+                    shown(most),
+                    shown(basket.price_per_kg),
                     MONEY.text(),
                     MONEY.why
                 ),

@@ -24,8 +24,9 @@ pub(in crate::model) fn define_basket_capacity(ctx: &Ctx, rows: &mut Rows) {
     }
 }
 
-/// `b_s <= M y_s`: a basket needs its supplier's contract (M: its
-/// capacity, else the most of any demanded element it could be needed for).
+/// `b_s <= M y_s`: a basket needs its supplier's contract. M is the most
+/// mix worth buying: its capacity or its supplier's, else enough to cover
+/// the demand and the resale capacity of one of its elements.
 pub(in crate::model) fn define_basket_contract(ctx: &Ctx, rows: &mut Rows) {
     let scenario = ctx.scenario;
     for (s, supplier) in scenario.suppliers.iter().enumerate() {
@@ -33,12 +34,27 @@ pub(in crate::model) fn define_basket_contract(ctx: &Ctx, rows: &mut Rows) {
         else {
             continue;
         };
-        let needed = basket
+        let worth = basket
             .parts
             .iter()
-            .filter_map(|p| Some(scenario.elements[p.element?].demand_t / p.fraction))
+            .filter(|p| p.fraction > 0.0)
+            .map(|p| {
+                let demand = p.element.map_or(0.0, |e| scenario.elements[e].demand_t);
+                let resale: f64 = scenario
+                    .policy
+                    .resale
+                    .iter()
+                    .filter(|r| r.symbol == p.symbol)
+                    .map(|r| r.capacity_t)
+                    .sum();
+                (demand + resale) / p.fraction
+            })
             .fold(0.0, f64::max);
-        let big_m = basket.capacity_t.unwrap_or(needed).max(1.0);
+        let big_m = [basket.capacity_t, supplier.capacity_t]
+            .into_iter()
+            .flatten()
+            .fold(worth, f64::min)
+            .max(1.0);
         let mut link = Expression::from(b);
         link.add_mul(-big_m, y);
         rows.at_most(Family::BasketContract { supplier: s }, link, 0.0);
