@@ -274,3 +274,39 @@ min_share_if_used = 0.1
     common::close(bought(&s, &out, "a"), 90.0, TOLERANCE);
     common::close(bought(&s, &out, "b"), 10.0, TOLERANCE);
 }
+
+/// Pricing a MIP's plan with its decisions fixed: a contract's link
+/// `x <= M y` must not take the shadow price of the cap its M was sized
+/// from. a (contract of 1,000, supplier capacity 60 t) at 50 $/kg, b at 80:
+/// a 60 t, b 40 t; one tonne more of a's capacity saves 30,000 (found by an
+/// independent cross-check, where the dual sat on `contract[a,Nd]`).
+#[test]
+fn a_contract_link_leaves_the_shadow_price_on_the_cap() {
+    let (s, out) = solve(
+        r#"
+[demand]
+Nd = 100
+[suppliers.a]
+country = "AU"
+kind = "mine"
+fixed_cost = 1000
+capacity_t = 60
+offers.Nd = { price_per_kg = 50, capacity_t = 100 }
+[suppliers.b]
+country = "CN"
+kind = "mine"
+offers.Nd = { price_per_kg = 80 }
+"#,
+    );
+    common::close(out.objective, 3_000_000.0 + 3_200_000.0 + 1_000.0, TOLERANCE);
+    common::close(
+        common::row(&s, &out, "supplier_capacity[a]").shadow_price,
+        -30_000.0,
+        TOLERANCE,
+    );
+    common::close(
+        common::row(&s, &out, "contract[a,Nd]").shadow_price,
+        0.0,
+        TOLERANCE,
+    );
+}

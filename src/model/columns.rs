@@ -76,12 +76,17 @@ pub(super) struct OfferBounds {
     /// `max(min_order_t, min_share_if_used * D_e)`: the least purchase when
     /// the offer is used.
     pub least: f64,
+    /// The `M` of `x <= M y` and `x <= M z`: `upper` while the decisions
+    /// are searched (tight for branching); looser than every cap once they
+    /// are fixed to price the plan, so that the link, now `x <= M`, never
+    /// binds and a cap's shadow price stays on the cap.
+    pub link: f64,
 }
 
 impl OfferBounds {
     /// In an elastic copy the capacities themselves may move, so the bound
     /// rests on the demand and the least purchase alone.
-    fn of(scenario: &Scenario, o: usize, elastic: bool) -> OfferBounds {
+    fn of(scenario: &Scenario, o: usize, elastic: bool, decisions_fixed: bool) -> OfferBounds {
         let offer = &scenario.offers[o];
         let element = scenario.element_of(offer);
         let least = scenario.least_purchase(offer);
@@ -95,7 +100,11 @@ impl OfferBounds {
             true => unbounded,
             false => caps.into_iter().flatten().reduce(f64::min).unwrap_or(unbounded),
         };
-        OfferBounds { upper, least }
+        let link = match decisions_fixed {
+            true => 2.0 * upper.max(unbounded),
+            false => upper,
+        };
+        OfferBounds { upper, least, link }
     }
 }
 
@@ -122,6 +131,8 @@ pub(super) struct Vars {
     pub baskets: Vec<Option<Variable>>,
     /// `w[e]` per `policy.resale` entry.
     pub resold: Vec<Variable>,
+    /// Whether the yes/no decisions are held at given values.
+    pub decisions_fixed: bool,
 }
 
 /// Creates the plan's columns, in the order the model documents: `x`, `u`,
@@ -135,7 +146,7 @@ pub(super) fn define_variables(scenario: &Scenario, stage: Stage, cols: &mut Col
         .map(|e| penalty.map(|_| cols.add(Column::Shortfall(e), variable().min(0.0))))
         .collect();
     let bounds: Vec<OfferBounds> = (0..scenario.offers.len())
-        .map(|o| OfferBounds::of(scenario, o, stage.is_elastic()))
+        .map(|o| OfferBounds::of(scenario, o, stage.is_elastic(), cols.decisions_fixed()))
         .collect();
     let bands: Vec<Vec<Band>> = (0..scenario.offers.len())
         .map(|o| define_bands(scenario, o, &bounds[o], stage.is_elastic(), cols))
@@ -205,6 +216,7 @@ pub(super) fn define_variables(scenario: &Scenario, stage: Stage, cols: &mut Col
         hhi_terms,
         baskets,
         resold,
+        decisions_fixed: cols.decisions_fixed(),
     }
 }
 

@@ -50,11 +50,16 @@ pub(in crate::model) fn define_basket_contract(ctx: &Ctx, rows: &mut Rows) {
                 (demand + resale) / p.fraction
             })
             .fold(0.0, f64::max);
-        let big_m = [basket.capacity_t, supplier.capacity_t]
+        let mut big_m = [basket.capacity_t, supplier.capacity_t]
             .into_iter()
             .flatten()
             .fold(worth, f64::min)
             .max(1.0);
+        // Pricing a MIP's plan: the link must not bind, or it would take a
+        // capacity's shadow price (see `OfferBounds::link`).
+        if ctx.vars.decisions_fixed {
+            big_m = 2.0 * big_m.max(worth);
+        }
         let mut link = Expression::from(b);
         link.add_mul(-big_m, y);
         rows.at_most(Family::BasketContract { supplier: s }, link, 0.0);

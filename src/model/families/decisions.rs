@@ -19,12 +19,12 @@ pub(in crate::model) fn define_use(ctx: &Ctx, o: usize, rows: &mut Rows) {
         (None, None) => {}
         (None, Some(y)) => {
             let mut link = Expression::from(x);
-            link.add_mul(-bounds.upper, y);
+            link.add_mul(-bounds.link, y);
             rows.at_most(Family::Contract { offer: o }, link, 0.0);
         }
         (Some(z), y) => {
             let mut link = Expression::from(x);
-            link.add_mul(-bounds.upper, z);
+            link.add_mul(-bounds.link, z);
             rows.at_most(Family::OfferUsed { offer: o }, link, 0.0);
             if bounds.least > 0.0 {
                 let mut least = Expression::from(x);
