@@ -21,6 +21,7 @@ pub fn replace_dir(dir: &Path, files: &[(&str, Vec<u8>)]) -> io::Result<()> {
     };
     fs::create_dir_all(parent)?;
     let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("outputs");
+    remove_stale_staging(parent, name);
     let staging = tempfile::Builder::new()
         .prefix(&format!(".{name}.new-"))
         .tempdir_in(parent)?;
@@ -37,6 +38,37 @@ pub fn replace_dir(dir: &Path, files: &[(&str, Vec<u8>)]) -> io::Result<()> {
         let _ = fs::remove_dir_all(&staged);
     }
     result
+}
+
+/// How old a hidden staging folder beside the outputs must be to count as
+/// left behind by a killed run: younger ones may be another run's, still
+/// being written.
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Removes the hidden staging folders (`.<name>.new-*`, `.<name>.old-*`)
+/// that a run killed mid-write left beside the outputs more than
+/// [`STALE_AFTER`] ago. Best effort: a folder that cannot be removed stays.
+fn remove_stale_staging(parent: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    let prefixes = [format!(".{name}.new-"), format!(".{name}.old-")];
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(file_name) = file_name.to_str() else {
+            continue;
+        };
+        if !prefixes.iter().any(|p| file_name.starts_with(p.as_str())) {
+            continue;
+        }
+        let stale = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > STALE_AFTER);
+        if stale {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 fn swap_into_place(staged: &Path, dir: &Path, parent: &Path, name: &str) -> io::Result<()> {
@@ -199,6 +231,26 @@ impl Streams {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_killed_run_s_old_staging_folder_is_removed_and_a_fresh_one_kept() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("run");
+        let old = root.path().join(".run.new-abc123");
+        let fresh = root.path().join(".run.new-def456");
+        let other = root.path().join(".other.new-abc123");
+        for dir in [&old, &fresh, &other] {
+            fs::create_dir(dir).unwrap();
+        }
+        let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+        for dir in [&old, &other] {
+            fs::File::open(dir).unwrap().set_modified(two_hours_ago).unwrap();
+        }
+        replace_dir(&out, &[("a.csv", b"x".to_vec())]).unwrap();
+        assert!(!old.exists(), "a stale staging folder of this output is removed");
+        assert!(fresh.exists(), "a recent one may be another run's");
+        assert!(other.exists(), "another output's is not ours to touch");
+    }
 
     #[test]
     fn replaces_the_whole_folder_and_leaves_no_staging_behind() {
