@@ -11,20 +11,32 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
+/// `--quiet`: nothing but errors on the terminal.
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn quiet() -> bool {
+    QUIET.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// `println!` that ignores a closed stdout (`remopt ... | head`): the work
 /// is done and written; a reader that stopped reading is not an error.
+/// Silent under `--quiet`.
 macro_rules! out {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = writeln!(std::io::stdout(), $($arg)*);
+        if !quiet() {
+            let _ = writeln!(std::io::stdout(), $($arg)*);
+        }
     }};
 }
 
-/// `print!` that ignores a closed stdout.
+/// `print!` that ignores a closed stdout; silent under `--quiet`.
 macro_rules! out_raw {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = write!(std::io::stdout(), $($arg)*);
+        if !quiet() {
+            let _ = write!(std::io::stdout(), $($arg)*);
+        }
     }};
 }
 
@@ -50,6 +62,7 @@ impl From<InvalidScenario> for Stop {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    QUIET.store(cli.quiet, std::sync::atomic::Ordering::Relaxed);
     let json = matches!(&cli.command, Command::Solve(SolveArgs { json: true, .. }));
     let outcome = std::panic::catch_unwind(|| run(cli))
         .unwrap_or_else(|_| Err(Stop::Internal("remopt panicked (see the message above)".into())));
@@ -249,6 +262,9 @@ fn frontier(args: FrontierArgs) -> Result<(), Stop> {
 /// A progress bar on stderr; indicatif draws nothing when stderr is not a
 /// terminal.
 fn progress_bar(len: u64, what: &str) -> indicatif::ProgressBar {
+    if quiet() {
+        return indicatif::ProgressBar::hidden();
+    }
     let bar = indicatif::ProgressBar::new(len);
     if let Ok(style) =
         indicatif::ProgressStyle::with_template(&format!("{what} {{bar:40}} {{pos}}/{{len}} {{elapsed}}"))

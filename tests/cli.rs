@@ -394,3 +394,42 @@ fn set_overrides_values_before_validation_and_is_recorded() {
         .code(2)
         .stderr(predicate::str::contains("matches no value"));
 }
+
+#[test]
+fn the_summary_fits_100_columns_and_quiet_prints_nothing_but_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["japan", "eu", "usa", "japan-contracts"] {
+        let out = remopt()
+            .current_dir(common::ROOT)
+            .args(["solve", &format!("inputs/{name}.toml"), "--out"])
+            .arg(dir.path().join(name))
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout
+            .clone();
+        let text = String::from_utf8(out).unwrap();
+        for line in text.lines() {
+            assert!(
+                line.chars().count() <= 100,
+                "{name}: {} columns: {line}",
+                line.chars().count()
+            );
+        }
+    }
+    remopt()
+        .current_dir(common::ROOT)
+        .args(["solve", "inputs/japan.toml", "--quiet", "--out"])
+        .arg(dir.path().join("quiet"))
+        .assert()
+        .code(0)
+        .stdout("")
+        .stderr("");
+    assert!(dir.path().join("quiet/plan.csv").exists());
+    remopt()
+        .args(["--quiet", "check", "no-such-file.toml"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("no-such-file.toml"));
+}

@@ -4,7 +4,11 @@ use super::sensitivity::SecurityPrice;
 use crate::metrics::ElementMetrics;
 use crate::pipeline::Outcome;
 use crate::scenario::Scenario;
-use comfy_table::{presets::ASCII_BORDERS_ONLY_CONDENSED, CellAlignment, Table};
+use comfy_table::{presets::ASCII_BORDERS_ONLY_CONDENSED, CellAlignment, ContentArrangement, Table};
+
+/// The widest line the summary prints: a terminal of 100 columns shows it
+/// whole (binding caps wrap inside their cell).
+pub const WIDTH: u16 = 100;
 use std::path::Path;
 
 fn tonnes(t: f64) -> String {
@@ -37,13 +41,14 @@ fn binding_caps(scenario: &Scenario, outcome: &Outcome, element: Option<usize>) 
         .collect()
 }
 
-/// At most a few names, then how many more: the full list is in constraints.csv.
+/// At most a few names, one per line (a name never breaks across lines),
+/// then how many more: the full list is in constraints.csv.
 fn listing(names: Vec<String>) -> String {
     const SHOWN: usize = 4;
     match names.len() {
         0 => "-".to_string(),
-        n if n <= SHOWN => names.join(", "),
-        n => format!("{}, +{} more", names[..SHOWN - 1].join(", "), n - (SHOWN - 1)),
+        n if n <= SHOWN => names.join("\n"),
+        n => format!("{}\n+{} more", names[..SHOWN - 1].join("\n"), n - (SHOWN - 1)),
     }
 }
 
@@ -81,26 +86,39 @@ fn headline(scenario: &Scenario, outcome: &Outcome) -> String {
         None => "LP".to_string(),
     };
     format!(
-        "{} ({}): {status} {problem}, objective {} = {}\n",
-        scenario.title,
-        scenario.name,
+        "{}\n{status} {problem}, objective {} = {}\n",
+        fit(&format!("{} ({})", scenario.title, scenario.name)),
         scenario.policy.objective.as_str(),
         objective_text(scenario, outcome),
     )
 }
 
+/// `text` cut to [`WIDTH`] characters, with an ellipsis when cut (a long
+/// scenario title).
+fn fit(text: &str) -> String {
+    let width = usize::from(WIDTH);
+    match text.chars().count() > width {
+        true => text.chars().take(width - 1).chain(['…']).collect(),
+        false => text.to_string(),
+    }
+}
+
 /// One row per element, then the total, with the caps that bind each.
 fn element_table(scenario: &Scenario, outcome: &Outcome) -> Table {
     let mut table = Table::new();
-    table.load_preset(ASCII_BORDERS_ONLY_CONDENSED).set_header(vec![
-        "element",
-        "demand t",
-        "supplied t",
-        "shortfall t",
-        &format!("cost {}", scenario.currency),
-        "top country",
-        "binding caps",
-    ]);
+    table
+        .load_preset(ASCII_BORDERS_ONLY_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(WIDTH)
+        .set_header(vec![
+            "element",
+            "demand t",
+            "supplied t",
+            "unmet t",
+            &format!("cost {}", scenario.currency),
+            "top country",
+            "binding caps",
+        ]);
     for (e, m) in outcome.metrics.elements.iter().enumerate() {
         let caps = binding_caps(scenario, outcome, Some(e));
         table.add_row(metrics_row(m.symbol.clone(), m, caps));
