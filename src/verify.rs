@@ -346,22 +346,23 @@ impl Check<'_> {
         let scenario = self.scenario;
         let element = &scenario.elements[e];
         let demand = element.demand_t;
-        for (&country, &q) in processed {
-            if let Some(share) = scenario.country_share_cap(country, e) {
-                if exceeds(q, share * demand) {
-                    let country = CountryCode::new(country);
-                    let detail = format!("{q} t > {share} x {demand} t");
-                    return self.fail(Family::CountryShare { country, element: e }, detail);
-                }
-            }
-        }
-        for (&country, &q) in mined {
-            if let Some(share) = scenario.mining_share_cap(country, e) {
-                if exceeds(q, share * demand) {
-                    let country = CountryCode::new(country);
-                    let detail = format!("{q} t mined > {share} x {demand} t");
-                    return self.fail(Family::MiningShare { country, element: e }, detail);
-                }
+        let processing = processed.iter().map(|(&c, &q)| (c, q, SupplyStage::Processing));
+        let mining = mined.iter().map(|(&c, &q)| (c, q, SupplyStage::Mining));
+        for (code, q, stage) in processing.chain(mining) {
+            let country = CountryCode::new(code);
+            let (cap, family) = match stage {
+                SupplyStage::Processing => (
+                    scenario.country_share_cap(code, e),
+                    Family::CountryShare { country, element: e },
+                ),
+                SupplyStage::Mining => (
+                    scenario.mining_share_cap(code, e),
+                    Family::MiningShare { country, element: e },
+                ),
+            };
+            if let Some(share) = cap.filter(|share| exceeds(q, share * demand)) {
+                let detail = format!("{q} t ({} stage) > {share} x {demand} t", stage.as_str());
+                return self.fail(family, detail);
             }
         }
         self.group_shares(e, processed, mined)?;

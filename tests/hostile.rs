@@ -3,36 +3,14 @@
 //! `file:line:column: key path: what is wrong, what would be valid`, writes
 //! nothing and keeps the previous outputs; no input exits 1.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{remopt, snapshot, ROOT};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-fn remopt() -> Command {
-    Command::cargo_bin("remopt").unwrap()
-}
-
 fn small() -> String {
     fs::read_to_string(Path::new(ROOT).join("tests/fixtures/small.toml")).unwrap()
-}
-
-/// Every file under `dir` with its bytes, sorted by path.
-fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.push((path.clone(), fs::read(&path).unwrap()));
-            }
-        }
-    }
-    files.sort();
-    files
 }
 
 /// A folder with `s.toml` = `text` and previous outputs in `out/`.

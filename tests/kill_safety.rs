@@ -3,6 +3,9 @@
 //! the whole previous run or the whole new one, never missing), and a killed
 //! sweep's `<out>.partial/` holds only complete rows.
 
+mod common;
+
+use common::snapshot;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -54,25 +57,6 @@ fn kill_after(dir: &Path, args: &[&str], delay_ms: u64) -> bool {
     let _ = child.kill();
     let status = child.wait().unwrap();
     running && status.code().is_none()
-}
-
-/// Every file under `dir` (relative path, bytes), sorted.
-fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let bytes = fs::read(&path).unwrap();
-                files.push((path.strip_prefix(dir).unwrap().to_path_buf(), bytes));
-            }
-        }
-    }
-    files.sort();
-    files
 }
 
 /// The CSV files of a snapshot (run.json and sweep.json hold timings).
