@@ -2,7 +2,7 @@
 //! [`run`].
 
 use clap::Parser;
-use remopt::cli::{CheckArgs, Cli, Command, ExportArgs, FrontierArgs, SolveArgs, SweepArgs, SweepMode};
+use remopt::cli::{CheckArgs, Cli, Command, CompareArgs, ExportArgs, FrontierArgs, SolveArgs, SweepArgs, SweepMode};
 use remopt::pipeline::{self, Failure, SolveSettings};
 use remopt::report::{self, json::RunRecord, json::Summary};
 use remopt::scenario::{self, InvalidScenario};
@@ -102,7 +102,58 @@ fn run(cli: Cli) -> Result<(), Stop> {
         Command::Export(args) => export(args),
         Command::Frontier(args) => frontier(args),
         Command::Sweep(args) => sweep(args),
+        Command::Compare(args) => compare(args),
     }
+}
+
+impl From<remopt::compare::CompareError> for Stop {
+    fn from(e: remopt::compare::CompareError) -> Self {
+        use remopt::compare::CompareError as E;
+        let message = e.to_string();
+        match e {
+            E::Missing(_) | E::NotARun { .. } | E::Invalid(_) => Stop::Invalid(message),
+            E::Infeasible(_) => Stop::Infeasible(message),
+            E::NoPlan { .. } => Stop::TimeLimit {
+                plan_written: false,
+                message,
+            },
+            E::Internal { .. } => Stop::Internal(message),
+        }
+    }
+}
+
+fn compare(args: CompareArgs) -> Result<(), Stop> {
+    if args.runs.len() < 2 {
+        return Err(Stop::Invalid(format!(
+            "remopt compare needs at least two runs (scenario files or output folders), got one: {}",
+            args.runs[0].display()
+        )));
+    }
+    let out_dir = args.out.unwrap_or_else(|| PathBuf::from("outputs").join("compare"));
+    check_output_dir(&out_dir)?;
+    // Every argument is checked to exist before anything is solved.
+    if let Some(missing) = args.runs.iter().find(|p| !p.exists()) {
+        return Err(remopt::compare::CompareError::Missing(missing.display().to_string()).into());
+    }
+    let runs = args
+        .runs
+        .iter()
+        .map(|path| remopt::compare::gather(path))
+        .collect::<Result<Vec<_>, _>>()?;
+    let figures = remopt::compare::figures(&runs);
+    let files = [
+        ("compare.csv", report::compare::compare_csv(&runs, &figures)),
+        ("compare.html", report::compare::compare_html(&runs, &figures)),
+    ];
+    report::write::replace_dir(&out_dir, &files).map_err(|e| {
+        Stop::Io(format!(
+            "could not write the comparison to {}: {e}",
+            out_dir.display()
+        ))
+    })?;
+    out_raw!("{}", report::compare::table(&runs, &figures));
+    out!("outputs in {}/ (compare.csv, compare.html)", out_dir.display());
+    Ok(())
 }
 
 fn sweep(args: SweepArgs) -> Result<(), Stop> {
