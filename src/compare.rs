@@ -207,10 +207,7 @@ fn read_folder(dir: &Path) -> Result<Run, CompareError> {
 }
 
 /// A run from its files, as `remopt solve` writes them.
-pub fn from_files(
-    source: &str,
-    mut file: impl FnMut(&str) -> Option<Vec<u8>>,
-) -> Result<Run, CompareError> {
+pub fn from_files(source: &str, mut file: impl FnMut(&str) -> Option<Vec<u8>>) -> Result<Run, CompareError> {
     let bad = |why: String| CompareError::NotARun {
         arg: source.to_string(),
         why,
@@ -278,7 +275,11 @@ pub fn from_files(
             .ok_or_else(|| bad(format!("plan.csv: quantity_t {cell:?} is not a number")))?;
         // Basket parts of an element without demand are not compared.
         if let Some(element) = run.elements.iter_mut().find(|e| e.symbol == symbol) {
-            let country = if country.is_empty() { NO_COUNTRY.to_string() } else { country };
+            let country = if country.is_empty() {
+                NO_COUNTRY.to_string()
+            } else {
+                country
+            };
             *element.by_country.entry(country).or_default() += q;
         }
     }
@@ -325,7 +326,11 @@ fn csv_rows(
         .records()
         .map(|record| {
             let record = record.map_err(|e| bad(format!("{file}: {e}")))?;
-            Ok(header.iter().cloned().zip(record.iter().map(str::to_string)).collect())
+            Ok(header
+                .iter()
+                .cloned()
+                .zip(record.iter().map(str::to_string))
+                .collect())
         })
         .collect()
 }
@@ -405,7 +410,9 @@ pub fn figures(runs: &[Run]) -> Vec<Figure> {
         key("worst_mean_risk", |r| {
             r.worst_mean_risk().map_or(Value::Missing, Value::Number)
         }),
-        key("worst_hhi", |r| r.worst_hhi().map_or(Value::Missing, Value::Number)),
+        key("worst_hhi", |r| {
+            r.worst_hhi().map_or(Value::Missing, Value::Number)
+        }),
         key("status", |r| Value::Text(r.status.clone())),
     ];
     let mut symbols: Vec<&str> = Vec::new();
@@ -429,7 +436,11 @@ pub fn figures(runs: &[Run]) -> Vec<Figure> {
             values,
         };
         figures.push(element_figure("cost", "", per_run(&|e| Value::Number(e.cost))));
-        figures.push(element_figure("supplied_t", "", per_run(&|e| Value::Number(e.supplied_t))));
+        figures.push(element_figure(
+            "supplied_t",
+            "",
+            per_run(&|e| Value::Number(e.supplied_t)),
+        ));
         let countries: BTreeSet<&str> = runs
             .iter()
             .filter_map(|r| r.element(symbol))

@@ -2,7 +2,9 @@
 //! [`run`].
 
 use clap::Parser;
-use remopt::cli::{CheckArgs, Cli, Command, CompareArgs, ExportArgs, FrontierArgs, SolveArgs, SweepArgs, SweepMode};
+use remopt::cli::{
+    CheckArgs, Cli, Command, CompareArgs, ExportArgs, FrontierArgs, SolveArgs, SweepArgs, SweepMode,
+};
 use remopt::pipeline::{self, Failure, SolveSettings};
 use remopt::report::{self, json::RunRecord, json::Summary};
 use remopt::scenario::{self, InvalidScenario};
@@ -129,7 +131,9 @@ fn compare(args: CompareArgs) -> Result<(), Stop> {
             args.runs[0].display()
         )));
     }
-    let out_dir = args.out.unwrap_or_else(|| PathBuf::from("outputs").join("compare"));
+    let out_dir = args
+        .out
+        .unwrap_or_else(|| PathBuf::from("outputs").join("compare"));
     check_output_dir(&out_dir)?;
     // Every argument is checked to exist before anything is solved.
     if let Some(missing) = args.runs.iter().find(|p| !p.exists()) {

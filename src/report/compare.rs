@@ -7,7 +7,9 @@ use crate::compare::{labels, Figure, Run, Value};
 use comfy_table::{presets::ASCII_BORDERS_ONLY_CONDENSED, CellAlignment, ContentArrangement, Table};
 
 /// Header of `compare.csv`.
-pub const COMPARE_COLUMNS: [&str; 7] = ["figure", "element", "subject", "run", "scenario", "value", "change"];
+pub const COMPARE_COLUMNS: [&str; 7] = [
+    "figure", "element", "subject", "run", "scenario", "value", "change",
+];
 
 /// `compare.csv`: one row per figure and run, runs numbered from 0 (the
 /// reference); `change` is the value less the reference's, empty for the
@@ -205,10 +207,7 @@ pub fn compare_html(runs: &[Run], figures: &[Figure]) -> Vec<u8> {
     for (r, label) in labels.iter().enumerate() {
         match r {
             0 => html.push_str(&format!("<th>{}</th>", escape(label))),
-            _ => html.push_str(&format!(
-                "<th>{}</th><th>change</th>",
-                escape(label)
-            )),
+            _ => html.push_str(&format!("<th>{}</th><th>change</th>", escape(label))),
         }
     }
     html.push_str("</tr>\n</thead>\n<tbody>\n");
@@ -218,9 +217,15 @@ pub fn compare_html(runs: &[Run], figures: &[Figure]) -> Vec<u8> {
         } else {
             ""
         };
-        html.push_str(&format!("<tr{class}><td>{}</td>", escape(&row_label(f, currency))));
+        html.push_str(&format!(
+            "<tr{class}><td>{}</td>",
+            escape(&row_label(f, currency))
+        ));
         for (r, value) in f.values.iter().enumerate() {
-            html.push_str(&format!("<td class=\"n\">{}</td>", escape(&shown_value(f, value))));
+            html.push_str(&format!(
+                "<td class=\"n\">{}</td>",
+                escape(&shown_value(f, value))
+            ));
             if r > 0 {
                 let change = shown_change(f, value, &f.values[0]);
                 html.push_str(&format!("<td class=\"n\">{}</td>", escape(&change)));
