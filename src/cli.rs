@@ -10,7 +10,7 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(name = "remopt", version, about, long_about = None)]
 #[command(
-    after_help = "Examples:\n  remopt check inputs/japan.toml\n  remopt solve inputs/japan.toml\n  remopt solve inputs/eu.toml --out /tmp/eu --json\n  remopt sweep inputs/japan.toml --vary policy.max_avg_risk=0.5:0.7:0.05\n  remopt frontier inputs/japan.toml --points 11\n\nExit codes: 0 solved, 1 internal error, 2 bad invocation or invalid scenario,\n3 infeasible, 4 stopped by the time limit."
+    after_help = "Examples:\n  remopt check inputs/japan.toml\n  remopt solve inputs/japan.toml\n  remopt solve inputs/eu.toml --out /tmp/eu --json\n  remopt sweep inputs/japan.toml --vary policy.max_avg_risk=0.5:0.7:0.05\n  remopt frontier inputs/japan.toml --points 11\n  remopt compare inputs/japan-status-quo.toml inputs/japan.toml\n\nExit codes: 0 solved, 1 internal error, 2 bad invocation or invalid scenario,\n3 infeasible, 4 stopped by the time limit."
 )]
 pub struct Cli {
     /// What to do.
@@ -42,6 +42,11 @@ pub enum Command {
         after_help = "Examples:\n  remopt export inputs/japan.toml --lp models/japan-2026.lp\n  remopt export inputs/japan.toml --mps /tmp/japan.mps"
     )]
     Export(ExportArgs),
+    /// Compare runs side by side: scenario files (solved in memory) or output folders of `remopt solve`.
+    #[command(
+        after_help = "Examples:\n  remopt compare inputs/japan-status-quo.toml inputs/japan.toml\n  remopt compare outputs/japan-2026 inputs/japan-contracts.toml --out /tmp/cmp"
+    )]
+    Compare(CompareArgs),
     /// Validate a scenario without solving it.
     #[command(after_help = "Example:\n  remopt check inputs/japan.toml")]
     Check(CheckArgs),
@@ -68,6 +73,22 @@ pub struct SolveArgs {
     /// Print a machine-readable JSON summary on stdout instead of the table.
     #[arg(long)]
     pub json: bool,
+    /// Also solve this scenario (without --set) and write compare.csv and compare.html, the baseline as the
+    /// reference, beside the usual files (e.g. --baseline inputs/japan-status-quo.toml).
+    #[arg(long, value_name = "SCENARIO.toml")]
+    pub baseline: Option<PathBuf>,
+}
+
+/// `remopt compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Two or more runs: a scenario file (.toml, solved in memory) or an output folder of `remopt solve`;
+    /// the first is the reference.
+    #[arg(required = true, value_name = "RUN")]
+    pub runs: Vec<PathBuf>,
+    /// Output folder for compare.csv and compare.html [default: outputs/compare].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 /// `remopt sweep`.

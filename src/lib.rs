@@ -15,6 +15,7 @@
 #![deny(missing_docs)]
 
 pub mod cli;
+pub mod compare;
 pub mod diagnose;
 pub mod elements;
 pub mod export;

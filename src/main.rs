@@ -2,7 +2,9 @@
 //! [`run`].
 
 use clap::Parser;
-use remopt::cli::{CheckArgs, Cli, Command, ExportArgs, FrontierArgs, SolveArgs, SweepArgs, SweepMode};
+use remopt::cli::{
+    CheckArgs, Cli, Command, CompareArgs, ExportArgs, FrontierArgs, SolveArgs, SweepArgs, SweepMode,
+};
 use remopt::pipeline::{self, Failure, SolveSettings};
 use remopt::report::{self, json::RunRecord, json::Summary};
 use remopt::scenario::{self, InvalidScenario};
@@ -102,7 +104,60 @@ fn run(cli: Cli) -> Result<(), Stop> {
         Command::Export(args) => export(args),
         Command::Frontier(args) => frontier(args),
         Command::Sweep(args) => sweep(args),
+        Command::Compare(args) => compare(args),
     }
+}
+
+impl From<remopt::compare::CompareError> for Stop {
+    fn from(e: remopt::compare::CompareError) -> Self {
+        use remopt::compare::CompareError as E;
+        let message = e.to_string();
+        match e {
+            E::Missing(_) | E::NotARun { .. } | E::Invalid(_) => Stop::Invalid(message),
+            E::Infeasible(_) => Stop::Infeasible(message),
+            E::NoPlan { .. } => Stop::TimeLimit {
+                plan_written: false,
+                message,
+            },
+            E::Internal { .. } => Stop::Internal(message),
+        }
+    }
+}
+
+fn compare(args: CompareArgs) -> Result<(), Stop> {
+    if args.runs.len() < 2 {
+        return Err(Stop::Invalid(format!(
+            "remopt compare needs at least two runs (scenario files or output folders), got one: {}",
+            args.runs[0].display()
+        )));
+    }
+    let out_dir = args
+        .out
+        .unwrap_or_else(|| PathBuf::from("outputs").join("compare"));
+    check_output_dir(&out_dir)?;
+    // Every argument is checked to exist before anything is solved.
+    if let Some(missing) = args.runs.iter().find(|p| !p.exists()) {
+        return Err(remopt::compare::CompareError::Missing(missing.display().to_string()).into());
+    }
+    let runs = args
+        .runs
+        .iter()
+        .map(|path| remopt::compare::gather(path))
+        .collect::<Result<Vec<_>, _>>()?;
+    let figures = remopt::compare::figures(&runs);
+    let files = [
+        ("compare.csv", report::compare::compare_csv(&runs, &figures)),
+        ("compare.html", report::compare::compare_html(&runs, &figures)),
+    ];
+    report::write::replace_dir(&out_dir, &files).map_err(|e| {
+        Stop::Io(format!(
+            "could not write the comparison to {}: {e}",
+            out_dir.display()
+        ))
+    })?;
+    out_raw!("{}", report::compare::table(&runs, &figures));
+    out!("outputs in {}/ (compare.csv, compare.html)", out_dir.display());
+    Ok(())
 }
 
 fn sweep(args: SweepArgs) -> Result<(), Stop> {
@@ -331,6 +386,27 @@ fn solve(args: SolveArgs) -> Result<(), Stop> {
         mip_gap: args.mip_gap,
         ..SolveSettings::default()
     };
+    // The baseline is solved first: when it fails, nothing is written.
+    let baseline = match &args.baseline {
+        Some(path) if !path.is_file() => {
+            return Err(Stop::Invalid(format!(
+                "--baseline {}: no such scenario file",
+                path.display()
+            )))
+        }
+        Some(path) => Some((
+            path,
+            remopt::compare::solve_in_memory(path, &[], &settings).map_err(|e| {
+                let stop = Stop::from(e);
+                match stop {
+                    Stop::Invalid(m) => Stop::Invalid(format!("--baseline: {m}")),
+                    Stop::Infeasible(m) => Stop::Infeasible(format!("--baseline: {m}")),
+                    other => other,
+                }
+            })?,
+        )),
+        None => None,
+    };
     let outcome = pipeline::optimise(&scenario, &settings).map_err(|failure| match failure {
         Failure::Infeasible => match report_infeasible(&scenario, &file, &args.set, &out_dir) {
             Ok(text) => Stop::Infeasible(text),
@@ -349,7 +425,16 @@ fn solve(args: SolveArgs) -> Result<(), Stop> {
 
     let record = RunRecord::new(&scenario, &outcome, load_seconds);
     let security = report::sensitivity::security_prices(&scenario, &outcome);
-    let files = report::solve_files(&scenario, &outcome, &security, &record);
+    let mut files = report::solve_files(&scenario, &outcome, &security, &record);
+    let comparison = match baseline {
+        Some((path, baseline_files)) => {
+            let comparison = compare_with_baseline(path, &baseline_files, &args.scenario, &files)?;
+            files.push(("compare.csv", comparison.0));
+            files.push(("compare.html", comparison.1));
+            Some(comparison.2)
+        }
+        None => None,
+    };
     report::write::replace_dir(&out_dir, &files).map_err(|e| {
         Stop::Io(format!(
             "could not write the outputs to {}: {e} (previous outputs left as they were)",
@@ -380,6 +465,9 @@ fn solve(args: SolveArgs) -> Result<(), Stop> {
             "{}",
             report::table::render(&scenario, &outcome, &security, &out_dir)
         );
+        if let Some(table) = comparison {
+            out_raw!("\nagainst the baseline (compare.csv, compare.html):\n{table}");
+        }
     }
     match outcome.status {
         Status::Optimal => Ok(()),
@@ -391,6 +479,29 @@ fn solve(args: SolveArgs) -> Result<(), Stop> {
             ),
         }),
     }
+}
+
+/// `compare.csv`, `compare.html` and the terminal table of a run against
+/// its `--baseline` (the reference), from both runs' files.
+fn compare_with_baseline(
+    baseline: &std::path::Path,
+    baseline_files: &[(&str, Vec<u8>)],
+    scenario: &std::path::Path,
+    files: &[(&str, Vec<u8>)],
+) -> Result<(Vec<u8>, Vec<u8>, String), Stop> {
+    let run = |path: &std::path::Path, files: &[(&str, Vec<u8>)]| {
+        remopt::compare::from_files(&path.display().to_string(), |name| {
+            files.iter().find(|(n, _)| *n == name).map(|(_, b)| b.clone())
+        })
+        .map_err(|e| Stop::Internal(format!("reading back the files of a run: {e}")))
+    };
+    let runs = [run(baseline, baseline_files)?, run(scenario, files)?];
+    let figures = remopt::compare::figures(&runs);
+    Ok((
+        report::compare::compare_csv(&runs, &figures),
+        report::compare::compare_html(&runs, &figures),
+        report::compare::table(&runs, &figures),
+    ))
 }
 
 /// Refuses, before any solve, an output path that can never be a folder.

@@ -82,6 +82,45 @@ pub enum ConstraintKind {
 }
 
 impl ConstraintKind {
+    /// Every family, in declaration order.
+    pub const ALL: [ConstraintKind; 29] = [
+        ConstraintKind::Demand,
+        ConstraintKind::OfferCapacity,
+        ConstraintKind::Tiers,
+        ConstraintKind::TierEnd,
+        ConstraintKind::TierOrder,
+        ConstraintKind::TierOpen,
+        ConstraintKind::Contract,
+        ConstraintKind::OfferUsed,
+        ConstraintKind::MinOrder,
+        ConstraintKind::ContractOffer,
+        ConstraintKind::CountryShare,
+        ConstraintKind::MiningShare,
+        ConstraintKind::GroupMin,
+        ConstraintKind::GroupMax,
+        ConstraintKind::SupplierShare,
+        ConstraintKind::AvgRisk,
+        ConstraintKind::Hhi,
+        ConstraintKind::RecycledShare,
+        ConstraintKind::MinSuppliers,
+        ConstraintKind::MaxSuppliers,
+        ConstraintKind::SupplierCapacity,
+        ConstraintKind::BasketCapacity,
+        ConstraintKind::BasketContract,
+        ConstraintKind::ResaleCapacity,
+        ConstraintKind::ResaleSource,
+        ConstraintKind::Budget,
+        ConstraintKind::RiskLevel,
+        ConstraintKind::FixedDecision,
+        ConstraintKind::RelaxLink,
+    ];
+
+    /// The family whose [`as_str`](Self::as_str) is `name` (the `kind`
+    /// column of `constraints.csv` read back).
+    pub fn from_name(name: &str) -> Option<ConstraintKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
     /// The family name as outputs print it.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -2,6 +2,7 @@
 //! the file system.
 
 pub mod baskets;
+pub mod compare;
 pub mod csv;
 pub mod diagnosis;
 pub mod frontier;
