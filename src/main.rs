@@ -162,7 +162,8 @@ fn sweep(args: SweepArgs) -> Result<(), Stop> {
         .map_err(|e| Stop::Internal(e.to_string()))?;
     bar.finish_and_clear();
     let wall_seconds = started.elapsed().as_secs_f64();
-    let files = out::final_files(&definition, &finished, jobs, wall_seconds);
+    let mut files = out::final_files(&definition, &finished, jobs, wall_seconds);
+    add_workbook(&mut files)?;
     report::write::replace_dir(&out_dir, &files)
         .map_err(|e| Stop::Io(format!("could not write the sweep to {}: {e}", out_dir.display())))?;
     if let Ok(streams) = streams.into_inner() {
@@ -238,10 +239,11 @@ fn frontier(args: FrontierArgs) -> Result<(), Stop> {
         FrontierError::Solve(f) => Stop::Internal(f.to_string()),
     })?;
     bar.finish_and_clear();
-    let files = [
+    let mut files = vec![
         ("frontier.csv", report::frontier::frontier_csv(&scenario, &points)),
         ("plans.csv", report::frontier::plans_csv(&scenario, &points)),
     ];
+    add_workbook(&mut files)?;
     report::write::replace_dir(&out_dir, &files).map_err(|e| {
         Stop::Io(format!(
             "could not write the frontier to {}: {e}",
@@ -255,7 +257,10 @@ fn frontier(args: FrontierArgs) -> Result<(), Stop> {
         points.len()
     );
     out!("{}", report::frontier::table(&scenario, &points));
-    out!("outputs in {}/ (frontier.csv, plans.csv)", out_dir.display());
+    out!(
+        "outputs in {}/ (frontier.csv, plans.csv, plan.xlsx)",
+        out_dir.display()
+    );
     Ok(())
 }
 
@@ -349,7 +354,8 @@ fn solve(args: SolveArgs) -> Result<(), Stop> {
 
     let record = RunRecord::new(&scenario, &outcome, load_seconds);
     let security = report::sensitivity::security_prices(&scenario, &outcome);
-    let files = report::solve_files(&scenario, &outcome, &security, &record);
+    let mut files = report::solve_files(&scenario, &outcome, &security, &record);
+    add_workbook(&mut files)?;
     report::write::replace_dir(&out_dir, &files).map_err(|e| {
         Stop::Io(format!(
             "could not write the outputs to {}: {e} (previous outputs left as they were)",
@@ -393,6 +399,14 @@ fn solve(args: SolveArgs) -> Result<(), Stop> {
     }
 }
 
+/// Adds `plan.xlsx`, the workbook of the CSV files among `files`.
+fn add_workbook(files: &mut Vec<(&str, Vec<u8>)>) -> Result<(), Stop> {
+    let workbook =
+        report::xlsx::workbook(files).map_err(|e| Stop::Internal(format!("building plan.xlsx: {e}")))?;
+    files.push(("plan.xlsx", workbook));
+    Ok(())
+}
+
 /// Refuses, before any solve, an output path that can never be a folder.
 fn check_output_dir(out_dir: &std::path::Path) -> Result<(), Stop> {
     let blocked = out_dir
@@ -421,11 +435,12 @@ fn report_infeasible(
     let diagnosis = remopt::diagnose::diagnose(scenario, remopt::diagnose::confirm_in(file, overrides))
         .map_err(|e| Stop::Internal(format!("diagnosing the infeasible scenario: {e}")))?;
     let text = report::diagnosis::text(scenario, &diagnosis);
-    let files = [
+    let mut files = vec![
         ("diagnosis.txt", text.clone().into_bytes()),
         ("diagnosis.csv", report::diagnosis::csv(scenario, &diagnosis)),
         ("run.json", report::diagnosis::run_json(scenario, &diagnosis)),
     ];
+    add_workbook(&mut files)?;
     report::write::replace_dir(out_dir, &files).map_err(|e| {
         Stop::Io(format!(
             "could not write the diagnosis to {}: {e}",
@@ -433,7 +448,7 @@ fn report_infeasible(
         ))
     })?;
     Ok(format!(
-        "{text}diagnosis written to {}/ (diagnosis.txt, diagnosis.csv, run.json)",
+        "{text}diagnosis written to {}/ (diagnosis.txt, diagnosis.csv, run.json, plan.xlsx)",
         out_dir.display()
     ))
 }
