@@ -1,6 +1,7 @@
 //! `plan.xlsx` (docs/outputs.md): every CSV file of a run in one workbook,
 //! one sheet per file, built from the very bytes written to the CSV files.
 
+use csv::StringRecord;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
 /// Rows and columns of one sheet, as Excel and every spreadsheet reading
@@ -22,6 +23,11 @@ pub const EXCEL_LIMITS: SheetLimits = SheetLimits {
 /// The longest text a cell holds; longer text is cut (the CSV file keeps it
 /// whole).
 const MAX_TEXT_CHARS: usize = 32_767;
+
+/// How many rows, the header included, size the columns: a long sweep's
+/// rows are alike, and measuring them all would take longer than writing
+/// them.
+const AUTOFIT_ROWS: u32 = 1_000;
 
 /// The number format of share columns: a share of 0.6 reads `60.0%`.
 pub const PERCENT_FORMAT: &str = "0.0%";
@@ -83,7 +89,7 @@ pub fn workbook_with_limits(files: &[(&str, Vec<u8>)], limits: SheetLimits) -> R
 fn write_sheet(
     sheet: &mut Worksheet,
     stem: &str,
-    rows: &[Vec<String>],
+    rows: &[StringRecord],
     header: &Format,
     percent: &Format,
 ) -> Result<(), XlsxError> {
@@ -93,9 +99,10 @@ fn write_sheet(
     for (col, name) in names.iter().enumerate() {
         sheet.write_string_with_format(0, col as u16, text(name), header)?;
     }
+    let names: Vec<&str> = names.iter().collect();
     let shares: Vec<bool> = names.iter().map(|n| is_share_column(stem, n)).collect();
     // In security.csv, `cap` is a share except for a mean risk cap (a score).
-    let kind = names.iter().position(|n| n == "kind");
+    let kind = names.iter().position(|n| *n == "kind");
     for (r, row) in data.iter().enumerate() {
         let r = r as u32 + 1;
         let risk_row =
@@ -123,6 +130,8 @@ fn write_sheet(
     if !names.is_empty() {
         sheet.autofilter(0, 0, data.len() as u32, names.len() as u16 - 1)?;
     }
+    // Autofit formats every cell it measures: the first rows give the widths.
+    sheet.set_autofit_max_row(AUTOFIT_ROWS);
     sheet.autofit();
     Ok(())
 }
@@ -164,13 +173,12 @@ fn text(cell: &str) -> &str {
     }
 }
 
-fn parse(bytes: &[u8]) -> Result<Vec<Vec<String>>, csv::Error> {
+fn parse(bytes: &[u8]) -> Result<Vec<StringRecord>, csv::Error> {
     csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(bytes)
         .records()
-        .map(|record| record.map(|r| r.iter().map(str::to_string).collect()))
         .collect()
 }
 
