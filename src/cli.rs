@@ -19,6 +19,9 @@ pub struct Cli {
     /// Print nothing but errors (the files are written as usual).
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// Also write plan.xlsx: one sheet per CSV file, numbers as numbers.
+    #[arg(long, global = true)]
+    pub xlsx: bool,
 }
 
 /// The subcommands.

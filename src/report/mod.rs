@@ -12,6 +12,7 @@ pub mod stages;
 pub mod sweep;
 pub mod table;
 pub mod write;
+pub mod xlsx;
 
 /// A number as written in every output: shortest text that reads back to the
 /// same `f64`, never `-0`; an infinite or undefined value (an unbounded end of
