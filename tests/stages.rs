@@ -261,3 +261,45 @@ fn group_rules_name_known_groups_and_sensible_shares() {
         assert!(err.contains(expected), "{expected:?} not in {err}");
     }
 }
+
+/// `*` matches every index of an array of tables, as it matches every key
+/// of a table: doubling every tier's price doubles the cost, and every
+/// group rule's floor can be set at once.
+#[test]
+fn a_wildcard_matches_every_index_of_an_array_of_tables() {
+    use remopt::scenario::overrides::Override;
+    let text = r#"[scenario]
+name = "w"
+[demand]
+Nd = 100
+[groups]
+EU = ["FR"]
+[suppliers.a]
+country = "CN"
+kind = "mine"
+offers.Nd = { tiers = [ { up_to_t = 50, price_per_kg = 10 }, { price_per_kg = 12 } ] }
+[suppliers.f]
+country = "FR"
+kind = "mine"
+offers.Nd = { price_per_kg = 30 }
+[[policy.group_share]]
+group = "EU"
+min = 0.1
+[[policy.group_share]]
+group = "EU"
+stage = "mining"
+min = 0.2
+"#;
+    let file = remopt::scenario::ScenarioFile::from_bytes(Path::new("w.toml"), text.as_bytes()).unwrap();
+    let overrides: Vec<Override> = [
+        "suppliers.a.offers.Nd.tiers.*.price_per_kg*=2",
+        "policy.group_share.*.min=0",
+    ]
+    .iter()
+    .map(|o| Override::parse(o).unwrap())
+    .collect();
+    let s = file.scenario(&overrides).unwrap();
+    assert!(s.policy.group_shares.iter().all(|g| g.min == Some(0.0)));
+    // 50 t at 20 and 50 t at 24; no EU floor left.
+    close(common::solve(&s).objective, 2_200_000.0, TOLERANCE);
+}

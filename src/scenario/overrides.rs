@@ -171,23 +171,29 @@ impl Override {
                     // An array of tables is addressed by index: `tiers.1.up_to_t`.
                     Some(toml::Value::Array(items)) => {
                         let (index, after) = rest.split_first().expect("checked non-empty");
-                        let item = match index {
-                            Segment::Key(i) => i.parse::<usize>().ok().and_then(|i| items.get_mut(i)),
-                            Segment::Any => None,
+                        // `*` matches every index of an array of tables
+                        // (`disruptions.*.probability`), as it matches every
+                        // key of a table.
+                        let indices: Vec<usize> = match index {
+                            Segment::Key(i) => i.parse::<usize>().ok().into_iter().collect(),
+                            Segment::Any => (0..items.len()).collect(),
                         };
-                        match (item, after.is_empty()) {
-                            (Some(toml::Value::Table(inner)), false) => {
-                                prefix.push(path_text(std::slice::from_ref(index)));
+                        let mut found = false;
+                        for i in indices {
+                            if let (Some(toml::Value::Table(inner)), false) =
+                                (items.get_mut(i), after.is_empty())
+                            {
+                                found = true;
+                                prefix.push(i.to_string());
                                 self.walk(inner, after, wildcard, prefix, changed)?;
                                 prefix.pop();
                             }
-                            _ if wildcard => {}
-                            _ => {
-                                return Err(format!(
-                                    "{here} is an array of {}: address a table in it by index, e.g. {here}.0.<key>",
-                                    items.len()
-                                ))
-                            }
+                        }
+                        if !found && !wildcard {
+                            return Err(format!(
+                                "{here} is an array of {}: address a table in it by index, e.g. {here}.0.<key>",
+                                items.len()
+                            ));
                         }
                     }
                     Some(other) if !wildcard => {
