@@ -20,6 +20,7 @@ pub mod diagnose;
 pub mod elements;
 pub mod export;
 pub mod frontier;
+mod hhi_rounds;
 pub mod metrics;
 pub mod model;
 pub mod pipeline;

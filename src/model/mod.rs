@@ -183,11 +183,7 @@ impl Layout {
         let (terms, lower) = cut_terms(scenario, cut);
         let (mut columns, mut values) = (Vec::with_capacity(terms.len()), Vec::with_capacity(terms.len()));
         for (column, coefficient) in terms {
-            let index = match column {
-                Column::Quantity(o) => Some(o),
-                _ => self.columns.iter().position(|c| *c == column),
-            };
-            if let Some(index) = index {
+            if let Some(index) = self.column_index(column) {
                 columns.push(index);
                 values.push(coefficient);
             }
@@ -205,6 +201,15 @@ impl Layout {
         self.size.rows += 1;
         self.size.nonzeros += columns.len();
         (columns, values, lower)
+    }
+
+    /// The position of `column` in the model, if it has one (`x` columns
+    /// come first, in offer order).
+    pub fn column_index(&self, column: Column) -> Option<usize> {
+        match column {
+            Column::Quantity(o) => Some(o),
+            _ => self.columns.iter().position(|c| *c == column),
+        }
     }
 
     /// The first row identity that appears twice, if any (none should).
