@@ -13,9 +13,7 @@ use remopt::verify::verify;
 const TOLERANCE: f64 = 1e-7;
 
 fn solve(body: &str) -> (Scenario, Outcome) {
-    let s = common::scenario("baskets", body);
-    let out = common::solve(&s);
-    (s, out)
+    common::solved("baskets", body)
 }
 
 /// 100 t of Nd: an offer `a` (AU) at 60 $/kg, or a basket `m` (processed in

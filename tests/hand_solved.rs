@@ -17,9 +17,7 @@ fn scenario(body: &str) -> Scenario {
 }
 
 fn solve(body: &str) -> (Scenario, Outcome) {
-    let s = scenario(body);
-    let out = common::solve(&s);
-    (s, out)
+    common::solved("hand", body)
 }
 
 fn dual(s: &Scenario, out: &Outcome, name: &str) -> f64 {

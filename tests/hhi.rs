@@ -10,9 +10,7 @@ use remopt::scenario::{parse, Scenario};
 use std::path::Path;
 
 fn solve(body: &str) -> (Scenario, Outcome) {
-    let s = common::scenario("hhi", body);
-    let out = common::solve(&s);
-    (s, out)
+    common::solved("hhi", body)
 }
 
 /// a (CN) at 10 and b (AU) at 20 for 100 t of Nd, HHI at most 0.68: with

@@ -16,9 +16,7 @@ fn scenario(body: &str) -> Scenario {
 }
 
 fn solve(body: &str) -> (Scenario, Outcome) {
-    let s = scenario(body);
-    let out = common::solve(&s);
-    (s, out)
+    common::solved("mip", body)
 }
 
 fn signed(s: &Scenario, out: &Outcome) -> Vec<String> {

@@ -14,9 +14,7 @@ use std::path::Path;
 const TOLERANCE: f64 = 1e-7;
 
 fn solve(body: &str) -> (Scenario, Outcome) {
-    let s = common::scenario("stages", body);
-    let out = common::solve(&s);
-    (s, out)
+    common::solved("stages", body)
 }
 
 /// `a` processes in MY what was mined in AU, at 10; `b` processes and mines

@@ -21,6 +21,13 @@ pub fn solve(scenario: &Scenario) -> Outcome {
     optimise(scenario, &SolveSettings::default()).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// The scenario of `body` (see [`scenario`]) and its verified plan.
+pub fn solved(name: &str, body: &str) -> (Scenario, Outcome) {
+    let scenario = scenario(name, body);
+    let outcome = solve(&scenario);
+    (scenario, outcome)
+}
+
 /// A shipped scenario, `inputs/<name>.toml`, and its plan.
 pub fn shipped(name: &str) -> (Scenario, Outcome) {
     let scenario = load(&Path::new(ROOT).join("inputs").join(format!("{name}.toml"))).unwrap();
