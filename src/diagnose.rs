@@ -13,11 +13,13 @@ use crate::model::{self, Family, RowId, RowInfo, Stage};
 use crate::scenario::{Pricing, Scenario};
 use crate::solve::{self, SolveError, SolveOptions};
 
-/// An element whose demand the caps cannot meet.
+/// An element whose demand the caps cannot meet (in one year).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Shortage {
     /// Element index.
     pub element: usize,
+    /// The year, with a horizon.
+    pub year: Option<i64>,
     /// Demand, tonnes.
     pub demand_t: f64,
     /// The most the caps allow, tonnes; `None` when the element's floors
@@ -167,15 +169,32 @@ fn lifted_hhi_caps(
 
 /// Each element whose demand the caps cannot meet, with the most they
 /// allow (the model with every demand row dropped, maximising that
-/// element's supply). None when unmet demand is allowed at a penalty.
+/// element's supply); with a horizon, year by year, the other years' caps
+/// as they are. None when unmet demand is allowed at a penalty.
 fn shortages(scenario: &Scenario) -> Result<Vec<Shortage>, SolveError> {
     let mut shortages = Vec::new();
     if scenario.policy.shortfall_penalty_per_kg.is_some() {
         return Ok(shortages);
     }
+    for (t, slice) in scenario.slices().iter().enumerate() {
+        for (e, element) in slice.elements.iter().enumerate() {
+            if element.demand_t <= 0.0 {
+                continue;
+            }
+            if let Some(mut shortage) = shortage(scenario, e, t, element.demand_t)? {
+                shortage.year = scenario.year_label(t);
+                shortages.push(shortage);
+            }
+        }
+    }
+    Ok(shortages)
+}
+
+/// Element `e`'s shortage in year `t`, if the caps do not allow `demand_t`.
+fn shortage(scenario: &Scenario, e: usize, t: usize, demand_t: f64) -> Result<Option<Shortage>, SolveError> {
     let options = SolveOptions::default();
-    for (e, element) in scenario.elements.iter().enumerate() {
-        let stage = Stage::MaxSupply(e);
+    {
+        let stage = Stage::MaxSupply { element: e, year: t };
         let model = model::build(scenario, stage, None);
         let is_mip = model.layout.is_mip();
         let rebuild = || model::build(scenario, stage, None).problem;
@@ -184,15 +203,15 @@ fn shortages(scenario: &Scenario) -> Result<Vec<Shortage>, SolveError> {
             Err(SolveError::Infeasible) => None,
             Err(e) => return Err(e),
         };
-        if most_t.is_none_or(|most| most < element.demand_t * (1.0 - 1e-9)) {
-            shortages.push(Shortage {
+        Ok(most_t
+            .is_none_or(|most| most < demand_t * (1.0 - 1e-9))
+            .then_some(Shortage {
                 element: e,
-                demand_t: element.demand_t,
+                year: None,
+                demand_t,
                 most_t,
-            });
-        }
+            }))
     }
-    Ok(shortages)
 }
 
 /// Margins tried in turn on every move, relative to the move or the bound.
@@ -219,7 +238,10 @@ impl Diagnosis {
 }
 
 /// The scenario keys that move `row`'s bound to `relaxed`.
-fn relaxation(scenario: &Scenario, row: &RowInfo, amount: f64, margin: f64) -> Relaxation {
+fn relaxation(whole: &Scenario, row: &RowInfo, amount: f64, margin: f64) -> Relaxation {
+    let first = whole.year_label(0).unwrap_or(0);
+    let year = row.id.year.map(i64::from);
+    let scenario = &whole.slices()[year.map_or(0, |y| (y - first) as usize)];
     let is_cap = row.upper.is_finite();
     let bound = row.bound();
     // A move exactly to the edge can leave HiGHS a hair short of feasible:
@@ -235,7 +257,7 @@ fn relaxation(scenario: &Scenario, row: &RowInfo, amount: f64, margin: f64) -> R
     } else {
         (bound - amount).max(bound.min(0.0))
     };
-    let settings = settings_for(scenario, row.id.family, relaxed_bound, amount);
+    let settings = settings_for(scenario, row.id.family, year, relaxed_bound, amount);
     // A minimum-order row reads x - L z >= 0: show it in tonnes, L to L - move.
     let (bound, relaxed_bound) = match row.id.family {
         Family::MinOrder { offer } => {
@@ -254,7 +276,19 @@ fn relaxation(scenario: &Scenario, row: &RowInfo, amount: f64, margin: f64) -> R
 
 /// The scenario keys, with their values, that move a row of `family` to
 /// `relaxed_bound` (by `amount`).
-fn settings_for(scenario: &Scenario, family: Family, relaxed_bound: f64, amount: f64) -> Vec<(String, f64)> {
+fn settings_for(
+    scenario: &Scenario,
+    family: Family,
+    year: Option<i64>,
+    relaxed_bound: f64,
+    amount: f64,
+) -> Vec<(String, f64)> {
+    // With a horizon a capacity moves in its year (and, read as a ramp,
+    // in the later years that list none of their own).
+    let capacity = |key: &str| match year {
+        Some(year) => format!("{key}_by_year.{year}"),
+        None => format!("{key}_t"),
+    };
     let element = family.element(scenario);
     let symbol = element.map_or("", |e| scenario.elements[e].symbol.as_str());
     let demand = element.map_or(1.0, |e| scenario.elements[e].demand_t);
@@ -265,7 +299,7 @@ fn settings_for(scenario: &Scenario, family: Family, relaxed_bound: f64, amount:
         format!("suppliers.{id}.offers.{symbol}.{key}")
     };
     match family {
-        Family::OfferCapacity { offer } => vec![(offer_key(offer, "capacity_t"), relaxed_bound)],
+        Family::OfferCapacity { offer } => vec![(offer_key(offer, &capacity("capacity")), relaxed_bound)],
         Family::TierEnd { offer } => {
             let last = match &scenario.offers[offer].pricing {
                 Pricing::Tiers(tiers) => tiers.len() - 1,
@@ -274,7 +308,11 @@ fn settings_for(scenario: &Scenario, family: Family, relaxed_bound: f64, amount:
             vec![(offer_key(offer, &format!("tiers.{last}.up_to_t")), relaxed_bound)]
         }
         Family::SupplierCapacity { supplier } => vec![(
-            format!("suppliers.{}.capacity_t", scenario.suppliers[supplier].id),
+            format!(
+                "suppliers.{}.{}",
+                scenario.suppliers[supplier].id,
+                capacity("capacity")
+            ),
             relaxed_bound,
         )],
         Family::CountryShare { country, .. } => {
@@ -288,7 +326,11 @@ fn settings_for(scenario: &Scenario, family: Family, relaxed_bound: f64, amount:
         Family::Hhi { .. } => vec![(per_element("max_hhi"), relaxed_bound)],
         Family::SupplierShare { .. } => vec![(per_element("max_supplier_share"), share)],
         Family::BasketCapacity { supplier } => vec![(
-            format!("suppliers.{}.basket.capacity_t", scenario.suppliers[supplier].id),
+            format!(
+                "suppliers.{}.basket.{}",
+                scenario.suppliers[supplier].id,
+                capacity("capacity")
+            ),
             relaxed_bound,
         )],
         Family::ResaleCapacity { resale } => vec![(
@@ -301,6 +343,13 @@ fn settings_for(scenario: &Scenario, family: Family, relaxed_bound: f64, amount:
         Family::AvgRisk { .. } => vec![(per_element("max_avg_risk"), share)],
         Family::RecycledShare { .. } => vec![(per_element("min_recycled_share"), share)],
         Family::Budget => vec![("policy.budget".to_string(), relaxed_bound)],
+        Family::HorizonBudget => vec![("policy.horizon_budget".to_string(), relaxed_bound)],
+        Family::StockTarget { .. } => vec![(
+            format!("stockpile.target_days.{symbol}"),
+            365.0 * relaxed_bound / demand,
+        )],
+        Family::StockCapacity { .. } => vec![(format!("stockpile.max_t.{symbol}"), relaxed_bound)],
+        Family::StockFinal { .. } => vec![("stockpile.final_at_least_initial".to_string(), 0.0)],
         Family::MinSuppliers { .. } => vec![(per_element("min_suppliers"), relaxed_bound.round())],
         Family::MaxSuppliers { .. } => vec![(per_element("max_suppliers"), relaxed_bound.round())],
         Family::MinOrder { offer } => {
@@ -319,6 +368,7 @@ fn settings_for(scenario: &Scenario, family: Family, relaxed_bound: f64, amount:
         }
         // Rows a diagnosis never moves (their kind's relax rule is Never).
         Family::Demand { .. }
+        | Family::Balance { .. }
         | Family::Tiers { .. }
         | Family::TierOrder { .. }
         | Family::TierOpen { .. }
@@ -346,9 +396,10 @@ pub fn confirm_in<'a>(
         let mut all = overrides.to_vec();
         for (key, value) in settings {
             let Ok(path) = parse_path(key) else { return false };
-            let count = key.ends_with("_suppliers");
-            let value = if count {
+            let value = if key.ends_with("_suppliers") {
                 toml::Value::Integer(value.round() as i64)
+            } else if key.ends_with("final_at_least_initial") {
+                toml::Value::Boolean(*value != 0.0)
             } else {
                 toml::Value::Float(*value)
             };

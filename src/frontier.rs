@@ -4,7 +4,6 @@
 
 use crate::pipeline::{optimise_for, Failure, Goal, Outcome, SolveSettings};
 use crate::scenario::Scenario;
-use crate::verify;
 
 /// One plan of the frontier.
 #[derive(Debug)]
@@ -52,12 +51,7 @@ pub fn trace(
             s.country.as_deref().unwrap_or("XX")
         )));
     }
-    let risk_of = |outcome: &Outcome| {
-        verify::verify(scenario, &outcome.plan)
-            .ok()
-            .and_then(|r| r.risk_sum)
-            .unwrap_or(f64::NAN)
-    };
+    let risk_of = |outcome: &Outcome| outcome.recomputed.risk_sum.unwrap_or(f64::NAN);
     let cheapest = optimise_for(scenario, settings, Goal::Cost)?;
     progress(1);
     let safest = optimise_for(scenario, settings, Goal::LeastRisk)?;

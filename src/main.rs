@@ -186,7 +186,7 @@ fn sweep(args: SweepArgs) -> Result<(), Stop> {
 
     let headers = [
         ("runs.csv", out::runs_header(&definition)),
-        ("plans.csv", out::plans_header()),
+        ("plans.csv", out::plans_header(sweep.horizon)),
         ("summary.csv", out::summary_header()),
     ];
     let streams = remopt::report::write::Streams::create(&out_dir, &headers)
@@ -221,7 +221,7 @@ fn sweep(args: SweepArgs) -> Result<(), Stop> {
         .map_err(|e| Stop::Internal(e.to_string()))?;
     bar.finish_and_clear();
     let wall_seconds = started.elapsed().as_secs_f64();
-    let mut files = out::final_files(&definition, &finished, jobs, wall_seconds);
+    let mut files = out::final_files(&definition, sweep.horizon, &finished, jobs, wall_seconds);
     add_workbook(&mut files)?;
     report::write::replace_dir(&out_dir, &files)
         .map_err(|e| Stop::Io(format!("could not write the sweep to {}: {e}", out_dir.display())))?;

@@ -1,6 +1,6 @@
 //! The reported metrics of models/README.md, "Reported metrics", per element and for the whole plan.
 
-use crate::plan::Plan;
+use crate::plan::{Plan, Schedule};
 use crate::scenario::{Scenario, KG_PER_TONNE};
 use itertools::Itertools;
 use std::collections::BTreeMap;
@@ -99,7 +99,10 @@ impl<'a> Tally<'a> {
             shortfall_t,
             cost: self.cost,
             mean_price_per_kg: (self.offered > 0.0).then(|| self.cost / (KG_PER_TONNE * self.offered)),
-            mean_risk: self.risk_weighted.map(|r| (r + shortfall_t) / demand_t),
+            mean_risk: self
+                .risk_weighted
+                .filter(|_| demand_t > 0.0)
+                .map(|r| (r + shortfall_t) / demand_t),
             hhi: (supplied > 0.0).then(|| self.by_country.values().map(|&q| share(q).powi(2)).sum()),
             top_country: top.map(|(c, _)| c.to_string()),
             top_country_share: top.map(|(_, &q)| share(q)),
@@ -110,61 +113,81 @@ impl<'a> Tally<'a> {
 
 /// Computes the metrics of `plan`.
 pub fn compute(scenario: &Scenario, plan: &Plan) -> Metrics {
+    compute_over(&[(scenario, plan)])
+}
+
+/// The metrics of several years' plans taken together (each with its
+/// year's scenario): tonnes, costs and fixed costs summed over the years,
+/// shares, means and the HHI over all years' tonnes.
+pub fn compute_over(years: &[(&Scenario, &Plan)]) -> Metrics {
+    let first = years[0].0;
     let mut total = Tally::new();
-    let mut elements = Vec::with_capacity(scenario.elements.len());
-    for (e, element) in scenario.elements.iter().enumerate() {
+    let mut elements = Vec::with_capacity(first.elements.len());
+    for (e, element) in first.elements.iter().enumerate() {
         let mut tally = Tally::new();
         let mut used = Vec::new();
-        for (o, offer) in scenario.offers_of(e) {
-            let q = plan.quantities_t[o];
-            if q > 0.0 {
-                let supplier = scenario.supplier_of(offer);
-                let cost = Some(offer.cost_of(q));
-                tally.add(supplier.country.as_deref(), supplier.risk, q, cost);
-                total.add(supplier.country.as_deref(), supplier.risk, q, cost);
-                used.push(offer.supplier);
+        let (mut demand, mut shortfall) = (0.0, 0.0);
+        for &(scenario, plan) in years {
+            demand += scenario.elements[e].demand_t;
+            shortfall += plan.shortfall_t[e];
+            for (o, offer) in scenario.offers_of(e) {
+                let q = plan.quantities_t[o];
+                if q > 0.0 {
+                    let supplier = scenario.supplier_of(offer);
+                    let cost = Some(offer.cost_of(q));
+                    tally.add(supplier.country.as_deref(), supplier.risk, q, cost);
+                    total.add(supplier.country.as_deref(), supplier.risk, q, cost);
+                    used.push(offer.supplier);
+                }
             }
-        }
-        for (s, k) in scenario.baskets_of(e) {
-            let q = k * plan.baskets_t[s];
-            if q > 0.0 {
-                let supplier = &scenario.suppliers[s];
-                tally.add(supplier.country.as_deref(), supplier.risk, q, None);
-                total.add(supplier.country.as_deref(), supplier.risk, q, None);
-                used.push(s);
+            for (s, k) in scenario.baskets_of(e) {
+                let q = k * plan.baskets_t[s];
+                if q > 0.0 {
+                    let supplier = &scenario.suppliers[s];
+                    tally.add(supplier.country.as_deref(), supplier.risk, q, None);
+                    total.add(supplier.country.as_deref(), supplier.risk, q, None);
+                    used.push(s);
+                }
             }
         }
         used.sort_unstable();
         used.dedup();
-        elements.push(tally.finish(
-            element.symbol.clone(),
-            element.demand_t,
-            plan.shortfall_t[e],
-            used.len(),
-        ));
+        elements.push(tally.finish(element.symbol.clone(), demand, shortfall, used.len()));
     }
-    let penalty = scenario.policy.shortfall_penalty_per_kg.unwrap_or(0.0);
+    let penalty = first.policy.shortfall_penalty_per_kg.unwrap_or(0.0);
     let penalty_cost = elements
         .iter()
         .map(|m| KG_PER_TONNE * penalty * m.shortfall_t)
         .sum();
-    let distinct_suppliers = scenario
-        .offers
+    let distinct_suppliers = years
         .iter()
-        .zip(&plan.quantities_t)
-        .filter(|(_, &q)| q > 0.0)
-        .map(|(o, _)| o.supplier)
-        .chain((0..scenario.suppliers.len()).filter(|&s| plan.baskets_t[s] > 0.0))
+        .flat_map(|&(scenario, plan)| {
+            let offers = scenario
+                .offers
+                .iter()
+                .zip(&plan.quantities_t)
+                .filter(|(_, &q)| q > 0.0)
+                .map(|(o, _)| o.supplier);
+            offers.chain((0..scenario.suppliers.len()).filter(|&s| plan.baskets_t[s] > 0.0))
+        })
         .unique()
         .count();
-    let baskets_net = basket_cost_net_of_resale(scenario, plan);
-    let fixed_costs: f64 = scenario
-        .suppliers
+    let baskets_net: f64 = years
         .iter()
-        .zip(&plan.contracts)
-        .filter(|(_, &signed)| signed)
-        .map(|(s, _)| s.fixed_cost)
-        .fold(0.0, |a, b| a + b);
+        .map(|&(scenario, plan)| basket_cost_net_of_resale(scenario, plan))
+        .sum();
+    let fixed_costs: f64 = years
+        .iter()
+        .map(|&(scenario, plan)| {
+            scenario
+                .suppliers
+                .iter()
+                .zip(&plan.contracts)
+                .filter(|(_, &signed)| signed)
+                .map(|(s, _)| s.fixed_cost)
+                .fold(0.0, |a, b| a + b)
+        })
+        .sum();
     let demand = elements.iter().map(|m| m.demand_t).sum();
     let shortfall = elements.iter().map(|m| m.shortfall_t).sum();
     let mut total = total.finish("TOTAL".to_string(), demand, shortfall, distinct_suppliers);
@@ -177,6 +200,23 @@ pub fn compute(scenario: &Scenario, plan: &Plan) -> Metrics {
         penalty_cost,
         fixed_costs,
     }
+}
+
+/// Each year's holding cost of the stockpile: year-end stock times its
+/// cost per kg (0 without a stockpile).
+pub fn holding_costs(whole: &Scenario, schedule: &Schedule) -> Vec<f64> {
+    schedule
+        .stock_t
+        .iter()
+        .map(|stock| {
+            whole.stockpile().map_or(0.0, |p| {
+                p.elements
+                    .iter()
+                    .map(|s| KG_PER_TONNE * s.holding_cost_per_kg * stock[s.element])
+                    .sum()
+            })
+        })
+        .collect()
 }
 
 /// What the baskets cost, less what the resold surplus earns.

@@ -5,7 +5,7 @@
 use crate::hhi_rounds;
 use crate::metrics::{self, Metrics};
 use crate::model::{self, ConstraintKind, Family, HhiCut, Layout, ModelSize, RowInfo, Stage};
-use crate::plan::Plan;
+use crate::plan::Schedule;
 use crate::scenario::{ObjectiveKind, Scenario};
 use crate::solve::{Basis, MipBound, Ranging, Session, SolveError, SolveOptions, Solved, Status};
 use crate::verify::{self, Violation};
@@ -96,18 +96,26 @@ pub struct Timing {
 pub struct Outcome {
     /// Optimal, or stopped by the time limit.
     pub status: Status,
-    /// The plan.
-    pub plan: Plan,
-    /// Per-element and total metrics.
+    /// The plan of every year (one without a horizon).
+    pub schedule: Schedule,
+    /// Per-element and total metrics over every year (without a horizon:
+    /// of the one year).
     pub metrics: Metrics,
+    /// Per-element and total metrics of each year.
+    pub year_metrics: Vec<Metrics>,
+    /// Costs and risk recomputed from the plan by the verifier.
+    pub recomputed: verify::Recomputed,
     /// Every named row of the final stage, in row order.
     rows: Vec<RowInfo>,
     /// Left-hand side of each row at the plan.
     row_activity: Vec<f64>,
     /// Shadow price of each row.
     row_duals: Vec<f64>,
-    /// Reduced cost of each offer's column (money per tonne).
-    pub offer_reduced_costs: Vec<f64>,
+    /// Reduced cost of each offer's column (money per tonne), per year:
+    /// `offer_reduced_costs[t][o]`.
+    pub offer_reduced_costs: Vec<Vec<f64>>,
+    /// Each offer's column in the final model, per year (for ranging).
+    pub offer_columns: Vec<Vec<usize>>,
     /// HiGHS ranging of the final LP (`None` for a MIP).
     pub ranging: Option<Ranging>,
     /// The final LP's optimal basis (`None` for a MIP).
@@ -148,6 +156,11 @@ pub enum Failure {
 }
 
 impl Outcome {
+    /// The plan of the first year: a one-year scenario's only plan.
+    pub fn plan(&self) -> &crate::plan::Plan {
+        &self.schedule.years[0]
+    }
+
     /// The bound range over which row `row`'s shadow price holds: HiGHS's
     /// ranging for a binding row; for a slack one, its zero price holds as
     /// long as the bound stays beyond the activity.
@@ -222,11 +235,28 @@ pub fn optimise_for(scenario: &Scenario, settings: &SolveSettings, goal: Goal) -
     let objective = risk_star.unwrap_or(priced.solved.objective);
 
     let verify_start = Instant::now();
-    let plan = priced.layout.plan(&priced.solved.columns);
-    verify_plan(scenario, &plan, priced.layout.stage, priced.solved.objective)?;
-    let metrics = metrics::compute(scenario, &plan);
+    let schedule = priced.layout.schedule(&priced.solved.columns);
+    let recomputed = verify_plan(scenario, &schedule, priced.layout.stage, priced.solved.objective)?;
+    let years: Vec<_> = scenario.slices().iter().zip(&schedule.years).collect();
+    let mut year_metrics: Vec<Metrics> = years.iter().map(|&(s, p)| metrics::compute(s, p)).collect();
+    let mut metrics = match scenario.horizon {
+        None => year_metrics[0].clone(),
+        Some(_) => metrics::compute_over(&years),
+    };
+    // A year's total cost includes the holding of its closing stock.
+    let holding = metrics::holding_costs(scenario, &schedule);
+    for (year, cost) in year_metrics.iter_mut().zip(&holding) {
+        year.total.cost += cost;
+    }
+    metrics.total.cost += holding.iter().sum::<f64>();
     stages.timing.verify_seconds = verify_start.elapsed().as_secs_f64();
-    Ok(priced.into_outcome(scenario, plan, metrics, objective, stages))
+    let solution = Solution {
+        schedule,
+        metrics,
+        year_metrics,
+        recomputed,
+    };
+    Ok(priced.into_outcome(scenario, solution, objective, stages))
 }
 
 /// Runs model stages, keeping the time and iterations they take and the
@@ -289,8 +319,8 @@ impl Stages<'_> {
             Session::start_or_retry(problem, rebuild, layout.is_mip(), &options).map_err(failure)?;
         self.count(&solved);
         while fixed.is_none() && solved.status == Status::Optimal {
-            let plan = layout.plan(&solved.columns);
-            let cuts = hhi_rounds::cuts_for(scenario, &plan, &layout, &solved);
+            let schedule = layout.schedule(&solved.columns);
+            let cuts = hhi_rounds::cuts_for(scenario, &schedule, &layout, &solved);
             if cuts.is_empty() {
                 break;
             }
@@ -300,14 +330,15 @@ impl Stages<'_> {
                 ))));
             }
             self.cut_rounds += 1;
-            let mut numbers = vec![0; scenario.elements.len()];
+            let mut numbers = vec![vec![0; scenario.elements.len()]; scenario.slices().len()];
             for cut in &self.cuts {
-                numbers[cut.element] += 1;
+                numbers[cut.year][cut.element] += 1;
             }
             let mut rows = Vec::with_capacity(cuts.len());
             for cut in cuts {
-                numbers[cut.element] += 1;
-                let (columns, values, lower) = layout.push_hhi_cut(scenario, &cut, numbers[cut.element]);
+                numbers[cut.year][cut.element] += 1;
+                let number = numbers[cut.year][cut.element];
+                let (columns, values, lower) = layout.push_hhi_cut(scenario, &cut, number);
                 rows.push((columns, values, lower, f64::INFINITY));
                 self.cuts.push(cut);
             }
@@ -321,8 +352,8 @@ impl Stages<'_> {
         // Stopped by the time limit with a plan that breaks an HHI cap: no
         // plan that meets every cap was found in time.
         if fixed.is_none() && solved.status == Status::TimeLimit {
-            let plan = layout.plan(&solved.columns);
-            if !hhi_rounds::cuts_for(scenario, &plan, &layout, &solved).is_empty() {
+            let schedule = layout.schedule(&solved.columns);
+            if !hhi_rounds::cuts_for(scenario, &schedule, &layout, &solved).is_empty() {
                 let seconds = self.started.elapsed().as_secs_f64();
                 return Err(Failure::TimeLimitWithoutPlan(SolveError::TimeLimitWithoutPlan {
                     seconds,
@@ -394,11 +425,15 @@ impl Stages<'_> {
                     .iter()
                     .zip(&decisions)
                     .map(|(&c, &value)| {
+                        let column = fixed_layout.columns[c];
                         let info = RowInfo {
-                            id: Family::FixedDecision {
-                                column: fixed_layout.columns[c],
-                            }
-                            .into(),
+                            id: model::RowId {
+                                family: Family::FixedDecision {
+                                    column: column.column,
+                                },
+                                year: column.year,
+                                scenario: None,
+                            },
                             lower: value,
                             upper: value,
                             relax: model::Relax::Never,
@@ -434,10 +469,23 @@ impl Stages<'_> {
     }
 }
 
+/// The plan read back, with what is computed from it.
+struct Solution {
+    schedule: Schedule,
+    metrics: Metrics,
+    year_metrics: Vec<Metrics>,
+    recomputed: verify::Recomputed,
+}
+
 /// Checks the plan against the scenario (independently of the model) and
 /// the solver's objective against the one recomputed from the plan.
-fn verify_plan(scenario: &Scenario, plan: &Plan, stage: Stage, solver_objective: f64) -> Result<(), Failure> {
-    let recomputed = verify::verify(scenario, plan).map_err(Failure::Verification)?;
+fn verify_plan(
+    scenario: &Scenario,
+    schedule: &Schedule,
+    stage: Stage,
+    solver_objective: f64,
+) -> Result<verify::Recomputed, Failure> {
+    let recomputed = verify::verify_schedule(scenario, schedule).map_err(Failure::Verification)?;
     match stage {
         Stage::Risk => {
             let risk_sum = recomputed.risk_sum.unwrap_or(f64::NAN);
@@ -447,7 +495,7 @@ fn verify_plan(scenario: &Scenario, plan: &Plan, stage: Stage, solver_objective:
         _ => verify::check_objective(
             "objective (cost plus penalties)",
             solver_objective,
-            recomputed.total_cost + recomputed.penalty_cost,
+            recomputed.discounted_objective,
         ),
     }
     .map_err(Failure::Verification)?;
@@ -459,27 +507,46 @@ fn verify_plan(scenario: &Scenario, plan: &Plan, stage: Stage, solver_objective:
             }));
         }
     }
-    Ok(())
+    Ok(recomputed)
 }
 
 impl Priced {
     fn into_outcome(
         self,
         scenario: &Scenario,
-        plan: Plan,
-        metrics: Metrics,
+        solution: Solution,
         objective: f64,
         stages: Stages,
     ) -> Outcome {
         let solved = self.solved;
-        let offer_reduced_costs = solved.column_duals[..scenario.offers.len()].to_vec();
+        let offer_columns: Vec<Vec<usize>> = (0..scenario.slices().len())
+            .map(|t| {
+                let year = scenario.year_label(t).map(|y| y as u16);
+                (0..scenario.offers.len())
+                    .filter_map(|o| {
+                        let column = model::Column::Quantity(o);
+                        self.layout.column_index(model::ColumnId { column, year })
+                    })
+                    .collect()
+            })
+            .collect();
+        let offer_reduced_costs = offer_columns
+            .iter()
+            .map(|columns| columns.iter().map(|&i| solved.column_duals[i]).collect())
+            .collect();
         let (ranging, basis) = match self.mip {
             Some(_) => (None, None),
             None => (solved.ranging, solved.basis),
         };
         let (mut rows, mut row_activity, mut row_duals) =
             (self.layout.rows, solved.row_activity, solved.row_duals);
-        hhi_rounds::report_rows(scenario, &plan, &mut rows, &mut row_activity, &mut row_duals);
+        hhi_rounds::report_rows(
+            scenario,
+            &solution.schedule,
+            &mut rows,
+            &mut row_activity,
+            &mut row_duals,
+        );
         for (info, value, dual) in self.fixed_decisions {
             rows.push(info);
             row_activity.push(value);
@@ -487,12 +554,15 @@ impl Priced {
         }
         Outcome {
             status: self.status,
-            plan,
-            metrics,
+            schedule: solution.schedule,
+            metrics: solution.metrics,
+            year_metrics: solution.year_metrics,
+            recomputed: solution.recomputed,
             rows,
             row_activity,
             row_duals,
             offer_reduced_costs,
+            offer_columns,
             ranging,
             basis,
             objective,

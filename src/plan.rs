@@ -17,3 +17,25 @@ pub struct Plan {
     /// `w[e]` for each `policy.resale` entry: surplus tonnes resold.
     pub resold_t: Vec<f64>,
 }
+
+/// The plan of every year (one without a horizon), and the stock carried
+/// from year to year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Schedule {
+    /// One plan per year, in order; a contract is signed in all or none.
+    pub years: Vec<Plan>,
+    /// `s[e,t]`: each year's closing stock per element, tonnes (0 for an
+    /// element without a stockpile), `stock_t[t][e]`.
+    pub stock_t: Vec<Vec<f64>>,
+}
+
+impl Schedule {
+    /// A schedule of one year and no stock.
+    pub fn single(plan: Plan) -> Schedule {
+        let elements = plan.shortfall_t.len();
+        Schedule {
+            years: vec![plan],
+            stock_t: vec![vec![0.0; elements]],
+        }
+    }
+}

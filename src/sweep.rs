@@ -507,6 +507,8 @@ pub struct Prepared {
     pub points: Vec<Vec<Override>>,
     /// `[scenario] name` of the base (for the default output folder).
     pub name: String,
+    /// Whether the base has a `[horizon]` (its plans have a year column).
+    pub horizon: bool,
     settings: SolveSettings,
 }
 
@@ -525,6 +527,7 @@ impl Sweep {
         let settings = settings_for(&file);
         Ok(Prepared {
             file,
+            horizon: base.contains_key("horizon"),
             base,
             points,
             name,

@@ -14,8 +14,8 @@
 //! and the supplier counts; `fixed_decision` and `risk_level` by the
 //! pipeline.
 
-use crate::model::{Column, CountryCode, Family, RowId};
-use crate::plan::Plan;
+use crate::model::{Column, ColumnId, CountryCode, Family, RowId};
+use crate::plan::{Plan, Schedule};
 use crate::scenario::{ObjectiveKind, Pricing, Scenario, SupplierKind, SupplyStage, KG_PER_TONNE};
 use std::collections::BTreeMap;
 
@@ -32,14 +32,22 @@ pub struct Violation {
     pub detail: String,
 }
 
-/// What the check recomputed from the plan.
+/// What the check recomputed from the plan (over every year, with a
+/// horizon).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Recomputed {
-    /// Purchases (bands filled in order) plus the fixed costs of signed contracts.
+    /// Purchases (bands filled in order) plus the fixed costs of signed
+    /// contracts, undiscounted.
     pub total_cost: f64,
-    /// `sum 1000 penalty u`.
+    /// `sum 1000 penalty u`, undiscounted.
     pub penalty_cost: f64,
-    /// `sum_e (sum_s r_s x_se + u_e) / D_e`, when every risk is known.
+    /// Holding costs of the stockpile, undiscounted.
+    pub holding_cost: f64,
+    /// Purchases, fixed, holding and penalty costs, each year's discounted:
+    /// what the cost objective minimises.
+    pub discounted_objective: f64,
+    /// `sum_e (sum_s r_s x_se + u_e) / D_e` (summed over the years), when
+    /// every risk is known.
     pub risk_sum: Option<f64>,
 }
 
@@ -47,70 +55,217 @@ fn exceeds(value: f64, upper: f64) -> bool {
     value - upper > TOLERANCE * upper.abs().max(1.0)
 }
 
-/// The check of one plan against one scenario.
+/// The check of one year's plan against that year's scenario.
 struct Check<'a> {
     scenario: &'a Scenario,
     plan: &'a Plan,
+    /// The year's label, with a horizon.
+    year: Option<u16>,
+    /// Per element, a stocked element's stock at the year's start and end.
+    stock: Vec<Option<(f64, f64)>>,
 }
 
 impl Check<'_> {
     fn fail<T>(&self, family: Family, detail: String) -> Result<T, Violation> {
         Err(Violation {
-            constraint: RowId::from(family).name(self.scenario),
+            constraint: RowId {
+                family,
+                year: self.year,
+                scenario: None,
+            }
+            .name(self.scenario),
             detail,
         })
     }
 }
 
-/// Checks `plan` against every constraint of `scenario`; returns the
-/// recomputed cost on success.
+/// Checks `plan` against every constraint of a one-year `scenario`;
+/// returns the recomputed cost on success.
 pub fn verify(scenario: &Scenario, plan: &Plan) -> Result<Recomputed, Violation> {
-    if plan.quantities_t.len() != scenario.offers.len()
-        || plan.shortfall_t.len() != scenario.elements.len()
-        || plan.contracts.len() != scenario.suppliers.len()
-        || plan.baskets_t.len() != scenario.suppliers.len()
-        || plan.resold_t.len() != scenario.policy.resale.len()
-    {
+    verify_schedule(scenario, &Schedule::single(plan.clone()))
+}
+
+/// Checks the plan of every year against its year's scenario, the stock
+/// carried between them, and the rows that span the years.
+pub fn verify_schedule(whole: &Scenario, schedule: &Schedule) -> Result<Recomputed, Violation> {
+    let slices = whole.slices();
+    if schedule.years.len() != slices.len() || schedule.stock_t.len() != slices.len() {
         return Err(Violation {
             constraint: "plan".into(),
-            detail: "the plan does not match the scenario's offers".into(),
+            detail: format!(
+                "the plan has {} years, the scenario {}",
+                schedule.years.len(),
+                slices.len()
+            ),
         });
     }
-    let check = Check { scenario, plan };
-    for (o, &q) in plan.quantities_t.iter().enumerate() {
-        if !q.is_finite() || q < -TOLERANCE {
+    let stockpile = whole.stockpile();
+    let mut total = Recomputed {
+        total_cost: 0.0,
+        penalty_cost: 0.0,
+        holding_cost: 0.0,
+        discounted_objective: 0.0,
+        risk_sum: Some(0.0),
+    };
+    for (t, (scenario, plan)) in slices.iter().zip(&schedule.years).enumerate() {
+        let year = whole.year_label(t).map(|y| y as u16);
+        let stock = (0..whole.elements.len())
+            .map(|e| {
+                let stocked = stockpile?.of(e)?;
+                let opening = if t == 0 {
+                    stocked.initial_t
+                } else {
+                    schedule.stock_t[t - 1][e]
+                };
+                Some((opening, schedule.stock_t[t][e]))
+            })
+            .collect();
+        let check = Check {
+            scenario,
+            plan,
+            year,
+            stock,
+        };
+        if plan.contracts != schedule.years[0].contracts {
+            return check.fail(
+                Family::Budget,
+                "a contract is one decision for the whole horizon, but the years differ".into(),
+            );
+        }
+        let year_total = check.year()?;
+        let holding = check.stock_rules(whole)?;
+        let discount = whole.horizon.as_ref().map_or(1.0, |h| h.discount(t));
+        total.total_cost += year_total.total_cost;
+        total.penalty_cost += year_total.penalty_cost;
+        total.holding_cost += holding;
+        total.discounted_objective += discount * (year_total.total_cost + year_total.penalty_cost + holding);
+        total.risk_sum = total.risk_sum.zip(year_total.risk_sum).map(|(a, b)| a + b);
+    }
+    if let Some(stockpile) = stockpile.filter(|p| p.final_at_least_initial) {
+        let last = slices.len() - 1;
+        for stocked in &stockpile.elements {
+            let closing = schedule.stock_t[last][stocked.element];
+            if stocked.initial_t > 0.0 && exceeds(stocked.initial_t, closing) {
+                return Err(Violation {
+                    constraint: RowId::from(Family::StockFinal {
+                        element: stocked.element,
+                    })
+                    .name(whole),
+                    detail: format!(
+                        "closing stock {closing} t < initial stock {} t",
+                        stocked.initial_t
+                    ),
+                });
+            }
+        }
+    }
+    if let Some(budget) = whole.horizon.as_ref().and_then(|h| h.budget) {
+        if exceeds(total.total_cost, budget) {
             return Err(Violation {
-                constraint: Column::Quantity(o).name(scenario),
-                detail: format!("bought {q} t, which is not a quantity >= 0"),
+                constraint: RowId::from(Family::HorizonBudget).name(whole),
+                detail: format!(
+                    "cost over the horizon {} > horizon budget {budget}",
+                    total.total_cost
+                ),
             });
         }
     }
-    let mut recomputed = Recomputed {
-        total_cost: 0.0,
-        penalty_cost: 0.0,
-        risk_sum: Some(0.0),
-    };
-    for e in 0..scenario.elements.len() {
-        let element = check.element(e)?;
-        recomputed.total_cost += element.cost;
-        recomputed.penalty_cost += element.penalty;
-        recomputed.risk_sum = recomputed.risk_sum.zip(element.mean_risk).map(|(a, b)| a + b);
-    }
-    recomputed.total_cost += check.contracts()?;
-    recomputed.total_cost += check.baskets()?;
-    check.supplier_capacities()?;
-    if let Some(budget) = scenario.policy.budget {
-        if exceeds(recomputed.total_cost, budget) {
-            return check.fail(
-                Family::Budget,
-                format!("total cost {} > budget {budget}", recomputed.total_cost),
-            );
+    Ok(total)
+}
+
+impl Check<'_> {
+    /// Every rule of one year; the year's costs and risk.
+    fn year(&self) -> Result<Recomputed, Violation> {
+        let (scenario, plan) = (self.scenario, self.plan);
+        if plan.quantities_t.len() != scenario.offers.len()
+            || plan.shortfall_t.len() != scenario.elements.len()
+            || plan.contracts.len() != scenario.suppliers.len()
+            || plan.baskets_t.len() != scenario.suppliers.len()
+            || plan.resold_t.len() != scenario.policy.resale.len()
+        {
+            return Err(Violation {
+                constraint: "plan".into(),
+                detail: "the plan does not match the scenario's offers".into(),
+            });
         }
+        let check = self;
+        for (o, &q) in plan.quantities_t.iter().enumerate() {
+            if !q.is_finite() || q < -TOLERANCE {
+                let column = ColumnId {
+                    column: Column::Quantity(o),
+                    year: self.year,
+                };
+                return Err(Violation {
+                    constraint: column.name(scenario),
+                    detail: format!("bought {q} t, which is not a quantity >= 0"),
+                });
+            }
+        }
+        let mut recomputed = Recomputed {
+            total_cost: 0.0,
+            penalty_cost: 0.0,
+            holding_cost: 0.0,
+            discounted_objective: 0.0,
+            risk_sum: Some(0.0),
+        };
+        for e in 0..scenario.elements.len() {
+            let element = check.element(e)?;
+            recomputed.total_cost += element.cost;
+            recomputed.penalty_cost += element.penalty;
+            recomputed.risk_sum = recomputed.risk_sum.zip(element.mean_risk).map(|(a, b)| a + b);
+        }
+        recomputed.total_cost += check.contracts()?;
+        recomputed.total_cost += check.baskets()?;
+        check.supplier_capacities()?;
+        if let Some(budget) = scenario.policy.budget {
+            if exceeds(recomputed.total_cost, budget) {
+                return check.fail(
+                    Family::Budget,
+                    format!("total cost {} > budget {budget}", recomputed.total_cost),
+                );
+            }
+        }
+        if scenario.policy.objective == ObjectiveKind::Risk && recomputed.risk_sum.is_none() {
+            return check.fail(Family::RiskLevel, "a supplier's risk is unknown".into());
+        }
+        Ok(recomputed)
     }
-    if scenario.policy.objective == ObjectiveKind::Risk && recomputed.risk_sum.is_none() {
-        return check.fail(Family::RiskLevel, "a supplier's risk is unknown".into());
+
+    /// A stocked element's year-end stock: at least 0, the target, within
+    /// the storage limit; returns the year's holding cost.
+    fn stock_rules(&self, whole: &Scenario) -> Result<f64, Violation> {
+        let Some(stockpile) = whole.stockpile() else {
+            return Ok(0.0);
+        };
+        let mut holding = 0.0;
+        for stocked in &stockpile.elements {
+            let e = stocked.element;
+            let Some((_, closing)) = self.stock[e] else {
+                continue;
+            };
+            let demand = self.scenario.elements[e].demand_t;
+            if !closing.is_finite() || closing < -TOLERANCE {
+                let detail = format!("closing stock {closing} t is not a quantity >= 0");
+                return self.fail(Family::Balance { element: e }, detail);
+            }
+            let target = stocked.target_t(demand);
+            if target > 0.0 && exceeds(target, closing) {
+                let detail = format!(
+                    "closing stock {closing} t < {} days of demand, {target} t",
+                    stocked.target_days
+                );
+                return self.fail(Family::StockTarget { element: e }, detail);
+            }
+            if let Some(max) = stocked.max_t.filter(|&m| exceeds(closing, m)) {
+                return self.fail(
+                    Family::StockCapacity { element: e },
+                    format!("closing stock {closing} t > {max} t"),
+                );
+            }
+            holding += KG_PER_TONNE * stocked.holding_cost_per_kg * closing;
+        }
+        Ok(holding)
     }
-    Ok(recomputed)
 }
 
 /// What one element contributes to the plan's totals.
@@ -200,11 +355,27 @@ impl Check<'_> {
             .filter(|(r, _)| r.element == Some(e))
             .map(|(_, w)| w)
             .sum();
-        if exceeds(demand, supplied + unmet - resold) {
-            return self.fail(
-                Family::Demand { element: e },
-                format!("{supplied} t supplied + {unmet} t unmet - {resold} t resold < demand {demand} t"),
-            );
+        match self.stock[e] {
+            None if exceeds(demand, supplied + unmet - resold) => {
+                return self.fail(
+                    Family::Demand { element: e },
+                    format!(
+                        "{supplied} t supplied + {unmet} t unmet - {resold} t resold < demand {demand} t"
+                    ),
+                );
+            }
+            // Declared shortfall cannot fill the stock.
+            Some(_) if exceeds(unmet, demand) => {
+                let detail = format!("{unmet} t unmet > demand {demand} t");
+                return self.fail(Family::Balance { element: e }, detail);
+            }
+            Some((opening, closing)) if exceeds(demand + closing, opening + supplied + unmet - resold) => {
+                return self.fail(
+                    Family::Balance { element: e },
+                    format!("{opening} t in stock + {supplied} t supplied + {unmet} t unmet - {resold} t resold < demand {demand} t + closing stock {closing} t"),
+                );
+            }
+            _ => {}
         }
         if let Some(share) = element.caps.max_supplier_share {
             for (&supplier, &q) in &by_supplier {
@@ -240,7 +411,8 @@ impl Check<'_> {
         Ok(ElementTotals {
             cost,
             penalty,
-            mean_risk: risk_weighted.map(|r| r / demand),
+            // A year without demand of the element has no mean risk of it.
+            mean_risk: risk_weighted.map(|r| if demand > 0.0 { r / demand } else { 0.0 }),
         })
     }
 
@@ -366,7 +538,7 @@ impl Check<'_> {
             }
         }
         self.group_shares(e, processed, mined)?;
-        if let Some(cap) = element.caps.max_hhi {
+        if let Some(cap) = element.caps.max_hhi.filter(|_| demand > 0.0) {
             let hhi: f64 = processed.values().map(|q| (q / demand).powi(2)).sum();
             if hhi - cap > TOLERANCE * cap {
                 let detail = format!("HHI {hhi} > cap {cap}");

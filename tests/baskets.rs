@@ -46,8 +46,8 @@ capacity_t = 100
 fn a_basket_s_surplus_is_resold_up_to_the_market_s_capacity() {
     let (s, out) = solve(BALANCE);
     close(out.objective, 5_000_000.0, TOLERANCE);
-    close(out.plan.baskets_t[1], 400.0, TOLERANCE);
-    close(out.plan.resold_t[0], 100.0, TOLERANCE);
+    close(out.plan().baskets_t[1], 400.0, TOLERANCE);
+    close(out.plan().resold_t[0], 100.0, TOLERANCE);
     close(row(&s, &out, "demand[Nd]").shadow_price, 60_000.0, TOLERANCE);
     close(
         row(&s, &out, "basket_capacity[m]").shadow_price,
@@ -68,9 +68,9 @@ fn a_basket_s_surplus_is_resold_up_to_the_market_s_capacity() {
             "Nd,m,m,MY,mine,80,0.8,,,",
         ]
     );
-    let baskets = String::from_utf8(remopt::report::baskets::baskets_csv(&s, &out.plan)).unwrap();
+    let baskets = String::from_utf8(remopt::report::baskets::baskets_csv(&s, &out.schedule)).unwrap();
     assert_eq!(baskets, "supplier,basket_t,price_per_kg,cost\nm,400,10,4000000\n");
-    let surplus = String::from_utf8(remopt::report::baskets::surplus_csv(&s, &out.plan)).unwrap();
+    let surplus = String::from_utf8(remopt::report::baskets::surplus_csv(&s, &out.schedule)).unwrap();
     assert_eq!(surplus, "element,surplus_t,resold_t,revenue\nCe,200,100,200000\n");
     // summary.csv: Nd's cost covers the offer only; the TOTAL is net of
     // resale and counts both suppliers.
@@ -81,7 +81,7 @@ fn a_basket_s_surplus_is_resold_up_to_the_market_s_capacity() {
     assert_eq!(nd.suppliers_used, 2);
     close(out.metrics.total.cost, 5_000_000.0, TOLERANCE);
     // Mined in AU either way; processed in AU (20 t) and MY (80 t).
-    let stages = String::from_utf8(remopt::report::stages::stages_csv(&s, &out.plan)).unwrap();
+    let stages = String::from_utf8(remopt::report::stages::stages_csv(&s, &out.schedule)).unwrap();
     assert_eq!(
         stages,
         "element,stage,country,quantity_t,share_of_supplied\nNd,mining,AU,100,1\nNd,processing,AU,20,0.2\nNd,processing,MY,80,0.8\n"
@@ -94,14 +94,14 @@ fn a_basket_s_surplus_is_resold_up_to_the_market_s_capacity() {
 fn the_supplier_share_counts_the_basket_part() {
     let (s, out) = solve(&format!("{BALANCE}[policy]\nmax_supplier_share = 0.7\n"));
     close(out.objective, 5_100_000.0, TOLERANCE);
-    close(out.plan.baskets_t[1], 350.0, TOLERANCE);
+    close(out.plan().baskets_t[1], 350.0, TOLERANCE);
     assert!(row(&s, &out, "supplier_share[m,Nd]").is_binding());
     // And the basket's supplier needs its contract: at 100,000 a year it
     // still pays.
     let (s, out) = solve(&BALANCE.replace("origin = { AU = 1 }", "origin = { AU = 1 }\nfixed_cost = 100000"));
     assert!(out.mip.is_some());
     close(out.objective, 5_100_000.0, 1e-6);
-    assert!(out.plan.contracts[1]);
+    assert!(out.plan().contracts[1]);
     assert!(out
         .constraints()
         .any(|c| c.info.id.name(&s) == "basket_contract[m]"));
@@ -178,7 +178,7 @@ fn baskets_and_resale_are_checked() {
         .replace("capacity_t = 400", "capacity_t = 600");
     let s = remopt::scenario::parse(std::path::Path::new("b.toml"), only_basket.as_bytes()).unwrap();
     let out = common::solve(&s);
-    close(out.plan.baskets_t[1], 500.0, TOLERANCE);
+    close(out.plan().baskets_t[1], 500.0, TOLERANCE);
     assert!(
         s.warnings.iter().all(|w| !w.contains("suppliers.m")),
         "{:?}",
@@ -212,7 +212,7 @@ fn overrides_reach_groups_rules_hhi_and_baskets() {
     assert_eq!(s.suppliers[1].basket.as_ref().unwrap().price_per_kg, 11.0);
     // MY (the basket) may now hold at most half of Nd: 250 t of mix.
     let out = common::solve(&s);
-    close(out.plan.baskets_t[1], 250.0, 1e-6);
+    close(out.plan().baskets_t[1], 250.0, 1e-6);
 }
 
 /// Without a basket capacity, a contract's big-M must still allow the mix

@@ -141,7 +141,7 @@ fn unmet_demand_costs_the_penalty_when_it_is_cheaper_than_buying() {
     let (s, out) = solve(&body);
     common::close(out.objective, 600_000.0 + 600_000.0, TOLERANCE);
     common::close(quantity(&s, &out, "b", "Nd"), 0.0, TOLERANCE);
-    common::close(out.plan.shortfall_t[0], 40.0, TOLERANCE);
+    common::close(out.plan().shortfall_t[0], 40.0, TOLERANCE);
     common::close(out.metrics.penalty_cost, 600_000.0, TOLERANCE);
     common::close(out.metrics.total.cost, 600_000.0, TOLERANCE);
     common::close(dual(&s, &out, "demand[Nd]"), 15_000.0, TOLERANCE);
@@ -155,7 +155,7 @@ fn a_binding_budget_trades_purchases_against_penalties() {
     let body = TWO_SUPPLIERS.to_string() + "\n[policy]\nshortfall_penalty_per_kg = 50\nbudget = 1000000\n";
     let (s, out) = solve(&body);
     common::close(out.objective, 2_000_000.0, TOLERANCE);
-    common::close(out.plan.shortfall_t[0], 20.0, TOLERANCE);
+    common::close(out.plan().shortfall_t[0], 20.0, TOLERANCE);
     common::close(dual(&s, &out, "budget"), -1.5, TOLERANCE);
     common::close(dual(&s, &out, "demand[Nd]"), 50_000.0, TOLERANCE);
 }

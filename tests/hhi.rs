@@ -158,7 +158,7 @@ proptest! {
                     let mut by_country = std::collections::BTreeMap::new();
                     for (o, offer) in scenario.offers_of(e) {
                         let country = scenario.supplier_of(offer).country.clone().unwrap();
-                        *by_country.entry(country).or_insert(0.0) += out.plan.quantities_t[o];
+                        *by_country.entry(country).or_insert(0.0) += out.plan().quantities_t[o];
                     }
                     let hhi: f64 = by_country.values().map(|q| (q / element.demand_t).powi(2)).sum();
                     prop_assert!(hhi <= cap * (1.0 + 1e-6), "HHI {} > {} in\n{}", hhi, cap, body);

@@ -22,7 +22,7 @@ fn solve(body: &str) -> (Scenario, Outcome) {
 fn signed(s: &Scenario, out: &Outcome) -> Vec<String> {
     s.suppliers
         .iter()
-        .zip(&out.plan.contracts)
+        .zip(&out.plan().contracts)
         .filter(|(_, &c)| c)
         .map(|(s, _)| s.id.clone())
         .collect()

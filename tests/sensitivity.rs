@@ -72,7 +72,7 @@ fn an_offer_price_range_is_where_the_plan_stays_the_same() {
     assert_eq!(&row(&csv, "x[a,Nd]")[1..], ["10", "0", "", "20"]);
     let bought_from_a = |price: &str| {
         let (_, out) = solve(&with("price_per_kg = 10,", &format!("price_per_kg = {price},"))).unwrap();
-        out.plan.quantities_t[0]
+        out.plan().quantities_t[0]
     };
     assert_eq!(bought_from_a("19.9"), 50.0);
     assert_eq!(bought_from_a("20.1"), 0.0);

@@ -211,7 +211,7 @@ fn japan_contracts_signs_the_contracts_that_pay() {
     let signed: Vec<&str> = scenario
         .suppliers
         .iter()
-        .zip(&out.plan.contracts)
+        .zip(&out.plan().contracts)
         .filter(|(_, &s)| s)
         .map(|(s, _)| s.id.as_str())
         .collect();

@@ -163,7 +163,7 @@ max_avg_risk = 0.9
     close(out.objective, 1_450_000.0, TOLERANCE);
     // Its risk defaults to 0 (the mean-risk cap needs every risk known).
     assert_eq!(s.suppliers[2].risk, Some(0.0));
-    let stages = String::from_utf8(stages_csv(&s, &out.plan)).unwrap();
+    let stages = String::from_utf8(stages_csv(&s, &out.schedule)).unwrap();
     assert_eq!(
         stages,
         "element,stage,country,quantity_t,share_of_supplied\n\
@@ -194,7 +194,7 @@ kind = "recycler"
 offers.Nd = { price_per_kg = 20 }
 "#;
     let (s, out) = solve(body);
-    let stages = String::from_utf8(stages_csv(&s, &out.plan)).unwrap();
+    let stages = String::from_utf8(stages_csv(&s, &out.schedule)).unwrap();
     assert!(
         stages.contains("Nd,mining,--,6,0.6\nNd,mining,AU,4,0.4\n"),
         "{stages}"

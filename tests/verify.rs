@@ -146,7 +146,7 @@ fn a_misreported_objective_is_caught() {
 #[test]
 fn the_solved_plan_of_the_same_scenario_passes() {
     let outcome = optimise(&scenario(), &SolveSettings::default()).unwrap();
-    let checked = verify(&scenario(), &outcome.plan).unwrap();
+    let checked = verify(&scenario(), outcome.plan()).unwrap();
     assert!((checked.total_cost - outcome.objective).abs() <= 1e-6 * outcome.objective);
 }
 

@@ -2,6 +2,7 @@
 //! it means ([`Column`]), and handed to the families as typed handles
 //! ([`Vars`]) so that no family looks a variable up by name.
 
+use super::ids::ColumnId;
 use super::{Column, CountryCode, Stage};
 use crate::scenario::{Pricing, Scenario};
 use good_lp::{variable, ProblemVariables, Variable, VariableDefinition};
@@ -9,7 +10,9 @@ use good_lp::{variable, ProblemVariables, Variable, VariableDefinition};
 /// Creates columns and records what each one means.
 pub(super) struct Columns<'a> {
     pub variables: ProblemVariables,
-    pub columns: Vec<Column>,
+    pub columns: Vec<ColumnId>,
+    /// The year of the columns now added (see [`Columns::in_year`]).
+    year: Option<u16>,
     pub decisions: Vec<usize>,
     pub binaries: usize,
     fixed: Option<&'a [f64]>,
@@ -20,6 +23,7 @@ impl<'a> Columns<'a> {
         Columns {
             variables: ProblemVariables::new(),
             columns: Vec::new(),
+            year: None,
             decisions: Vec::new(),
             binaries: 0,
             fixed,
@@ -31,8 +35,18 @@ impl<'a> Columns<'a> {
         self.fixed.is_some()
     }
 
+    /// Columns added from now on belong to `year` (a contract, one
+    /// decision for the whole horizon, belongs to none).
+    pub fn in_year(&mut self, year: Option<u16>) {
+        self.year = year;
+    }
+
     pub fn add(&mut self, column: Column, definition: VariableDefinition) -> Variable {
-        self.columns.push(column);
+        let year = match column {
+            Column::Contract(_) => None,
+            _ => self.year,
+        };
+        self.columns.push(ColumnId { column, year });
         self.variables.add(definition)
     }
 
@@ -85,17 +99,26 @@ pub(super) struct OfferBounds {
 
 impl OfferBounds {
     /// In an elastic copy the capacities themselves may move, so the bound
-    /// rests on the demand and the least purchase alone.
-    fn of(scenario: &Scenario, o: usize, elastic: bool, decisions_fixed: bool) -> OfferBounds {
+    /// rests on the demand and the least purchase alone. `stock_room` is
+    /// what the element's stockpile may take beyond the year's demand.
+    fn of(
+        scenario: &Scenario,
+        o: usize,
+        elastic: bool,
+        decisions_fixed: bool,
+        stock_room: f64,
+    ) -> OfferBounds {
         let offer = &scenario.offers[o];
         let element = scenario.element_of(offer);
         let least = scenario.least_purchase(offer);
-        let unbounded = element.demand_t.max(least);
+        let unbounded = (element.demand_t + stock_room).max(least);
         let caps = [
             offer.capacity_t,
             scenario.supplier_of(offer).capacity_t,
             element.caps.max_supplier_share.map(|s| s * element.demand_t),
         ];
+        // A year with no demand still buys for the stock.
+        let unbounded = unbounded.max(1.0);
         let upper = match elastic {
             true => unbounded,
             false => caps.into_iter().flatten().reduce(f64::min).unwrap_or(unbounded),
@@ -133,20 +156,42 @@ pub(super) struct Vars {
     pub resold: Vec<Variable>,
     /// Whether the yes/no decisions are held at given values.
     pub decisions_fixed: bool,
+    /// Per element, what its stockpile may take beyond the year's demand
+    /// (0 for an element without one).
+    pub stock_room: Vec<f64>,
 }
 
-/// Creates the plan's columns, in the order the model documents: `x`, `u`,
-/// `q`, then the decisions `y`, `z`, `w`.
-pub(super) fn define_variables(scenario: &Scenario, stage: Stage, cols: &mut Columns) -> Vars {
+/// Creates one year's columns, in the order the model documents: `x`, `u`,
+/// `q`, then the decisions `y`, `z`, `w`. `scenario` is the year's;
+/// `contracts` the horizon's contracts when an earlier year made them (a
+/// contract is one decision for every year). A stocked element's `u` is
+/// at most the year's demand, so that declared shortfall cannot fill the
+/// stock.
+pub(super) fn define_variables(
+    scenario: &Scenario,
+    stage: Stage,
+    cols: &mut Columns,
+    contracts: Option<&[Option<Variable>]>,
+    stock_room: Vec<f64>,
+) -> Vars {
     let x = (0..scenario.offers.len())
         .map(|o| cols.add(Column::Quantity(o), variable().min(0.0)))
         .collect();
     let penalty = scenario.policy.shortfall_penalty_per_kg;
     let u = (0..scenario.elements.len())
-        .map(|e| penalty.map(|_| cols.add(Column::Shortfall(e), variable().min(0.0))))
+        .map(|e| {
+            let bound = match stock_room[e] > 0.0 {
+                true => variable().min(0.0).max(scenario.elements[e].demand_t),
+                false => variable().min(0.0),
+            };
+            penalty.map(|_| cols.add(Column::Shortfall(e), bound))
+        })
         .collect();
     let bounds: Vec<OfferBounds> = (0..scenario.offers.len())
-        .map(|o| OfferBounds::of(scenario, o, stage.is_elastic(), cols.decisions_fixed()))
+        .map(|o| {
+            let room = stock_room[scenario.offers[o].element];
+            OfferBounds::of(scenario, o, stage.is_elastic(), cols.decisions_fixed(), room)
+        })
         .collect();
     let bands: Vec<Vec<Band>> = (0..scenario.offers.len())
         .map(|o| define_bands(scenario, o, &bounds[o], stage.is_elastic(), cols))
@@ -156,15 +201,18 @@ pub(super) fn define_variables(scenario: &Scenario, stage: Stage, cols: &mut Col
     for offer in &scenario.offers {
         supplier_has_offers[offer.supplier] = true;
     }
-    let y = scenario
-        .suppliers
-        .iter()
-        .enumerate()
-        .map(|(s, supplier)| {
-            (scenario.decides_contract(supplier) && supplier_has_offers[s])
-                .then(|| cols.decision(Column::Contract(s)))
-        })
-        .collect();
+    let y = match contracts {
+        Some(made) => made.to_vec(),
+        None => scenario
+            .suppliers
+            .iter()
+            .enumerate()
+            .map(|(s, supplier)| {
+                (scenario.decides_contract(supplier) && supplier_has_offers[s])
+                    .then(|| cols.decision(Column::Contract(s)))
+            })
+            .collect(),
+    };
     let z = scenario
         .offers
         .iter()
@@ -217,13 +265,14 @@ pub(super) fn define_variables(scenario: &Scenario, stage: Stage, cols: &mut Col
         baskets,
         resold,
         decisions_fixed: cols.decisions_fixed(),
+        stock_room,
     }
 }
 
 /// `h[c,e] >= 0` for each country offering element `e`, when it has an HHI
 /// cap.
 fn define_hhi_terms(scenario: &Scenario, e: usize, cols: &mut Columns) -> Vec<(CountryCode, Variable)> {
-    if scenario.elements[e].caps.max_hhi.is_none() {
+    if scenario.elements[e].caps.max_hhi.is_none() || scenario.elements[e].demand_t <= 0.0 {
         return Vec::new();
     }
     scenario

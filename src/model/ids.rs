@@ -70,10 +70,21 @@ pub enum ConstraintKind {
     ResaleCapacity,
     /// `resale_source[e]`: only a basket's output is resold.
     ResaleSource,
-    /// `budget`
+    /// `budget` (each year's, with a horizon)
     Budget,
     /// `risk_level`: the first stage's optimum held in the second stage.
     RiskLevel,
+    /// `balance[e,t]`: a stocked element's demand, met from purchases and
+    /// last year's stock, what is left over stored.
+    Balance,
+    /// `stock_target[e,t]`: year-end stock of at least so many days of demand.
+    StockTarget,
+    /// `stock_capacity[e,t]`: year-end stock within the storage limit.
+    StockCapacity,
+    /// `stock_final[e]`: the last year's closing stock at least the initial stock.
+    StockFinal,
+    /// `horizon_budget`: the undiscounted cost of all years.
+    HorizonBudget,
     /// A yes/no decision held at its optimal value to price a MIP's plan.
     FixedDecision,
     /// Diagnosis only: a slack is used only when its cap is counted as
@@ -83,7 +94,7 @@ pub enum ConstraintKind {
 
 impl ConstraintKind {
     /// Every family, in declaration order.
-    pub const ALL: [ConstraintKind; 29] = [
+    pub const ALL: [ConstraintKind; 34] = [
         ConstraintKind::Demand,
         ConstraintKind::OfferCapacity,
         ConstraintKind::Tiers,
@@ -111,6 +122,11 @@ impl ConstraintKind {
         ConstraintKind::ResaleSource,
         ConstraintKind::Budget,
         ConstraintKind::RiskLevel,
+        ConstraintKind::Balance,
+        ConstraintKind::StockTarget,
+        ConstraintKind::StockCapacity,
+        ConstraintKind::StockFinal,
+        ConstraintKind::HorizonBudget,
         ConstraintKind::FixedDecision,
         ConstraintKind::RelaxLink,
     ];
@@ -151,6 +167,11 @@ impl ConstraintKind {
             ConstraintKind::ResaleSource => "resale_source",
             ConstraintKind::Budget => "budget",
             ConstraintKind::RiskLevel => "risk_level",
+            ConstraintKind::Balance => "balance",
+            ConstraintKind::StockTarget => "stock_target",
+            ConstraintKind::StockCapacity => "stock_capacity",
+            ConstraintKind::StockFinal => "stock_final",
+            ConstraintKind::HorizonBudget => "horizon_budget",
             ConstraintKind::FixedDecision => "fixed_decision",
             ConstraintKind::RelaxLink => "relax_link",
         }
@@ -164,7 +185,8 @@ impl ConstraintKind {
             ConstraintKind::OfferCapacity
             | ConstraintKind::SupplierCapacity
             | ConstraintKind::BasketCapacity
-            | ConstraintKind::ResaleCapacity => Relax::Physical,
+            | ConstraintKind::ResaleCapacity
+            | ConstraintKind::StockCapacity => Relax::Physical,
             ConstraintKind::TierEnd
             | ConstraintKind::MinOrder
             | ConstraintKind::CountryShare
@@ -176,8 +198,12 @@ impl ConstraintKind {
             | ConstraintKind::RecycledShare
             | ConstraintKind::MinSuppliers
             | ConstraintKind::MaxSuppliers
-            | ConstraintKind::Budget => Relax::Policy,
+            | ConstraintKind::Budget
+            | ConstraintKind::StockTarget
+            | ConstraintKind::StockFinal
+            | ConstraintKind::HorizonBudget => Relax::Policy,
             ConstraintKind::Demand
+            | ConstraintKind::Balance
             | ConstraintKind::Tiers
             | ConstraintKind::TierOrder
             | ConstraintKind::TierOpen
@@ -304,6 +330,16 @@ pub enum Family {
     Budget,
     /// `risk_level`
     RiskLevel,
+    /// `balance[e,t]`
+    Balance { element: usize },
+    /// `stock_target[e,t]`
+    StockTarget { element: usize },
+    /// `stock_capacity[e,t]`
+    StockCapacity { element: usize },
+    /// `stock_final[e]`
+    StockFinal { element: usize },
+    /// `horizon_budget`
+    HorizonBudget,
     /// A yes/no decision held at its value; named like its column, `y[s]`.
     FixedDecision { column: Column },
     /// `relax[k]`: the k-th relaxable row's slack is used only when that
@@ -366,6 +402,11 @@ impl Family {
             Family::ResaleSource { .. } => ConstraintKind::ResaleSource,
             Family::Budget => ConstraintKind::Budget,
             Family::RiskLevel => ConstraintKind::RiskLevel,
+            Family::Balance { .. } => ConstraintKind::Balance,
+            Family::StockTarget { .. } => ConstraintKind::StockTarget,
+            Family::StockCapacity { .. } => ConstraintKind::StockCapacity,
+            Family::StockFinal { .. } => ConstraintKind::StockFinal,
+            Family::HorizonBudget => ConstraintKind::HorizonBudget,
             Family::FixedDecision { .. } => ConstraintKind::FixedDecision,
             Family::RelaxLink { .. } | Family::RelaxationCount => ConstraintKind::RelaxLink,
         }
@@ -403,6 +444,11 @@ impl Family {
             | Family::ResaleSource { .. }
             | Family::Budget
             | Family::RiskLevel
+            | Family::Balance { .. }
+            | Family::StockTarget { .. }
+            | Family::StockCapacity { .. }
+            | Family::StockFinal { .. }
+            | Family::HorizonBudget
             | Family::RelaxLink { .. }
             | Family::RelaxationCount => None,
         }
@@ -423,6 +469,10 @@ impl Family {
             | Family::RecycledShare { element }
             | Family::MinSuppliers { element }
             | Family::MaxSuppliers { element }
+            | Family::Balance { element }
+            | Family::StockTarget { element }
+            | Family::StockCapacity { element }
+            | Family::StockFinal { element }
             | Family::SupplierShare { element, .. } => Some(element),
             Family::ResaleCapacity { resale } | Family::ResaleSource { resale } => {
                 scenario.policy.resale[resale].element
@@ -508,12 +558,18 @@ impl RowId {
         let symbol = |e: usize| scenario.elements[e].symbol.as_str();
         let band;
         let indices: Vec<&str> = match &self.family {
-            Family::FixedDecision { column } => return column.name(scenario),
+            Family::FixedDecision { column } => {
+                return ColumnId {
+                    column: *column,
+                    year: self.year,
+                }
+                .name(scenario)
+            }
             Family::RelaxLink { slack } => {
                 band = slack.to_string();
                 vec![band.as_str()]
             }
-            Family::Budget | Family::RiskLevel => Vec::new(),
+            Family::Budget | Family::RiskLevel | Family::HorizonBudget => Vec::new(),
             Family::RelaxationCount => return "relaxation_count".to_string(),
             Family::Demand { element }
             | Family::AvgRisk { element }
@@ -521,7 +577,11 @@ impl RowId {
             | Family::HhiCut { element, .. }
             | Family::RecycledShare { element }
             | Family::MinSuppliers { element }
-            | Family::MaxSuppliers { element } => vec![symbol(*element)],
+            | Family::MaxSuppliers { element }
+            | Family::Balance { element }
+            | Family::StockTarget { element }
+            | Family::StockCapacity { element }
+            | Family::StockFinal { element } => vec![symbol(*element)],
             Family::CountryShare { country, element } | Family::MiningShare { country, element } => {
                 vec![country.as_str(), symbol(*element)]
             }
@@ -617,6 +677,8 @@ pub enum Column {
         /// Element index.
         element: usize,
     },
+    /// `s[e]`: a stocked element's closing stock (of a year).
+    Stock(usize),
     /// `v[k]`: how far the k-th relaxable row moves (diagnosis only).
     Slack(usize),
     /// `r[k]`: the k-th relaxable row is relaxed (diagnosis only).
@@ -646,6 +708,7 @@ impl Column {
             Column::HhiTerm { country, element } => {
                 format!("h[{},{}]", country.as_str(), scenario.elements[element].symbol)
             }
+            Column::Stock(e) => format!("s[{}]", scenario.elements[e].symbol),
             Column::Slack(k) => format!("v[{k}]"),
             Column::Relaxed(k) => format!("r[{k}]"),
         }
@@ -663,6 +726,7 @@ impl Column {
             | Column::Basket(_)
             | Column::Resold(_)
             | Column::HhiTerm { .. }
+            | Column::Stock(_)
             | Column::Slack(_)
             | Column::Relaxed(_) => None,
         }
@@ -671,7 +735,7 @@ impl Column {
     /// The element (index) the column concerns, if any.
     pub fn element(&self, scenario: &Scenario) -> Option<usize> {
         match *self {
-            Column::Shortfall(e) | Column::HhiTerm { element: e, .. } => Some(e),
+            Column::Shortfall(e) | Column::Stock(e) | Column::HhiTerm { element: e, .. } => Some(e),
             Column::Resold(r) => scenario.policy.resale[r].element,
             _ => self.offer().map(|o| scenario.offers[o].element),
         }
@@ -684,6 +748,26 @@ impl Column {
             _ => self
                 .offer()
                 .map(|o| scenario.suppliers[scenario.offers[o].supplier].id.as_str()),
+        }
+    }
+}
+
+/// A column with its year: `x[lynas,Nd,2027]` (no year without a horizon).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ColumnId {
+    /// What the column is.
+    pub column: Column,
+    /// The year, in a multi-year model.
+    pub year: Option<u16>,
+}
+
+impl ColumnId {
+    /// The column's name in every output: its bracket gains the year.
+    pub fn name(&self, scenario: &Scenario) -> String {
+        let name = self.column.name(scenario);
+        match (self.year, name.strip_suffix(']')) {
+            (Some(year), Some(open)) => format!("{open},{year}]"),
+            _ => name,
         }
     }
 }

@@ -23,13 +23,13 @@ pub mod ids;
 mod objective;
 mod rows;
 
-pub use ids::{Column, ConstraintKind, CountryCode, Family, Relax, RowId};
+pub use ids::{Column, ColumnId, ConstraintKind, CountryCode, Family, Relax, RowId};
 pub use rows::RowInfo;
 
-use crate::plan::Plan;
+use crate::plan::{Plan, Schedule};
 use crate::scenario::Scenario;
 pub use families::hhi::{cut_terms, hhi_row_scale, HhiCut, HHI_ROW_SCALE};
-use families::{baskets, budget, capacity, decisions, demand, groups, hhi, shares, tiers, Ctx};
+use families::{baskets, budget, capacity, decisions, demand, groups, hhi, shares, stock, tiers, Ctx};
 use good_lp::solvers::highs::{highs, HighsProblem};
 
 /// Which objective this build minimises (models/README.md, "Objectives").
@@ -44,9 +44,15 @@ pub enum Stage {
         /// Upper bound on the sum of mean risks: `r* (1 + 1e-6) + 1e-9`.
         risk_bound: f64,
     },
-    /// Diagnosis: the most of one element (by index) that the caps allow,
-    /// every demand row dropped.
-    MaxSupply(usize),
+    /// Diagnosis: the most of one element (by index) that the caps allow
+    /// in one year (by index; 0 without a horizon), every demand row
+    /// dropped.
+    MaxSupply {
+        /// Element index.
+        element: usize,
+        /// Year index.
+        year: usize,
+    },
     /// Diagnosis, elastic copy: the fewest caps to relax.
     FewestRelaxations,
     /// Diagnosis, elastic copy: the smallest moves, relaxing at most
@@ -93,7 +99,7 @@ pub struct Layout {
     /// One entry per row, in row order.
     pub rows: Vec<RowInfo>,
     /// One entry per column, in column order.
-    pub columns: Vec<Column>,
+    pub columns: Vec<ColumnId>,
     /// Matrix dimensions.
     pub size: ModelSize,
     /// The objective this build minimises.
@@ -104,6 +110,10 @@ pub struct Layout {
     pub decisions_fixed: bool,
     /// Elastic copies: the row each slack relaxes, and the slack's column.
     pub relaxable: Vec<(usize, usize)>,
+    /// The first column of each year's block (`x` first, in offer order).
+    year_starts: Vec<usize>,
+    /// The label of the first year, with a horizon.
+    first_year: Option<i64>,
     offer_count: usize,
     element_count: usize,
     supplier_count: usize,
@@ -116,28 +126,48 @@ impl Layout {
         !self.decisions.is_empty() && !self.decisions_fixed
     }
 
-    /// Reads a plan out of solved column values.
-    pub fn plan(&self, values: &[f64]) -> Plan {
+    /// The year index of a column's year label.
+    fn year_index(&self, year: Option<u16>) -> usize {
+        match (year, self.first_year) {
+            (Some(year), Some(first)) => (i64::from(year) - first) as usize,
+            _ => 0,
+        }
+    }
+
+    /// Reads the plan of every year out of solved column values.
+    pub fn schedule(&self, values: &[f64]) -> Schedule {
         // Simplex leaves basic variables at round-off like 1e-13 t: that is
         // no purchase, so it is cleaned before anything reads the plan.
         let clean = |v: f64| if v.abs() < 1e-9 { 0.0 } else { v };
-        let mut plan = Plan {
-            quantities_t: values[..self.offer_count].iter().copied().map(clean).collect(),
+        let empty = Plan {
+            quantities_t: vec![0.0; self.offer_count],
             shortfall_t: vec![0.0; self.element_count],
             contracts: vec![false; self.supplier_count],
             baskets_t: vec![0.0; self.supplier_count],
             resold_t: vec![0.0; self.resale_count],
         };
-        for (column, &value) in self.columns.iter().zip(values) {
-            match *column {
+        let mut schedule = Schedule {
+            years: vec![empty; self.year_starts.len()],
+            stock_t: vec![vec![0.0; self.element_count]; self.year_starts.len()],
+        };
+        let mut signed = vec![false; self.supplier_count];
+        for (id, &value) in self.columns.iter().zip(values) {
+            let t = self.year_index(id.year);
+            let plan = &mut schedule.years[t];
+            match id.column {
+                Column::Quantity(o) => plan.quantities_t[o] = clean(value),
                 Column::Shortfall(e) => plan.shortfall_t[e] = clean(value),
-                Column::Contract(s) => plan.contracts[s] = value > 0.5,
+                Column::Contract(s) => signed[s] = value > 0.5,
                 Column::Basket(s) => plan.baskets_t[s] = clean(value),
                 Column::Resold(r) => plan.resold_t[r] = clean(value),
+                Column::Stock(e) => schedule.stock_t[t][e] = clean(value),
                 _ => {}
             }
         }
-        plan
+        for plan in &mut schedule.years {
+            plan.contracts.clone_from(&signed);
+        }
+        schedule
     }
 
     /// Elastic copies: how far each relaxed row moved, by row index.
@@ -159,7 +189,7 @@ impl Layout {
         self.columns
             .iter()
             .zip(values)
-            .filter(|(c, &v)| matches!(c, Column::Relaxed(_)) && v > 0.5)
+            .filter(|(c, &v)| matches!(c.column, Column::Relaxed(_)) && v > 0.5)
             .count()
     }
 
@@ -180,20 +210,25 @@ impl Layout {
         cut: &HhiCut,
         number: usize,
     ) -> (Vec<usize>, Vec<f64>, f64) {
-        let (terms, lower) = cut_terms(scenario, cut);
+        let slice = &scenario.slices()[cut.year];
+        let (terms, lower) = cut_terms(slice, cut);
+        let year = scenario.year_label(cut.year).map(|y| y as u16);
         let (mut columns, mut values) = (Vec::with_capacity(terms.len()), Vec::with_capacity(terms.len()));
         for (column, coefficient) in terms {
-            if let Some(index) = self.column_index(column) {
+            if let Some(index) = self.column_index(ColumnId { column, year }) {
                 columns.push(index);
                 values.push(coefficient);
             }
         }
         self.rows.push(RowInfo {
-            id: Family::HhiCut {
-                element: cut.element,
-                cut: number,
-            }
-            .into(),
+            id: RowId {
+                family: Family::HhiCut {
+                    element: cut.element,
+                    cut: number,
+                },
+                year,
+                scenario: None,
+            },
             lower,
             upper: f64::INFINITY,
             relax: Relax::Never,
@@ -204,10 +239,10 @@ impl Layout {
     }
 
     /// The position of `column` in the model, if it has one (`x` columns
-    /// come first, in offer order).
-    pub fn column_index(&self, column: Column) -> Option<usize> {
-        match column {
-            Column::Quantity(o) => Some(o),
+    /// come first in each year's block, in offer order).
+    pub fn column_index(&self, column: ColumnId) -> Option<usize> {
+        match column.column {
+            Column::Quantity(o) => Some(self.year_starts[self.year_index(column.year)] + o),
             _ => self.columns.iter().position(|c| *c == column),
         }
     }
@@ -217,6 +252,35 @@ impl Layout {
         let mut seen = std::collections::HashSet::with_capacity(self.rows.len());
         self.rows.iter().map(|r| r.id).find(|id| !seen.insert(*id))
     }
+}
+
+/// One year's rows: per element its demand, its offers' rows and its caps
+/// (so rows come element by element, as `constraints.csv` lists them), its
+/// stock's bounds; then the year's plan-wide rows.
+fn define_year(ctx: &Ctx, rows: &mut rows::Rows) {
+    let scenario = ctx.scenario;
+    for e in 0..scenario.elements.len() {
+        demand::define_demand(ctx, e, rows);
+        for o in scenario.elements[e].offers.clone() {
+            capacity::define_offer_capacity(ctx, o, rows);
+            tiers::define_tiers(ctx, o, rows);
+            decisions::define_use(ctx, o, rows);
+        }
+        shares::define_country_shares(ctx, e, rows);
+        shares::define_mining_shares(ctx, e, rows);
+        groups::define_group_shares(ctx, e, rows);
+        hhi::define_hhi_cap(ctx, e, rows);
+        shares::define_supplier_shares(ctx, e, rows);
+        shares::define_avg_risk(ctx, e, rows);
+        shares::define_recycled_share(ctx, e, rows);
+        decisions::define_supplier_counts(ctx, e, rows);
+        stock::define_stock_bounds(ctx, e, rows);
+    }
+    capacity::define_supplier_capacity(ctx, rows);
+    baskets::define_basket_capacity(ctx, rows);
+    baskets::define_basket_contract(ctx, rows);
+    baskets::define_resale(ctx, rows);
+    budget::define_budget(ctx, rows);
 }
 
 /// Builds the model of `scenario` for `stage`. With `fixed`, every yes/no
@@ -231,41 +295,63 @@ pub fn build(scenario: &Scenario, stage: Stage, fixed: Option<&[f64]>) -> Model 
 }
 
 /// [`build`], with the HHI caps' tangent cuts found so far.
+///
+/// With a horizon each year's columns and rows come in turn (a contract's
+/// `y[s]` once, in the first year), then the stock columns; the rows that
+/// span years (`stock_final`, `horizon_budget`, `risk_level`, the cuts)
+/// come last.
 pub fn build_with_cuts(scenario: &Scenario, stage: Stage, fixed: Option<&[f64]>, cuts: &[HhiCut]) -> Model {
+    let slices = scenario.slices();
     let mut cols = columns::Columns::new(fixed);
-    let vars = columns::define_variables(scenario, stage, &mut cols);
-    let ctx = Ctx {
-        scenario,
-        stage,
-        vars: &vars,
-        cuts,
-    };
-    let mut rows = rows::Rows::new();
-    for e in 0..scenario.elements.len() {
-        demand::define_demand(&ctx, e, &mut rows);
-        for o in scenario.elements[e].offers.clone() {
-            capacity::define_offer_capacity(&ctx, o, &mut rows);
-            tiers::define_tiers(&ctx, o, &mut rows);
-            decisions::define_use(&ctx, o, &mut rows);
-        }
-        shares::define_country_shares(&ctx, e, &mut rows);
-        shares::define_mining_shares(&ctx, e, &mut rows);
-        groups::define_group_shares(&ctx, e, &mut rows);
-        hhi::define_hhi_cap(&ctx, e, &mut rows);
-        shares::define_supplier_shares(&ctx, e, &mut rows);
-        shares::define_avg_risk(&ctx, e, &mut rows);
-        shares::define_recycled_share(&ctx, e, &mut rows);
-        decisions::define_supplier_counts(&ctx, e, &mut rows);
+    let mut years: Vec<columns::Vars> = Vec::with_capacity(slices.len());
+    let mut year_starts = Vec::with_capacity(slices.len());
+    for (t, slice) in slices.iter().enumerate() {
+        cols.in_year(stock::year_u16(scenario, t));
+        year_starts.push(cols.columns.len());
+        let room = (0..scenario.elements.len())
+            .map(|e| {
+                scenario
+                    .stockpile()
+                    .and_then(|p| p.of(e))
+                    .map_or(0.0, |stocked| stock::stock_room(scenario, stocked))
+            })
+            .collect();
+        let contracts = years.first().map(|first| first.y.as_slice());
+        let vars = columns::define_variables(slice, stage, &mut cols, contracts, room);
+        years.push(vars);
     }
-    capacity::define_supplier_capacity(&ctx, &mut rows);
-    baskets::define_basket_capacity(&ctx, &mut rows);
-    baskets::define_basket_contract(&ctx, &mut rows);
-    baskets::define_resale(&ctx, &mut rows);
-    budget::define_budget(&ctx, &mut rows);
+    let stock_vars = stock::define_stock_columns(scenario, &mut cols);
+    let ctxs: Vec<Ctx> = slices
+        .iter()
+        .zip(&years)
+        .enumerate()
+        .map(|(t, (slice, vars))| Ctx {
+            scenario: slice,
+            whole: scenario,
+            year: t,
+            stage,
+            vars,
+            stock: &stock_vars,
+            cuts,
+        })
+        .collect();
+    let mut rows = rows::Rows::new();
+    for ctx in &ctxs {
+        rows.in_year(stock::year_u16(scenario, ctx.year));
+        define_year(ctx, &mut rows);
+    }
+    rows.in_year(None);
+    stock::define_stock_final(scenario, stage, &stock_vars, &mut rows);
+    budget::define_horizon_budget(&ctxs, &mut rows);
     let elastic = elastic::Elastic::add(scenario, stage, &mut rows, &mut cols);
-    budget::define_risk_level(&ctx, &mut rows);
-    hhi::define_hhi_cuts(&ctx, &mut rows);
-    let objective = objective::objective(&ctx, &elastic);
+    budget::define_risk_level(&ctxs, &mut rows);
+    for ctx in &ctxs {
+        rows.in_year(stock::year_u16(scenario, ctx.year));
+        hhi::define_hhi_cuts(ctx, &mut rows);
+    }
+    rows.in_year(None);
+    let objective = objective::objective(&ctxs, &stock_vars, &elastic);
+    drop(ctxs);
 
     let decisions_fixed = cols.decisions_fixed();
     let columns::Columns {
@@ -292,6 +378,8 @@ pub fn build_with_cuts(scenario: &Scenario, stage: Stage, fixed: Option<&[f64]>,
             decisions,
             decisions_fixed,
             relaxable: elastic.relaxable,
+            year_starts,
+            first_year: scenario.year_label(0),
             offer_count: scenario.offers.len(),
             element_count: scenario.elements.len(),
             supplier_count: scenario.suppliers.len(),

@@ -1,6 +1,7 @@
 //! What each [`Stage`] minimises (models/README.md, "Objectives").
 
 use super::elastic::Elastic;
+use super::families::stock::{holding_cost, StockVars};
 use super::families::Ctx;
 use super::Stage;
 use crate::scenario::{Pricing, KG_PER_TONNE};
@@ -11,14 +12,16 @@ use good_lp::Expression;
 pub(super) fn risk_sum(ctx: &Ctx) -> Expression {
     let (scenario, vars) = (ctx.scenario, ctx.vars);
     let mut e = Expression::with_capacity(vars.x.len() + vars.u.len());
+    // A year without demand of an element has no mean risk of it.
     for (offer, &var) in scenario.offers.iter().zip(&vars.x) {
         let risk = scenario.supplier_of(offer).risk.unwrap_or(0.0);
-        if risk != 0.0 {
-            e.add_mul(risk / scenario.element_of(offer).demand_t, var);
+        let demand = scenario.element_of(offer).demand_t;
+        if risk != 0.0 && demand > 0.0 {
+            e.add_mul(risk / demand, var);
         }
     }
     for (element, var) in scenario.elements.iter().zip(&vars.u) {
-        if let Some(var) = var {
+        if let (Some(var), true) = (var, element.demand_t > 0.0) {
             e.add_mul(1.0 / element.demand_t, *var);
         }
     }
@@ -27,8 +30,10 @@ pub(super) fn risk_sum(ctx: &Ctx) -> Expression {
             continue;
         };
         for part in supplier.basket.iter().flat_map(|b| &b.parts) {
-            if let Some(element) = part.element {
-                e.add_mul(risk * part.fraction / scenario.elements[element].demand_t, b);
+            let Some(element) = part.element else { continue };
+            let demand = scenario.elements[element].demand_t;
+            if demand > 0.0 {
+                e.add_mul(risk * part.fraction / demand, b);
             }
         }
     }
@@ -72,15 +77,46 @@ pub(super) fn cost(ctx: &Ctx, with_penalty: bool) -> Expression {
     e
 }
 
-/// The objective of `ctx.stage`.
-pub(super) fn objective(ctx: &Ctx, elastic: &Elastic) -> Expression {
+/// The objective of the stage over every year (`years` holds each year's
+/// context): money is discounted, `d_t = (1 + r)^-(t - first)`, and the
+/// stockpile's holding cost added; risks are summed over the years.
+pub(super) fn objective(years: &[Ctx], stock: &StockVars, elastic: &Elastic) -> Expression {
+    let stage = years[0].stage;
+    if stage.is_elastic() {
+        return year_objective(&years[0], elastic);
+    }
+    let whole = years[0].whole;
+    let mut total = Expression::default();
+    for (t, ctx) in years.iter().enumerate() {
+        let weight = whole.horizon.as_ref().map_or(1.0, |h| h.discount(t));
+        let mut year = year_objective(ctx, elastic);
+        if matches!(stage, Stage::Cost | Stage::CostWithinRisk { .. }) {
+            year += holding_cost(whole, stock, t);
+        }
+        total.add_mul(weight_of(stage, weight), year);
+    }
+    total
+}
+
+/// Money is discounted; risks and tonnes are not.
+fn weight_of(stage: Stage, discount: f64) -> f64 {
+    match stage {
+        Stage::Cost | Stage::CostWithinRisk { .. } => discount,
+        _ => 1.0,
+    }
+}
+
+/// The objective of `ctx.stage` in one year.
+fn year_objective(ctx: &Ctx, elastic: &Elastic) -> Expression {
     match ctx.stage {
         Stage::Risk => risk_sum(ctx),
         Stage::Cost | Stage::CostWithinRisk { .. } => cost(ctx, true),
-        Stage::MaxSupply(e) => {
-            let mut supply = Expression::with_capacity(ctx.scenario.elements[e].offers.len());
-            for term in ctx.supply(e) {
-                supply.add_mul(-term.coefficient, term.var);
+        Stage::MaxSupply { element, year } => {
+            let mut supply = Expression::with_capacity(ctx.scenario.elements[element].offers.len());
+            if year == ctx.year {
+                for term in ctx.supply(element) {
+                    supply.add_mul(-term.coefficient, term.var);
+                }
             }
             supply
         }

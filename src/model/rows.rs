@@ -34,6 +34,8 @@ impl RowInfo {
 pub(super) struct Rows {
     pub info: Vec<RowInfo>,
     pub lhs: Vec<Expression>,
+    /// The year the rows now added belong to (see [`Rows::in_year`]).
+    year: Option<u16>,
     /// Debug builds refuse a row identity added twice, as JuMP and linopy
     /// refuse a name registered twice (tests check it in release builds
     /// with [`super::Layout::duplicate_row`]).
@@ -46,9 +48,16 @@ impl Rows {
         Rows {
             info: Vec::new(),
             lhs: Vec::new(),
+            year: None,
             #[cfg(debug_assertions)]
             seen: std::collections::HashSet::new(),
         }
+    }
+
+    /// Rows added from now on whose identity names no year belong to
+    /// `year` (a multi-year model adds each year's families in turn).
+    pub fn in_year(&mut self, year: Option<u16>) {
+        self.year = year;
     }
 
     /// `lhs <= upper`, relaxable as its family says.
@@ -71,7 +80,8 @@ impl Rows {
         self.push(id.into(), lhs, value, value, None);
     }
 
-    fn push(&mut self, id: RowId, lhs: Expression, lower: f64, upper: f64, relax: Option<Relax>) {
+    fn push(&mut self, mut id: RowId, lhs: Expression, lower: f64, upper: f64, relax: Option<Relax>) {
+        id.year = id.year.or(self.year);
         #[cfg(debug_assertions)]
         assert!(self.seen.insert(id), "row {id:?} added twice");
         let relax = relax.unwrap_or_else(|| id.kind().relax());

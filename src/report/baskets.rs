@@ -1,9 +1,9 @@
 //! `baskets.csv` and `surplus.csv` (docs/outputs.md): what each basket
 //! bought cost, and what the baskets delivered beyond the demand.
 
-use super::csv::render;
+use super::csv::by_year;
 use super::{number, optional};
-use crate::plan::Plan;
+use crate::plan::{Plan, Schedule};
 use crate::scenario::{Scenario, KG_PER_TONNE};
 use std::collections::BTreeMap;
 
@@ -14,8 +14,12 @@ pub const BASKETS_COLUMNS: [&str; 4] = ["supplier", "basket_t", "price_per_kg", 
 pub const SURPLUS_COLUMNS: [&str; 4] = ["element", "surplus_t", "resold_t", "revenue"];
 
 /// One row per basket bought (b > 0), by supplier id.
-pub fn baskets_csv(scenario: &Scenario, plan: &Plan) -> Vec<u8> {
-    let rows = scenario
+pub fn baskets_csv(scenario: &Scenario, schedule: &Schedule) -> Vec<u8> {
+    by_year(scenario, schedule, BASKETS_COLUMNS, basket_rows)
+}
+
+fn basket_rows(scenario: &Scenario, plan: &Plan) -> Vec<[String; 4]> {
+    scenario
         .suppliers
         .iter()
         .zip(&plan.baskets_t)
@@ -28,14 +32,18 @@ pub fn baskets_csv(scenario: &Scenario, plan: &Plan) -> Vec<u8> {
                 number(basket.price_per_kg),
                 number(KG_PER_TONNE * basket.price_per_kg * b),
             ])
-        });
-    render(BASKETS_COLUMNS, rows)
+        })
+        .collect()
 }
 
 /// One row per element the baskets delivered beyond what was used (all of
 /// an element with no demand), with what was resold and its revenue,
 /// sorted by element.
-pub fn surplus_csv(scenario: &Scenario, plan: &Plan) -> Vec<u8> {
+pub fn surplus_csv(scenario: &Scenario, schedule: &Schedule) -> Vec<u8> {
+    by_year(scenario, schedule, SURPLUS_COLUMNS, surplus_rows)
+}
+
+fn surplus_rows(scenario: &Scenario, plan: &Plan) -> Vec<[String; 4]> {
     let mut delivered: BTreeMap<&str, (f64, Option<usize>)> = BTreeMap::new();
     for (supplier, &b) in scenario.suppliers.iter().zip(&plan.baskets_t) {
         for part in supplier.basket.iter().flat_map(|k| &k.parts) {
@@ -45,7 +53,7 @@ pub fn surplus_csv(scenario: &Scenario, plan: &Plan) -> Vec<u8> {
             entry.0 += part.fraction * b;
         }
     }
-    let rows = delivered
+    delivered
         .into_iter()
         .filter_map(|(symbol, (from_baskets, element))| {
             let surplus = match element {
@@ -67,6 +75,6 @@ pub fn surplus_csv(scenario: &Scenario, plan: &Plan) -> Vec<u8> {
                     optional(revenue),
                 ]
             })
-        });
-    render(SURPLUS_COLUMNS, rows)
+        })
+        .collect()
 }

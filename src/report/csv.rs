@@ -3,7 +3,7 @@
 use super::{number, optional};
 use crate::metrics::{ElementMetrics, Metrics};
 use crate::pipeline::Outcome;
-use crate::plan::Plan;
+use crate::plan::{Plan, Schedule};
 use crate::scenario::{Pricing, Scenario, KG_PER_TONNE};
 
 /// Header of `plan.csv`.
@@ -133,9 +133,35 @@ fn basket_rows<'a>(
         })
 }
 
-/// `plan.csv`.
+/// `plan.csv`; with a horizon, each row led by its year.
 pub fn plan(scenario: &Scenario, outcome: &Outcome) -> Vec<u8> {
-    render(PLAN_COLUMNS, plan_rows(scenario, &outcome.plan))
+    by_year(scenario, &outcome.schedule, PLAN_COLUMNS, |slice, plan| {
+        plan_rows(slice, plan).collect()
+    })
+}
+
+/// A per-year file: `rows_of` each year's plan with its year's scenario;
+/// with a horizon each row is led by its year (header `year`).
+pub fn by_year<const N: usize>(
+    scenario: &Scenario,
+    schedule: &Schedule,
+    header: [&str; N],
+    rows_of: impl Fn(&Scenario, &Plan) -> Vec<[String; N]>,
+) -> Vec<u8> {
+    if scenario.horizon.is_none() {
+        return render(header, rows_of(scenario, &schedule.years[0]));
+    }
+    let rows = scenario
+        .slices()
+        .iter()
+        .zip(&schedule.years)
+        .flat_map(|(slice, plan)| {
+            let year = slice.year.map(|y| y.to_string()).unwrap_or_default();
+            rows_of(slice, plan)
+                .into_iter()
+                .map(move |row| (vec![year.clone()], row))
+        });
+    render_prefixed(&["year"], header, rows)
 }
 
 /// The rows of `summary.csv`: each element, then `TOTAL`.
@@ -183,9 +209,17 @@ fn summary_row(m: &ElementMetrics) -> [String; 11] {
     ]
 }
 
-/// One row per element, then `TOTAL`.
-pub fn summary(outcome: &Outcome) -> Vec<u8> {
-    render(SUMMARY_COLUMNS, summary_rows(&outcome.metrics))
+/// One row per element, then `TOTAL`; with a horizon, so for each year
+/// (each row led by its year), then `ALL,TOTAL` over the horizon.
+pub fn summary(scenario: &Scenario, outcome: &Outcome) -> Vec<u8> {
+    let Some(horizon) = &scenario.horizon else {
+        return render(SUMMARY_COLUMNS, summary_rows(&outcome.metrics));
+    };
+    let years = horizon.years.iter().zip(&outcome.year_metrics);
+    let rows = years
+        .flat_map(|(year, metrics)| summary_rows(metrics).map(move |row| (vec![year.to_string()], row)))
+        .chain([(vec!["ALL".to_string()], summary_row(&outcome.metrics.total))]);
+    render_prefixed(&["year"], SUMMARY_COLUMNS, rows)
 }
 
 /// One row per named constraint, in model order.

@@ -41,11 +41,16 @@ pub fn text(scenario: &Scenario, diagnosis: &Diagnosis) -> String {
     if !diagnosis.shortages.is_empty() {
         text.push_str("\nElements that cannot be covered:\n");
         for s in &diagnosis.shortages {
+            // With a horizon: "Dy in 2027".
+            let element = match s.year {
+                Some(year) => format!("{} in {year}", scenario.elements[s.element].symbol),
+                None => scenario.elements[s.element].symbol.clone(),
+            };
             let _ = match s.most_t {
                 Some(most) => writeln!(
                     text,
                     "  {}: demand {}, but the caps allow at most {} (short by {}).",
-                    scenario.elements[s.element].symbol,
+                    element,
                     tonnes(s.demand_t),
                     tonnes(most),
                     tonnes(s.demand_t - most)
@@ -53,7 +58,7 @@ pub fn text(scenario: &Scenario, diagnosis: &Diagnosis) -> String {
                 None => writeln!(
                     text,
                     "  {}: demand {}; its floors cannot be met even before the demand is counted.",
-                    scenario.elements[s.element].symbol,
+                    element,
                     tonnes(s.demand_t)
                 ),
             };
@@ -117,8 +122,12 @@ pub fn csv(scenario: &Scenario, diagnosis: &Diagnosis) -> Vec<u8> {
     for s in &diagnosis.shortages {
         let most = s.most_t.map(number).unwrap_or_default();
         let change = s.most_t.map(|m| number(m - s.demand_t)).unwrap_or_default();
-        let [name, kind, element, subject] =
-            RowId::from(Family::Demand { element: s.element }).csv_fields(scenario);
+        let row = RowId {
+            family: Family::Demand { element: s.element },
+            year: s.year.map(|y| y as u16),
+            scenario: None,
+        };
+        let [name, kind, element, subject] = row.csv_fields(scenario);
         writer
             .write_record([
                 name,
@@ -178,7 +187,11 @@ pub fn run_json(scenario: &Scenario, diagnosis: &Diagnosis) -> Vec<u8> {
 
 /// A planner's sentence for the moves whose row name says little by
 /// itself: group floors and caps, mining caps and the recycled floor.
-fn in_words(scenario: &Scenario, r: &crate::diagnose::Relaxation) -> Option<String> {
+fn in_words(whole: &Scenario, r: &crate::diagnose::Relaxation) -> Option<String> {
+    // The year's scenario: shares are of that year's demand.
+    let first = whole.year_label(0).unwrap_or(0);
+    let t = r.row.year.map_or(0, |y| (i64::from(y) - first) as usize);
+    let scenario = &whole.slices()[t];
     let element = &scenario.elements[r.row.element(scenario)?];
     let share = |t: f64| format!("{:.0}%", 100.0 * t / element.demand_t);
     let gap = (r.bound - r.relaxed_bound).abs();

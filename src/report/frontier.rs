@@ -38,19 +38,43 @@ pub fn frontier_csv(scenario: &Scenario, points: &[FrontierPoint]) -> Vec<u8> {
             number(m.total.shortfall_t),
             optional(m.total.hhi),
         ];
-        row.extend(m.elements.iter().map(|e| optional(e.mean_risk)));
+        row.extend(
+            (0..scenario.elements.len()).map(|e| optional(mean_over_years(&p.outcome.year_metrics, e))),
+        );
         writer.write_record(&row).expect("in-memory CSV write");
     }
     writer.into_inner().expect("in-memory CSV flush")
 }
 
-/// `plans.csv`: every point's plan, in long format.
+/// Element `e`'s mean risk, averaged over the years (the year's own
+/// without a horizon); `None` when a year's is unknown.
+fn mean_over_years(years: &[crate::metrics::Metrics], e: usize) -> Option<f64> {
+    let risks: Option<Vec<f64>> = years
+        .iter()
+        .filter(|m| m.elements[e].demand_t > 0.0)
+        .map(|m| m.elements[e].mean_risk)
+        .collect();
+    let risks = risks?;
+    (!risks.is_empty()).then(|| risks.iter().sum::<f64>() / risks.len() as f64)
+}
+
+/// `plans.csv`: every point's plan, in long format (with a horizon, each
+/// row's year after its point).
 pub fn plans_csv(scenario: &Scenario, points: &[FrontierPoint]) -> Vec<u8> {
+    let horizon = scenario.horizon.is_some();
+    let header: &[&str] = if horizon { &["point", "year"] } else { &["point"] };
     render_prefixed(
-        &["point"],
+        header,
         PLAN_COLUMNS,
         points.iter().flat_map(|p| {
-            plan_rows(scenario, &p.outcome.plan).map(move |row| (vec![p.index.to_string()], row))
+            let years = scenario.slices().iter().zip(&p.outcome.schedule.years);
+            years.flat_map(move |(slice, plan)| {
+                let mut lead = vec![p.index.to_string()];
+                if horizon {
+                    lead.push(slice.year.map(|y| y.to_string()).unwrap_or_default());
+                }
+                plan_rows(slice, plan).map(move |row| (lead.clone(), row))
+            })
         }),
     )
 }

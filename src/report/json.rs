@@ -25,7 +25,8 @@ pub struct RunRecord<'a> {
     pub objective: f64,
     /// Currency of every money figure.
     pub currency: &'a str,
-    /// Purchases plus fixed contract costs.
+    /// Purchases plus fixed contract costs (with a horizon: plus holding
+    /// costs, over every year, undiscounted).
     pub total_cost: f64,
     /// Shortfall penalties.
     pub penalty_cost: f64,
@@ -49,6 +50,16 @@ pub struct RunRecord<'a> {
     /// some element has an HHI cap.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hhi_cut_rounds: Option<usize>,
+    /// With a horizon: each year's purchases, fixed costs and holding,
+    /// undiscounted, by year.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost_by_year: Option<std::collections::BTreeMap<String, f64>>,
+    /// With a horizon: each year's shortfall penalties, undiscounted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub penalty_by_year: Option<std::collections::BTreeMap<String, f64>>,
+    /// With a horizon: `cost_by_year` discounted to the first year and summed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discounted_cost: Option<f64>,
     /// Seconds per phase (the only fields that differ between runs).
     pub timing: TimingRecord,
     /// Warnings raised while validating the scenario.
@@ -125,7 +136,7 @@ impl<'a> RunRecord<'a> {
             contracts_signed: scenario
                 .suppliers
                 .iter()
-                .zip(&outcome.plan.contracts)
+                .zip(&outcome.schedule.years[0].contracts)
                 .filter(|(_, &signed)| signed)
                 .map(|(s, _)| s.id.as_str())
                 .collect(),
@@ -151,6 +162,12 @@ impl<'a> RunRecord<'a> {
                 .iter()
                 .any(|e| e.caps.max_hhi.is_some())
                 .then_some(outcome.hhi_cut_rounds),
+            cost_by_year: by_year(scenario, outcome, |m| m.total.cost),
+            penalty_by_year: by_year(scenario, outcome, |m| m.penalty_cost),
+            discounted_cost: scenario.horizon.as_ref().map(|h| {
+                let costs = outcome.year_metrics.iter().map(|m| m.total.cost);
+                costs.enumerate().map(|(t, cost)| h.discount(t) * cost).sum()
+            }),
             timing: TimingRecord {
                 load_seconds,
                 build_seconds,
@@ -160,6 +177,17 @@ impl<'a> RunRecord<'a> {
             warnings: &scenario.warnings,
         }
     }
+}
+
+/// One figure per year of a horizon, keyed by year.
+fn by_year(
+    scenario: &Scenario,
+    outcome: &Outcome,
+    figure: impl Fn(&crate::metrics::Metrics) -> f64,
+) -> Option<std::collections::BTreeMap<String, f64>> {
+    let horizon = scenario.horizon.as_ref()?;
+    let years = horizon.years.iter().zip(&outcome.year_metrics);
+    Some(years.map(|(year, m)| (year.to_string(), figure(m))).collect())
 }
 
 /// `run.json`, pretty-printed with a final newline.

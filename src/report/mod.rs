@@ -9,6 +9,7 @@ pub mod frontier;
 pub mod json;
 pub mod sensitivity;
 pub mod stages;
+pub mod stock;
 pub mod sweep;
 pub mod table;
 pub mod write;
@@ -55,14 +56,17 @@ pub fn solve_files(
 ) -> Vec<(&'static str, Vec<u8>)> {
     let mut files = vec![
         ("plan.csv", csv::plan(scenario, outcome)),
-        ("summary.csv", csv::summary(outcome)),
+        ("summary.csv", csv::summary(scenario, outcome)),
         ("constraints.csv", csv::constraints(scenario, outcome)),
         ("security.csv", sensitivity::security_csv(scenario, security)),
-        ("stages.csv", stages::stages_csv(scenario, &outcome.plan)),
+        ("stages.csv", stages::stages_csv(scenario, &outcome.schedule)),
     ];
+    if scenario.horizon.is_some() {
+        files.push(("stock.csv", stock::stock_csv(scenario, &outcome.schedule)));
+    }
     if scenario.suppliers.iter().any(|s| s.basket.is_some()) {
-        files.push(("baskets.csv", baskets::baskets_csv(scenario, &outcome.plan)));
-        files.push(("surplus.csv", baskets::surplus_csv(scenario, &outcome.plan)));
+        files.push(("baskets.csv", baskets::baskets_csv(scenario, &outcome.schedule)));
+        files.push(("surplus.csv", baskets::surplus_csv(scenario, &outcome.schedule)));
     }
     if let Some(sensitivity) = sensitivity::sensitivity_csv(scenario, outcome) {
         files.push(("sensitivity.csv", sensitivity));

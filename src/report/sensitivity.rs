@@ -4,7 +4,7 @@
 
 use super::csv::render;
 use super::number;
-use crate::model::{Column, ConstraintKind};
+use crate::model::{Column, ColumnId, ConstraintKind};
 use crate::pipeline::Outcome;
 use crate::scenario::{Pricing, Scenario, KG_PER_TONNE};
 
@@ -40,26 +40,37 @@ pub const SECURITY_COLUMNS: [&str; 9] = [
 /// `sensitivity.csv`, or `None` when the plan has no ranging (a MIP).
 pub fn sensitivity_csv(scenario: &Scenario, outcome: &Outcome) -> Option<Vec<u8>> {
     let ranging = outcome.ranging.as_ref()?;
-    let offers = scenario.offers.iter().enumerate().map(|(o, offer)| {
-        let (current, low, high) = match offer.pricing {
-            // The column's cost is KG_PER_TONNE x the price per kg.
-            Pricing::Flat(price) => (
-                number(price),
-                number(ranging.cost_low[o] / KG_PER_TONNE),
-                number(ranging.cost_high[o] / KG_PER_TONNE),
-            ),
-            Pricing::Tiers(_) => Default::default(),
-        };
-        [
-            Column::Quantity(o).name(scenario),
-            "offer".to_string(),
-            scenario.element_of(offer).symbol.clone(),
-            scenario.supplier_of(offer).id.clone(),
-            current,
-            number(outcome.offer_reduced_costs[o]),
-            low,
-            high,
-        ]
+    let years = scenario.slices().iter().enumerate();
+    let offers = years.flat_map(|(t, slice)| {
+        let year = scenario.year_label(t).map(|y| y as u16);
+        slice.offers.iter().enumerate().map(move |(o, offer)| {
+            let column = outcome.offer_columns[t][o];
+            // A year's cost is discounted in the objective: its ranging is
+            // undone to the year's own price per kg.
+            let weight = scenario.horizon.as_ref().map_or(1.0, |h| h.discount(t)) * KG_PER_TONNE;
+            let (current, low, high) = match offer.pricing {
+                Pricing::Flat(price) => (
+                    number(price),
+                    number(ranging.cost_low[column] / weight),
+                    number(ranging.cost_high[column] / weight),
+                ),
+                Pricing::Tiers(_) => Default::default(),
+            };
+            [
+                ColumnId {
+                    column: Column::Quantity(o),
+                    year,
+                }
+                .name(slice),
+                "offer".to_string(),
+                slice.element_of(offer).symbol.clone(),
+                slice.supplier_of(offer).id.clone(),
+                current,
+                number(outcome.offer_reduced_costs[t][o]),
+                low,
+                high,
+            ]
+        })
     });
     let rows = outcome
         .constraints()

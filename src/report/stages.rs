@@ -1,9 +1,9 @@
 //! `stages.csv` (docs/outputs.md): where each element's tonnes were
 //! processed and mined.
 
-use super::csv::render;
+use super::csv::by_year;
 use super::number;
-use crate::plan::Plan;
+use crate::plan::{Plan, Schedule};
 use crate::scenario::{Scenario, SupplyStage};
 use std::collections::BTreeMap;
 
@@ -17,7 +17,12 @@ pub const NO_COUNTRY: &str = "--";
 /// One row per element, stage and country with tonnes above 0, sorted by
 /// element, stage and country; each stage sums to the element's supplied
 /// tonnes.
-pub fn stages_csv(scenario: &Scenario, plan: &Plan) -> Vec<u8> {
+pub fn stages_csv(scenario: &Scenario, schedule: &Schedule) -> Vec<u8> {
+    by_year(scenario, schedule, STAGES_COLUMNS, stage_rows)
+}
+
+/// The rows of one year.
+fn stage_rows(scenario: &Scenario, plan: &Plan) -> Vec<[String; 5]> {
     let mut rows = Vec::new();
     for (e, element) in scenario.elements.iter().enumerate() {
         let mut tonnes: BTreeMap<(SupplyStage, &str), f64> = BTreeMap::new();
@@ -56,5 +61,5 @@ pub fn stages_csv(scenario: &Scenario, plan: &Plan) -> Vec<u8> {
             }
         }
     }
-    render(STAGES_COLUMNS, rows)
+    rows
 }

@@ -36,9 +36,10 @@ pub fn runs_header(sweep: &Sweep) -> Vec<u8> {
     )
 }
 
-/// Header of `plans.csv`.
-pub fn plans_header() -> Vec<u8> {
-    record(["run"].into_iter().chain(PLAN_COLUMNS))
+/// Header of `plans.csv`: with a horizon, `year` after `run`.
+pub fn plans_header(horizon: bool) -> Vec<u8> {
+    let year = horizon.then_some("year");
+    record(["run"].into_iter().chain(year).chain(PLAN_COLUMNS))
 }
 
 /// Header of `summary.csv`.
@@ -69,11 +70,12 @@ pub struct FinishedRun {
 /// The sweep's final files, runs in run order: the same whatever `--jobs`.
 pub fn final_files(
     sweep: &Sweep,
+    horizon: bool,
     finished: &[FinishedRun],
     jobs: usize,
     wall_seconds: f64,
 ) -> Vec<(&'static str, Vec<u8>)> {
-    let (mut runs, mut plans, mut summary) = (runs_header(sweep), plans_header(), summary_header());
+    let (mut runs, mut plans, mut summary) = (runs_header(sweep), plans_header(horizon), summary_header());
     for run in finished {
         runs.extend(&run.rows.run);
         plans.extend(&run.rows.plans);
@@ -114,10 +116,15 @@ pub fn run_rows(index: usize, point: &[Override], result: &RunResult) -> RunRows
                 optional(worst(|e| e.hhi)),
                 String::new(),
             ]);
-            for row in plan_rows(scenario, &outcome.plan) {
-                plans.extend(record(
-                    std::iter::once(id.as_str()).chain(row.iter().map(String::as_str)),
-                ));
+            // With a horizon, each plan row is led by its year; the
+            // summary is the horizon's (every year's tonnes together).
+            let years = scenario.slices().iter().zip(&outcome.schedule.years);
+            for (slice, plan) in years {
+                let year = scenario.horizon.as_ref().and(slice.year).map(|y| y.to_string());
+                for row in plan_rows(slice, plan) {
+                    let lead = std::iter::once(id.as_str()).chain(year.as_deref());
+                    plans.extend(record(lead.chain(row.iter().map(String::as_str))));
+                }
             }
             for row in summary_rows(m) {
                 summary.extend(record(

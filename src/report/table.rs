@@ -150,7 +150,7 @@ fn contracts_signed(scenario: &Scenario, outcome: &Outcome) -> String {
     let signed: Vec<&str> = scenario
         .suppliers
         .iter()
-        .zip(&outcome.plan.contracts)
+        .zip(&outcome.schedule.years[0].contracts)
         .filter(|(_, &signed)| signed)
         .map(|(s, _)| s.id.as_str())
         .collect();

@@ -2,12 +2,14 @@
 //!
 //! Everything downstream reads a `Scenario` only; it never sees TOML.
 
+pub mod horizon;
 mod offers_csv;
 pub mod overrides;
 pub mod raw;
 mod source_map;
 mod validate;
 
+pub use horizon::{Horizon, StockedElement, Stockpile};
 pub use raw::{ObjectiveKind, SupplierKind, SupplyStage};
 pub use source_map::LineCol;
 
@@ -29,11 +31,12 @@ pub struct Scenario {
     pub title: String,
     /// The buyer, when given.
     pub region: Option<String>,
-    /// Plan year, when given.
+    /// Plan year, when given (with a horizon: its first year).
     pub year: Option<i64>,
     /// Currency of every price and total (`USD` when absent).
     pub currency: String,
-    /// Elements with demand above zero, sorted by symbol.
+    /// Elements with demand above zero (with a horizon: in some year, so
+    /// that a year's demand may be 0), sorted by symbol.
     pub elements: Vec<Element>,
     /// Every supplier, sorted by id.
     pub suppliers: Vec<Supplier>,
@@ -47,6 +50,10 @@ pub struct Scenario {
     pub policy: Policy,
     /// Things worth telling the planner that do not stop the solve.
     pub warnings: Vec<String>,
+    /// `[horizon]`: the years planned together, each year's scenario, and
+    /// the stockpile. Without one, this scenario is its only year; with
+    /// one, its demand, capacities and prices are the first year's.
+    pub horizon: Option<Horizon>,
 }
 
 /// The file a scenario came from.
@@ -289,6 +296,26 @@ pub struct GroupShare {
 }
 
 impl Scenario {
+    /// The scenario of each year planned: the horizon's, else this one.
+    /// Indices of elements, suppliers and offers mean the same in each.
+    pub fn slices(&self) -> &[Scenario] {
+        match &self.horizon {
+            Some(horizon) => &horizon.slices,
+            None => std::slice::from_ref(self),
+        }
+    }
+
+    /// The year label of year index `t` in names and outputs: `None`
+    /// without a horizon.
+    pub fn year_label(&self, t: usize) -> Option<i64> {
+        self.horizon.as_ref().map(|h| h.years[t])
+    }
+
+    /// The stockpile, when the scenario has one.
+    pub fn stockpile(&self) -> Option<&Stockpile> {
+        self.horizon.as_ref().and_then(|h| h.stockpile.as_ref())
+    }
+
     /// The supplier behind an offer.
     pub fn supplier_of(&self, offer: &Offer) -> &Supplier {
         &self.suppliers[offer.supplier]
@@ -603,7 +630,7 @@ impl ScenarioFile {
             sha256: self.sha256.clone(),
             overrides: overrides.iter().map(ToString::to_string).collect(),
         };
-        validate::validate(raw, source).map_err(|problems| {
+        years(raw, source).map_err(|problems| {
             let map = SourceMap::parse(&self.text).unwrap_or_default();
             let mut errors: Vec<ScenarioError> = problems
                 .into_iter()
@@ -631,6 +658,55 @@ impl ScenarioFile {
             InvalidScenario { errors }
         })
     }
+}
+
+/// Validates each year of `raw` and ties them into one scenario.
+fn years(raw: raw::RawScenario, source: Source) -> Result<Scenario, Vec<Problem>> {
+    let split = horizon::split(raw)?;
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut slices = Vec::with_capacity(split.years.len());
+    for year in split.years {
+        match validate::validate(year, source.clone()) {
+            Ok(slice) => slices.push(slice),
+            // A rule broken in every year is reported once.
+            Err(found) => {
+                for p in found {
+                    if !problems
+                        .iter()
+                        .any(|q| q.path == p.path && q.message == p.message)
+                    {
+                        problems.push(p);
+                    }
+                }
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let Some((years, discount_rate)) = split.horizon else {
+        return Ok(slices.pop().expect("one year without a horizon"));
+    };
+    let stockpile = match &split.stockpile {
+        Some(raw) => Some(horizon::stockpile(raw, &slices[0])?),
+        None => None,
+    };
+    let mut scenario = slices[0].clone();
+    let mut warnings: Vec<String> = Vec::new();
+    for warning in slices.iter().flat_map(|s| &s.warnings) {
+        if !warnings.contains(warning) {
+            warnings.push(warning.clone());
+        }
+    }
+    scenario.warnings = warnings;
+    scenario.horizon = Some(Horizon {
+        years,
+        discount_rate,
+        budget: split.budget,
+        stockpile,
+        slices,
+    });
+    Ok(scenario)
 }
 
 fn overrides_text(overrides: &[overrides::Override]) -> String {

@@ -302,6 +302,8 @@ fn add_offer(raw: &mut RawScenario, row: &Row<'_>) -> Vec<ScenarioError> {
                 min_order_t: min_order,
                 tiers: None,
                 origin: None,
+                capacity_by_year: None,
+                price_by_year: None,
             },
         );
     }

@@ -8,14 +8,15 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// The whole scenario document.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawScenario {
     /// `[scenario]`: identity of the plan.
     pub scenario: RawHeader,
-    /// `[demand]`: tonnes per year by element symbol.
+    /// `[demand]`: the first year's tonnes by element symbol, and the
+    /// tables `growth` and `years.Y` (read in [`super::horizon`]).
     #[serde(default)]
-    pub demand: BTreeMap<String, f64>,
+    pub demand: BTreeMap<String, toml::Value>,
     /// `[countries.XX]`: optional per-country data.
     #[serde(default)]
     pub countries: BTreeMap<String, RawCountry>,
@@ -30,10 +31,47 @@ pub struct RawScenario {
     /// `[groups]`: named sets of country codes.
     #[serde(default)]
     pub groups: BTreeMap<String, Vec<String>>,
+    /// `[horizon]`: the years planned together.
+    pub horizon: Option<RawHorizon>,
+    /// `[stockpile]`: a national stock carried from year to year.
+    pub stockpile: Option<RawStockpile>,
 }
 
+/// `[horizon]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHorizon {
+    /// Consecutive years, first to last.
+    pub years: Vec<i64>,
+    /// Year t's money weighs `(1 + r)^-(t - first)`.
+    pub discount_rate: Option<f64>,
+}
+
+/// `[stockpile]`: tables by element symbol.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStockpile {
+    /// Tonnes held at the start of the first year.
+    #[serde(default)]
+    pub initial_t: BTreeMap<String, f64>,
+    /// Storage limit, tonnes.
+    #[serde(default)]
+    pub max_t: BTreeMap<String, f64>,
+    /// Cost per kg held at each year's end.
+    #[serde(default)]
+    pub holding_cost_per_kg: BTreeMap<String, f64>,
+    /// Year-end stock of at least so many days of that year's demand.
+    #[serde(default)]
+    pub target_days: BTreeMap<String, f64>,
+    /// The last year's closing stock is at least the initial stock (default true).
+    pub final_at_least_initial: Option<bool>,
+}
+
+/// A value per year, `{ 2027 = 200, 2028 = 500 }` (keys are TOML strings).
+pub type ByYear = BTreeMap<String, f64>;
+
 /// `[scenario]`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawHeader {
     /// Output folder name, `[a-z0-9-]+`.
@@ -51,7 +89,7 @@ pub struct RawHeader {
 }
 
 /// `[countries.XX]`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawCountry {
     /// Default risk of suppliers located there.
@@ -94,7 +132,7 @@ impl SupplierKind {
 }
 
 /// `[suppliers.id]`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSupplier {
     /// Human name; defaults to the id.
@@ -118,10 +156,16 @@ pub struct RawSupplier {
     pub offers_csv: Option<String>,
     /// A fixed-ratio mix of elements sold as one product.
     pub basket: Option<RawBasket>,
+    /// First year with capacity (inclusive).
+    pub available_from: Option<i64>,
+    /// Last year with capacity (inclusive).
+    pub available_until: Option<i64>,
+    /// Ramps of `capacity_t`.
+    pub capacity_by_year: Option<ByYear>,
 }
 
 /// `basket = { price_per_kg, capacity_t, composition = { La = 0.25, .. } }`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawBasket {
     /// Price per kg of the mix (rare-earth oxide).
@@ -130,10 +174,14 @@ pub struct RawBasket {
     pub capacity_t: Option<f64>,
     /// Fraction of each element in the mix.
     pub composition: BTreeMap<String, f64>,
+    /// Ramps of `capacity_t`.
+    pub capacity_by_year: Option<ByYear>,
+    /// Changes of `price_per_kg`.
+    pub price_by_year: Option<ByYear>,
 }
 
 /// `policy.resale.<e> = { price_per_kg, capacity_t }`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawResale {
     /// Price per kg the surplus sells for.
@@ -143,7 +191,7 @@ pub struct RawResale {
 }
 
 /// One offer `offers.Nd = { ... }`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawOffer {
     /// Price per kg.
@@ -156,10 +204,14 @@ pub struct RawOffer {
     pub tiers: Option<Vec<RawTier>>,
     /// Mining origin of this offer, winning over the supplier's.
     pub origin: Option<BTreeMap<String, f64>>,
+    /// Ramps of `capacity_t`.
+    pub capacity_by_year: Option<ByYear>,
+    /// Changes of `price_per_kg`.
+    pub price_by_year: Option<ByYear>,
 }
 
 /// One volume tier.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawTier {
     /// Cumulative upper end of the band.
@@ -260,13 +312,15 @@ macro_rules! with_caps {
 
 with_caps! {
     /// `[policy]`.
-    #[derive(Debug, Default, Deserialize)]
+    #[derive(Debug, Clone, Default, Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct RawPolicy {
         /// `cost` (default) or `risk`.
         pub objective: Option<ObjectiveKind>,
-        /// Cap on total cost.
+        /// Cap on total cost (each year's, with a horizon).
         pub budget: Option<f64>,
+        /// Cap on the undiscounted cost of the whole horizon.
+        pub horizon_budget: Option<f64>,
         /// Price of unmet demand; absent means unmet demand is forbidden.
         pub shortfall_penalty_per_kg: Option<f64>,
         /// `[policy.elements.XX]` overrides.
@@ -283,7 +337,7 @@ with_caps! {
 
 with_caps! {
     /// `[policy.elements.XX]`.
-    #[derive(Debug, Default, Deserialize)]
+    #[derive(Debug, Clone, Default, Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct RawElementPolicy {
         /// Cap for one country and this element only.
@@ -319,7 +373,7 @@ impl SupplyStage {
 }
 
 /// One `[[policy.group_share]]`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawGroupShare {
     /// A name of `[groups]`.
@@ -336,7 +390,7 @@ pub struct RawGroupShare {
 }
 
 /// `[data]`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawData {
     /// One price list for all suppliers.

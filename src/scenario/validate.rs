@@ -3,7 +3,8 @@
 //! Every problem is collected (not just the first) with its key path, so a
 //! planner fixes a file in one pass.
 
-use super::raw::{CapSet, ObjectiveKind, RawOffer, RawScenario, RawSupplier, RawTier};
+use super::horizon::YearInput;
+use super::raw::{CapSet, ObjectiveKind, RawOffer, RawSupplier, RawTier};
 use super::{
     Basket, BasketPart, Country, Element, ElementCaps, Group, GroupShare, Offer, Origin, Policy, Pricing,
     Problem, Resale, Scenario, Source, Supplier, SupplierKind, Tier,
@@ -69,12 +70,16 @@ pub(crate) const MONEY: Limit = Limit {
 };
 
 /// Collects problems under a growing key path.
-struct Checker {
-    problems: Vec<Problem>,
+pub(crate) struct Checker {
+    pub problems: Vec<Problem>,
 }
 
 impl Checker {
-    fn fail(&mut self, path: &[&str], value: Option<String>, message: impl Into<String>) {
+    pub fn new() -> Checker {
+        Checker { problems: Vec::new() }
+    }
+
+    pub fn fail(&mut self, path: &[&str], value: Option<String>, message: impl Into<String>) {
         let problem = Problem {
             path: path.iter().map(|s| s.to_string()).collect(),
             value,
@@ -92,7 +97,13 @@ impl Checker {
 
     /// A finite number >= 0 (quantities, prices, capacities, costs) and at
     /// most `limit.max`.
-    fn non_negative(&mut self, path: &[&str], value: Option<f64>, what: &str, limit: Limit) -> Option<f64> {
+    pub fn non_negative(
+        &mut self,
+        path: &[&str],
+        value: Option<f64>,
+        what: &str,
+        limit: Limit,
+    ) -> Option<f64> {
         let v = value?;
         if !v.is_finite() || v < 0.0 {
             self.fail(
@@ -138,7 +149,7 @@ impl Checker {
         ok
     }
 
-    fn element_symbol(&mut self, path: &[&str], symbol: &str) -> bool {
+    pub fn element_symbol(&mut self, path: &[&str], symbol: &str) -> bool {
         let ok = is_rare_earth(symbol);
         if !ok {
             self.fail(
@@ -155,7 +166,7 @@ impl Checker {
 }
 
 /// A number as a planner would write it: `1e308`, not 309 digits.
-fn shown(v: f64) -> String {
+pub(crate) fn shown(v: f64) -> String {
     if v != 0.0 && v.is_finite() && !(1e-6..1e16).contains(&v.abs()) {
         format!("{v:e}")
     } else {
@@ -178,12 +189,18 @@ fn is_id(s: &str) -> bool {
 /// Validates `raw` into a [`Scenario`], or returns every problem found:
 /// the header, the demand, the countries, the suppliers and their offers,
 /// the policy, then the rules that span them.
-pub(crate) fn validate(raw: RawScenario, source: Source) -> Result<Scenario, Vec<Problem>> {
-    let mut check = Checker { problems: Vec::new() };
+/// `year` is one year of the scenario ([`super::horizon::split`]).
+pub(crate) fn validate(year: YearInput, source: Source) -> Result<Scenario, Vec<Problem>> {
+    let YearInput {
+        raw,
+        demand,
+        keep_zero,
+    } = year;
+    let mut check = Checker::new();
     let mut warnings = Vec::new();
     let header = &raw.scenario;
     validate_header(&mut check, header);
-    let demanded = validate_demand(&mut check, &raw.demand);
+    let demanded = validate_demand(&mut check, &demand, &keep_zero);
     let element_index: BTreeMap<&str, usize> = demanded
         .iter()
         .enumerate()
@@ -272,6 +289,7 @@ pub(crate) fn validate(raw: RawScenario, source: Source) -> Result<Scenario, Vec
             resale,
         },
         warnings,
+        horizon: None,
     })
 }
 
@@ -314,9 +332,13 @@ fn validate_header(check: &mut Checker, header: &super::raw::RawHeader) {
     }
 }
 
-/// `[demand]`: the elements above zero, sorted by symbol (`BTreeMap`
-/// order).
-fn validate_demand(check: &mut Checker, demand: &BTreeMap<String, f64>) -> Vec<(String, f64)> {
+/// `[demand]`: the elements above zero (or in `keep_zero`: demanded in
+/// another year of the horizon), sorted by symbol (`BTreeMap` order).
+fn validate_demand(
+    check: &mut Checker,
+    demand: &BTreeMap<String, f64>,
+    keep_zero: &BTreeSet<String>,
+) -> Vec<(String, f64)> {
     // Demand: elements above zero, sorted by symbol (BTreeMap order).
     let mut demanded: Vec<(String, f64)> = Vec::new();
     let mut demand_rejected = false;
@@ -335,12 +357,12 @@ fn validate_demand(check: &mut Checker, demand: &BTreeMap<String, f64>) -> Vec<(
                     format!("a demand above 0 must be at least {MIN_DEMAND_T} t (1 kg): smaller amounts are below the precision of a plan in tonnes; give 0 to leave {symbol} out"),
                 );
             }
-            Some(q) if q > 0.0 => demanded.push((symbol.clone(), q)),
+            Some(q) if q > 0.0 || keep_zero.contains(symbol) => demanded.push((symbol.clone(), q)),
             Some(_) => {}
             None => demand_rejected = true,
         }
     }
-    if demanded.is_empty() && !demand_rejected {
+    if demanded.is_empty() && !demand_rejected && keep_zero.is_empty() {
         check.fail(
             &["demand"],
             None,

@@ -80,7 +80,7 @@ pub fn quantity(scenario: &Scenario, outcome: &Outcome, supplier: &str, element:
     scenario
         .offers
         .iter()
-        .zip(&outcome.plan.quantities_t)
+        .zip(&outcome.plan().quantities_t)
         .find(|(o, _)| scenario.supplier_of(o).id == supplier && scenario.element_of(o).symbol == element)
         .map(|(_, &q)| q)
         .unwrap_or_else(|| panic!("no offer {supplier}/{element}"))
@@ -91,7 +91,7 @@ pub fn bought(scenario: &Scenario, outcome: &Outcome, supplier: &str) -> f64 {
     scenario
         .offers
         .iter()
-        .zip(&outcome.plan.quantities_t)
+        .zip(&outcome.plan().quantities_t)
         .filter(|(o, _)| scenario.supplier_of(o).id == supplier)
         .map(|(_, &q)| q)
         .sum()

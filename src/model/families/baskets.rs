@@ -39,7 +39,10 @@ pub(in crate::model) fn define_basket_contract(ctx: &Ctx, rows: &mut Rows) {
             .iter()
             .filter(|p| p.fraction > 0.0)
             .map(|p| {
-                let demand = p.element.map_or(0.0, |e| scenario.elements[e].demand_t);
+                // A stocked element's basket may also fill the stock.
+                let demand = p
+                    .element
+                    .map_or(0.0, |e| scenario.elements[e].demand_t + ctx.vars.stock_room[e]);
                 let resale: f64 = scenario
                     .policy
                     .resale

@@ -31,6 +31,8 @@ pub fn hhi_row_scale(scenario: &Scenario, e: usize) -> f64 {
 /// at `at` tonnes.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct HhiCut {
+    /// Year index (0 without a horizon).
+    pub year: usize,
     /// Element index.
     pub element: usize,
     /// The processing country.
@@ -39,11 +41,15 @@ pub struct HhiCut {
     pub at: f64,
 }
 
-/// `sum_c h[c,e] <= H_e`, for an element with an HHI cap.
+/// `sum_c h[c,e] <= H_e`, for an element with an HHI cap (and demand in
+/// the year: shares of no demand are no concentration).
 pub(in crate::model) fn define_hhi_cap(ctx: &Ctx, e: usize, rows: &mut Rows) {
     let Some(cap) = ctx.scenario.elements[e].caps.max_hhi else {
         return;
     };
+    if ctx.scenario.elements[e].demand_t <= 0.0 {
+        return;
+    }
     let scale = hhi_row_scale(ctx.scenario, e);
     let mut terms = Expression::with_capacity(ctx.vars.hhi_terms[e].len());
     for &(_, h) in &ctx.vars.hhi_terms[e] {
@@ -57,7 +63,7 @@ pub(in crate::model) fn define_hhi_cap(ctx: &Ctx, e: usize, rows: &mut Rows) {
 /// cut.
 pub(in crate::model) fn define_hhi_cuts(ctx: &Ctx, rows: &mut Rows) {
     let mut numbers = vec![0; ctx.scenario.elements.len()];
-    for cut in ctx.cuts {
+    for cut in ctx.cuts.iter().filter(|cut| cut.year == ctx.year) {
         numbers[cut.element] += 1;
         let Some(&(_, h)) = ctx.vars.hhi_terms[cut.element]
             .iter()

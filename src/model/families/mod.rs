@@ -12,24 +12,46 @@ pub(super) mod demand;
 pub(super) mod groups;
 pub(super) mod hhi;
 pub(super) mod shares;
+pub(super) mod stock;
 pub(super) mod tiers;
 
 use super::columns::Vars;
 use super::Stage;
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, StockedElement};
 use good_lp::{Expression, Variable};
 
-/// What every family reads: the scenario, the stage being built, and the
-/// columns.
+/// What every family reads: the year's scenario, the stage being built,
+/// and the year's columns.
 pub(super) struct Ctx<'a> {
+    /// The scenario as it stands in this year.
     pub scenario: &'a Scenario,
+    /// The whole scenario (its horizon and stockpile).
+    pub whole: &'a Scenario,
+    /// The year index (0 without a horizon).
+    pub year: usize,
     pub stage: Stage,
     pub vars: &'a Vars,
-    /// The HHI caps' tangent cuts so far.
+    /// The stock columns of every year.
+    pub stock: &'a stock::StockVars,
+    /// The HHI caps' tangent cuts so far (of every year).
     pub cuts: &'a [hhi::HhiCut],
 }
 
 impl Ctx<'_> {
+    /// A stocked element's rule, and its stock at the start of this year
+    /// (a column, or the initial tonnes) and at its end.
+    pub fn stock_flow(&self, e: usize) -> Option<(&StockedElement, Result<Variable, f64>, Variable)> {
+        let stocked = self.whole.stockpile()?.of(e)?;
+        let (opening, closing) = self.stock.flow(self.year, e, stocked.initial_t)?;
+        Some((stocked, opening, closing))
+    }
+
+    /// Whether this build looks for the most the caps allow of element
+    /// `e` in this year.
+    pub fn is_max_supply_target(&self, e: usize) -> bool {
+        matches!(self.stage, Stage::MaxSupply { element, year } if element == e && year == self.year)
+    }
+
     /// What can deliver element `e`: each offer's `x` (coefficient 1) and
     /// each basket's `b` (its fraction of e), with the supplier and the
     /// mining origin of what it delivers.
@@ -57,7 +79,7 @@ impl Ctx<'_> {
     /// most the caps allow of another element, where only caps can limit
     /// it (another element's unmeetable floor would hide the answer).
     pub fn floors_apply(&self, e: usize) -> bool {
-        !matches!(self.stage, Stage::MaxSupply(target) if target != e)
+        !matches!(self.stage, Stage::MaxSupply { element, .. } if element != e)
     }
 }
 
