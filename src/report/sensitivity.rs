@@ -118,6 +118,9 @@ pub struct SecurityPrice {
     pub cost_per_point: f64,
     /// How many points the price holds for (from ranging; `None` for a MIP).
     pub points_valid: Option<f64>,
+    /// With a horizon, the years it sums ("2026-2030"): the cap is
+    /// tightened in every year, and the cost is the discounted sum.
+    pub years: Option<String>,
 }
 
 impl SecurityPrice {
@@ -147,15 +150,50 @@ impl SecurityPrice {
                 format!("{:.1}%", 100.0 * tighter),
             ),
         };
+        let period = match &self.years {
+            Some(years) => format!("over {years} (discounted)"),
+            None => "per year".to_string(),
+        };
         format!(
-            "{verb} {what} from {from} to {to} costs {:.0} {currency} per year",
+            "{verb} {what} from {from} to {to} costs {:.0} {currency} {period}",
             self.cost_per_point
         )
     }
 }
 
 /// Every binding risk cap with a non-zero shadow price, priced per point.
+/// With a horizon a cap is the planner's for every year: its years' rows
+/// are priced together (tightened in every year, the costs summed, valid
+/// for as many points as its tightest year allows).
 pub fn security_prices(scenario: &Scenario, outcome: &Outcome) -> Vec<SecurityPrice> {
+    let rows = row_prices(scenario, outcome);
+    let Some(horizon) = &scenario.horizon else {
+        return rows.into_iter().map(|(_, price)| price).collect();
+    };
+    let span = format!("{}-{}", horizon.years[0], horizon.years[horizon.years.len() - 1]);
+    let mut merged: Vec<SecurityPrice> = Vec::new();
+    for (family, price) in rows {
+        let name = crate::model::RowId::from(family).name(scenario);
+        match merged.iter_mut().find(|m| m.constraint == name) {
+            Some(m) => {
+                m.shadow_price += price.shadow_price;
+                m.cost_per_point += price.cost_per_point;
+                m.points_valid = m.points_valid.zip(price.points_valid).map(|(a, b)| a.min(b));
+            }
+            None => merged.push(SecurityPrice {
+                constraint: name,
+                years: Some(span.clone()),
+                ..price
+            }),
+        }
+    }
+    merged
+}
+
+/// [`security_prices`] row by row (each year's row apart), with each row's
+/// family.
+fn row_prices(scenario: &Scenario, outcome: &Outcome) -> Vec<(crate::model::Family, SecurityPrice)> {
+    let first = scenario.year_label(0).unwrap_or(0);
     outcome
         .constraints()
         .filter(|c| {
@@ -169,7 +207,12 @@ pub fn security_prices(scenario: &Scenario, outcome: &Outcome) -> Vec<SecurityPr
                 && c.shadow_price.abs() > 1e-9
         })
         .filter_map(|c| {
-            let element = &scenario.elements[c.info.id.element(scenario)?];
+            let t = c.info.id.year.map_or(0, |y| (i64::from(y) - first) as usize);
+            let slice = &scenario.slices()[t];
+            let element = &slice.elements[c.info.id.element(scenario)?];
+            if element.demand_t <= 0.0 {
+                return None;
+            }
             let point = 0.01 * element.demand_t;
             let bound = c.info.bound();
             let floor = c.info.id.kind() == ConstraintKind::RecycledShare;
@@ -186,7 +229,7 @@ pub fn security_prices(scenario: &Scenario, outcome: &Outcome) -> Vec<SecurityPr
                     (bound - low) / point
                 }
             });
-            Some(SecurityPrice {
+            let price = SecurityPrice {
                 constraint: c.info.id.name(scenario),
                 kind: c.info.id.kind(),
                 element: element.symbol.clone(),
@@ -195,7 +238,9 @@ pub fn security_prices(scenario: &Scenario, outcome: &Outcome) -> Vec<SecurityPr
                 shadow_price: c.shadow_price,
                 cost_per_point,
                 points_valid,
-            })
+                years: None,
+            };
+            Some((c.info.id.family, price))
         })
         .collect()
 }

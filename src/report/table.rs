@@ -60,7 +60,16 @@ pub fn render(
     output_dir: &Path,
 ) -> String {
     let mut text = headline(scenario, outcome);
-    text.push_str(&element_table(scenario, outcome).to_string());
+    match &scenario.horizon {
+        None => text.push_str(&element_table(scenario, outcome).to_string()),
+        Some(horizon) => {
+            text.push_str(&year_table(scenario, outcome, &horizon.years).to_string());
+            if let Some(stock) = stock_table(scenario, outcome, &horizon.years) {
+                text.push_str("\nstockpile, closing / target t (stock.csv):\n");
+                text.push_str(&stock.to_string());
+            }
+        }
+    }
     text.push('\n');
     text.push_str(&contracts_signed(scenario, outcome));
     text.push_str(&shortfall_penalties(scenario, outcome));
@@ -85,8 +94,19 @@ fn headline(scenario: &Scenario, outcome: &Outcome) -> String {
         Some(mip) => format!("MIP (gap {:.2e})", mip.gap),
         None => "LP".to_string(),
     };
+    let span = match &scenario.horizon {
+        Some(h) if scenario.policy.objective == crate::scenario::ObjectiveKind::Cost => format!(
+            " (discounted at {}% a year; {} undiscounted over {}-{})",
+            100.0 * h.discount_rate,
+            money(outcome.metrics.total.cost + outcome.metrics.penalty_cost),
+            h.years[0],
+            h.years[h.years.len() - 1]
+        ),
+        Some(h) => format!(" (summed over {}-{})", h.years[0], h.years[h.years.len() - 1]),
+        None => String::new(),
+    };
     format!(
-        "{}\n{status} {problem}, objective {} = {}\n",
+        "{}\n{status} {problem}, objective {} = {}{span}\n",
         fit(&format!("{} ({})", scenario.title, scenario.name)),
         scenario.policy.objective.as_str(),
         objective_text(scenario, outcome),
@@ -131,6 +151,100 @@ fn element_table(scenario: &Scenario, outcome: &Outcome) -> Table {
         }
     }
     table
+}
+
+/// With a horizon: one row per year, each element's supplied tonnes
+/// (and unmet, when any), the year's cost, and its binding caps; then the
+/// horizon's total.
+fn year_table(scenario: &Scenario, outcome: &Outcome, years: &[i64]) -> Table {
+    let mut header = vec!["year".to_string()];
+    header.extend(scenario.elements.iter().map(|e| format!("{} t", e.symbol)));
+    header.push(format!("cost {}", scenario.currency));
+    header.push("binding caps".to_string());
+    let mut table = Table::new();
+    table
+        .load_preset(ASCII_BORDERS_ONLY_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(WIDTH)
+        .set_header(header);
+    let supplied = |m: &ElementMetrics| match m.shortfall_t > 0.0 {
+        true => format!("{}\n({} unmet)", tonnes(m.supplied_t), tonnes(m.shortfall_t)),
+        false => tonnes(m.supplied_t),
+    };
+    for (&year, metrics) in years.iter().zip(&outcome.year_metrics) {
+        let mut row = vec![year.to_string()];
+        row.extend(metrics.elements.iter().map(supplied));
+        row.push(money(metrics.total.cost));
+        // Per year, how many caps of each kind bind (the names are in
+        // constraints.csv).
+        let mut kinds: Vec<(&str, usize)> = Vec::new();
+        let binding = outcome
+            .constraints()
+            .filter(|c| c.info.id.kind().is_policy_cap() && c.info.id.year == Some(year as u16))
+            .filter(|c| c.is_binding());
+        for c in binding {
+            let kind = c.info.id.kind().as_str();
+            match kinds.iter_mut().find(|(k, _)| *k == kind) {
+                Some((_, n)) => *n += 1,
+                None => kinds.push((kind, 1)),
+            }
+        }
+        let caps = kinds.iter().map(|(kind, n)| format!("{kind} x{n}")).collect();
+        row.push(listing(caps));
+        table.add_row(row);
+    }
+    let mut total = vec!["ALL".to_string()];
+    total.extend(outcome.metrics.elements.iter().map(supplied));
+    total.push(money(outcome.metrics.total.cost));
+    // Caps that span the years: the horizon budget, the final stock.
+    let spanning = outcome
+        .constraints()
+        .filter(|c| c.info.id.kind().is_policy_cap() && c.info.id.year.is_none() && c.is_binding())
+        .map(|c| c.info.id.name(scenario))
+        .collect();
+    total.push(listing(spanning));
+    table.add_row(total);
+    for column in 1..=scenario.elements.len() + 1 {
+        if let Some(c) = table.column_mut(column) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    table
+}
+
+/// With a stockpile: each stocked element's closing stock and target, year
+/// by year.
+fn stock_table(scenario: &Scenario, outcome: &Outcome, years: &[i64]) -> Option<Table> {
+    let stockpile = scenario.stockpile()?;
+    let mut header = vec!["year".to_string()];
+    header.extend(
+        stockpile
+            .elements
+            .iter()
+            .map(|s| scenario.elements[s.element].symbol.clone()),
+    );
+    let mut table = Table::new();
+    table
+        .load_preset(ASCII_BORDERS_ONLY_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(WIDTH)
+        .set_header(header);
+    let initial = std::iter::once("start".to_string()).chain(stockpile.elements.iter().map(|s| tonnes(s.initial_t)));
+    table.add_row(initial.collect::<Vec<_>>());
+    for (t, (&year, slice)) in years.iter().zip(scenario.slices()).enumerate() {
+        let mut row = vec![year.to_string()];
+        row.extend(stockpile.elements.iter().map(|s| {
+            let target = s.target_t(slice.elements[s.element].demand_t);
+            format!("{} / {}", tonnes(outcome.schedule.stock_t[t][s.element]), tonnes(target))
+        }));
+        table.add_row(row);
+    }
+    for column in 1..=stockpile.elements.len() {
+        if let Some(c) = table.column_mut(column) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    Some(table)
 }
 
 fn metrics_row(label: String, m: &ElementMetrics, binding_caps: Vec<String>) -> Vec<String> {
