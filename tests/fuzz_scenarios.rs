@@ -22,7 +22,7 @@ use proptest::test_runner::{Config, TestRunner};
 use std::fs;
 use std::path::Path;
 
-const SHIPPED: [&str; 4] = ["japan", "eu", "usa", "japan-contracts"];
+const SHIPPED: [&str; 5] = ["japan", "eu", "usa", "japan-contracts", "japan-2030"];
 
 /// What replaces a number.
 const NUMBERS: [&str; 9] = ["0", "-1", "1e308", "nan", "inf", "-inf", "1e-300", "1e9", "0.5"];

@@ -63,7 +63,7 @@ fn japan_reproduces_the_golden_outputs_byte_for_byte() {
 
 #[test]
 fn two_runs_of_each_shipped_scenario_are_byte_identical() {
-    for name in ["japan", "eu", "usa", "japan-contracts"] {
+    for name in ["japan", "eu", "usa", "japan-contracts", "japan-2030"] {
         let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
         solve_cli(name, a.path());
         solve_cli(name, b.path());
@@ -300,4 +300,45 @@ fn eu_crma_is_infeasible_and_its_diagnosis_measures_the_gap() {
     // by one move of Caremag's recycling capacity, from 305 to 1,130 t.
     relative(find("offer_capacity[caremag-recycling,Nd]").2, 1130.0, 1e-5);
     assert_eq!(moves.len(), 9, "{moves:#?}");
+}
+
+#[test]
+fn japan_2030_builds_and_draws_its_stockpile_and_ends_where_it_began() {
+    // Checked against scipy's LP on a separately written five-year model
+    // (inputs/README.md, "japan-2030.toml"): 3,646,637,944 USD over
+    // 2026-2030, undiscounted.
+    let (scenario, out) = shipped("japan-2030");
+    relative(out.objective, 3_646_637_944.0, 1e-6);
+    relative(out.metrics.total.cost, 3_646_637_944.0, 1e-6);
+    let horizon = scenario.horizon.as_ref().unwrap();
+    assert_eq!(horizon.years, [2026, 2027, 2028, 2029, 2030]);
+    let dy = scenario.elements.iter().position(|e| e.symbol == "Dy").unwrap();
+    let tb = scenario.elements.iter().position(|e| e.symbol == "Tb").unwrap();
+    // 2026: China's 60% (97.5 t) and Lynas's 48.75 t of the 162.5 t; the
+    // other 16.25 t come out of the 53.42 t stock, which ends 2026 at 37.17 t.
+    relative(out.year_metrics[0].elements[dy].supplied_t, 146.25, 1e-9);
+    relative(out.schedule.stock_t[0][dy], 37.17, 1e-9);
+    relative(out.schedule.stock_t[0][tb], 7.43, 1e-9);
+    // The stock never falls below its 60-day target and ends where it began.
+    let stockpile = scenario.stockpile().unwrap();
+    for (t, slice) in scenario.slices().iter().enumerate() {
+        for stocked in &stockpile.elements {
+            let e = stocked.element;
+            let target = stocked.target_t(slice.elements[e].demand_t);
+            assert!(out.schedule.stock_t[t][e] >= target * (1.0 - 1e-9), "{t} {e}");
+        }
+    }
+    relative(out.schedule.stock_t[4][dy], 53.42, 1e-9);
+    relative(out.schedule.stock_t[4][tb], 10.68, 1e-9);
+    // Dy demand grows 5% a year from 162.5 t.
+    relative(
+        scenario.slices()[4].elements[dy].demand_t,
+        162.5 * 1.05f64.powi(4),
+        1e-12,
+    );
+    // China's 60% cap binds on Dy in every year.
+    for year in 2026..=2030 {
+        let cap = row(&scenario, &out, &format!("country_share[CN,Dy,{year}]"));
+        assert!(cap.is_binding(), "{year}");
+    }
 }

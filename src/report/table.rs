@@ -96,13 +96,14 @@ fn headline(scenario: &Scenario, outcome: &Outcome) -> String {
     };
     let span = match &scenario.horizon {
         Some(h) if scenario.policy.objective == crate::scenario::ObjectiveKind::Cost => format!(
-            " (discounted at {}% a year; {} undiscounted over {}-{})",
+            "\nover {}-{}: money discounted at {}% a year; {} {} undiscounted",
+            h.years[0],
+            h.years[h.years.len() - 1],
             100.0 * h.discount_rate,
             money(outcome.metrics.total.cost + outcome.metrics.penalty_cost),
-            h.years[0],
-            h.years[h.years.len() - 1]
+            scenario.currency
         ),
-        Some(h) => format!(" (summed over {}-{})", h.years[0], h.years[h.years.len() - 1]),
+        Some(h) => format!("\nsummed over {}-{}", h.years[0], h.years[h.years.len() - 1]),
         None => String::new(),
     };
     format!(
@@ -229,13 +230,18 @@ fn stock_table(scenario: &Scenario, outcome: &Outcome, years: &[i64]) -> Option<
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_width(WIDTH)
         .set_header(header);
-    let initial = std::iter::once("start".to_string()).chain(stockpile.elements.iter().map(|s| tonnes(s.initial_t)));
+    let initial =
+        std::iter::once("start".to_string()).chain(stockpile.elements.iter().map(|s| tonnes(s.initial_t)));
     table.add_row(initial.collect::<Vec<_>>());
     for (t, (&year, slice)) in years.iter().zip(scenario.slices()).enumerate() {
         let mut row = vec![year.to_string()];
         row.extend(stockpile.elements.iter().map(|s| {
             let target = s.target_t(slice.elements[s.element].demand_t);
-            format!("{} / {}", tonnes(outcome.schedule.stock_t[t][s.element]), tonnes(target))
+            format!(
+                "{} / {}",
+                tonnes(outcome.schedule.stock_t[t][s.element]),
+                tonnes(target)
+            )
         }));
         table.add_row(row);
     }

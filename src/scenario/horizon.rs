@@ -139,7 +139,10 @@ pub(crate) fn split(mut raw: RawScenario) -> Result<Split, Vec<Problem>> {
             "a horizon budget caps the cost of several years: it needs a [horizon] (use policy.budget for one year)",
         );
     }
-    let last = read_at.last().copied().flatten();
+    // With a horizon, a value after its last year would never apply; a
+    // single year's file may hold a whole timeline, read at whichever
+    // `scenario.year` it is given.
+    let last = horizon.as_ref().and_then(|(years, _)| years.last().copied());
     check_timelines(&mut check, &raw, last, read_at[0].is_some());
     if !check.problems.is_empty() {
         return Err(check.problems);
