@@ -63,6 +63,78 @@ fn synthetic(c: &mut Criterion) {
     );
 }
 
+/// Five years of the synthetic scenario (about 170,000 columns, with a
+/// stockpile, ramps and growth): remopt's whole solve — load, build, solve,
+/// verify and every output's bytes — against HiGHS's own solve of the
+/// exported model (read beforehand, outside the timing).
+fn horizon(c: &mut Criterion) {
+    let text = remopt::synthetic::horizon_toml(17, 2000, 5);
+    let path = Path::new("synthetic-years.toml");
+    let loaded = scenario::parse(path, text.as_bytes()).expect("valid scenario");
+    let dir = tempfile::tempdir().unwrap();
+    let mps = dir.path().join("model.mps");
+    remopt::export::export(&loaded, &mps).unwrap();
+    let size = model::build(&loaded, Stage::Cost, None).layout.size;
+    eprintln!(
+        "horizon-synthetic-17x2000x5: model {} rows x {} columns, {} non-zeros",
+        size.rows, size.columns, size.nonzeros
+    );
+    let mut group = c.benchmark_group("horizon-synthetic-17x2000x5");
+    group.bench_function("load", |b| {
+        b.iter(|| scenario::parse(path, black_box(text.as_bytes())).unwrap())
+    });
+    group.bench_function("build", |b| {
+        b.iter(|| model::build(black_box(&loaded), Stage::Cost, None))
+    });
+    group.bench_function("HiGHS alone on the exported model", |b| {
+        b.iter_custom(|iterations| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iterations {
+                total += highs_run_seconds(&mps);
+            }
+            total
+        })
+    });
+    group.bench_function("remopt: load, build, solve, verify, outputs", |b| {
+        b.iter(|| {
+            let scenario = scenario::parse(path, black_box(text.as_bytes())).unwrap();
+            let outcome = optimise(&scenario, &SolveSettings::default()).unwrap();
+            let security = remopt::report::sensitivity::security_prices(&scenario, &outcome);
+            let record = remopt::report::json::RunRecord::new(&scenario, &outcome, 0.0);
+            black_box(remopt::report::solve_files(
+                &scenario, &outcome, &security, &record,
+            ));
+        })
+    });
+    group.finish();
+}
+
+/// The time `Highs_run` takes on the model in `path` (read first, untimed),
+/// with the options remopt solves with.
+fn highs_run_seconds(path: &Path) -> Duration {
+    use std::ffi::CString;
+    let file = CString::new(path.to_string_lossy().as_bytes()).unwrap();
+    let option = |name: &str| CString::new(name).unwrap();
+    // SAFETY: a fresh instance, used only here and destroyed below.
+    unsafe {
+        let highs = highs_sys::Highs_create();
+        highs_sys::Highs_setBoolOptionValue(highs, option("output_flag").as_ptr(), 0);
+        assert_ne!(
+            highs_sys::Highs_readModel(highs, file.as_ptr()),
+            highs_sys::STATUS_ERROR
+        );
+        let start = std::time::Instant::now();
+        assert_ne!(highs_sys::Highs_run(highs), highs_sys::STATUS_ERROR);
+        let elapsed = start.elapsed();
+        assert_eq!(
+            highs_sys::Highs_getModelStatus(highs),
+            highs_sys::MODEL_STATUS_OPTIMAL
+        );
+        highs_sys::Highs_destroy(highs);
+        elapsed
+    }
+}
+
 /// The synthetic scenario with and without an HHI cap of 0.085 on every
 /// element (its plan's HHI is about 0.086 without it; 12 countries, so at
 /// least 1/12): the cut rounds against one plain solve.
@@ -227,7 +299,7 @@ criterion_group! {
 criterion_group! {
     name = large;
     config = Criterion::default().sample_size(10).measurement_time(Duration::from_secs(20));
-    targets = synthetic, hhi
+    targets = synthetic, hhi, horizon
 }
 criterion_group! {
     name = mips;

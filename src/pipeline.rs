@@ -175,6 +175,11 @@ impl Outcome {
         }
     }
 
+    /// How many rows the final stage has (its cuts included).
+    pub fn row_count(&self) -> usize {
+        self.rows.len()
+    }
+
     /// Every named row of the final stage with its activity and shadow
     /// price, as `constraints.csv` lists them: an HHI cap is one row
     /// `hhi[e]`, not its cuts.
@@ -360,7 +365,10 @@ impl Stages<'_> {
                 }));
             }
         }
-        Ok((layout, session.finish(solved)))
+        let counted = solved.seconds;
+        let solved = session.finish(solved);
+        self.timing.solve_seconds += solved.seconds - counted;
+        Ok((layout, solved))
     }
 
     /// What is left of the time limit; none for a MIP's pricing LP, which

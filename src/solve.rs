@@ -334,10 +334,13 @@ impl Session {
     /// for an LP solved to optimality.
     pub fn finish(&mut self, mut solved: Solved) -> Solved {
         if let (Some(model), false, Status::Optimal) = (self.solved.as_mut(), self.is_mip, solved.status) {
+            // Ranging is HiGHS's work too: it counts as solver time.
+            let start = Instant::now();
             if self.ranging {
                 solved.ranging = ranging(model);
             }
             solved.basis = basis(model);
+            solved.seconds += start.elapsed().as_secs_f64();
         }
         solved
     }

@@ -15,16 +15,26 @@ const COUNTRIES: [&str; 12] = [
 /// offered by every one of `suppliers` suppliers, with every kind of LP cap
 /// set so that each constraint family appears.
 pub fn scenario_toml(elements: usize, suppliers: usize) -> String {
-    generate(elements, suppliers, false)
+    generate(elements, suppliers, false, 1)
+}
+
+/// The same scenario over `years` years from 2026 (at least 2): demand
+/// growing 3% a year, every tenth supplier opening in the second year and
+/// every tenth (from the fifth) ramping its capacity up by half from the
+/// third, and a stockpile of the first two elements held to 30 days.
+pub fn horizon_toml(elements: usize, suppliers: usize, years: usize) -> String {
+    generate(elements, suppliers, false, years.max(2))
 }
 
 /// The same scenario with yes/no decisions: a yearly contract cost per
 /// supplier and a minimum lot per offer, so that HiGHS has to branch.
 pub fn contracts_toml(elements: usize, suppliers: usize) -> String {
-    generate(elements, suppliers, true)
+    generate(elements, suppliers, true, 1)
 }
 
-fn generate(elements: usize, suppliers: usize, contracts: bool) -> String {
+const FIRST_YEAR: usize = 2026;
+
+fn generate(elements: usize, suppliers: usize, contracts: bool, years: usize) -> String {
     let elements = &RARE_EARTHS[..elements.min(RARE_EARTHS.len())];
     let mut state: u64 = 0x2545_f491_4f6c_dd1d;
     let mut next = move || {
@@ -42,9 +52,18 @@ fn generate(elements: usize, suppliers: usize, contracts: bool) -> String {
     };
     let _ = writeln!(
         text,
-        "[scenario]\nname = \"{kind}-{}x{suppliers}\"\n\n[demand]",
+        "[scenario]\nname = \"{kind}-{}x{suppliers}\"\n",
         elements.len()
     );
+    if years > 1 {
+        let list: Vec<String> = (0..years).map(|t| (FIRST_YEAR + t).to_string()).collect();
+        let _ = writeln!(
+            text,
+            "[horizon]\nyears = [{}]\ndiscount_rate = 0.05\n",
+            list.join(", ")
+        );
+    }
+    text.push_str("[demand]\n");
     for symbol in elements {
         // Demand at about a third of what all suppliers could sell.
         let _ = writeln!(
@@ -54,6 +73,24 @@ fn generate(elements: usize, suppliers: usize, contracts: bool) -> String {
         );
     }
     text.push('\n');
+    if years > 1 {
+        text.push_str("[demand.growth]\n");
+        for symbol in elements {
+            let _ = writeln!(text, "{symbol} = 0.03");
+        }
+        text.push_str("\n[stockpile]\n");
+        let stocked = &elements[..elements.len().min(2)];
+        let table = |value: &str| {
+            let entries: Vec<String> = stocked.iter().map(|e| format!("{e} = {value}")).collect();
+            format!("{{ {} }}", entries.join(", "))
+        };
+        let _ = writeln!(
+            text,
+            "target_days = {}\nholding_cost_per_kg = {}\n",
+            table("30"),
+            table("1.5")
+        );
+    }
     for (i, code) in COUNTRIES.iter().enumerate() {
         let _ = writeln!(text, "[countries.{code}]\nrisk = {:.3}", 0.15 + 0.07 * i as f64);
     }
@@ -67,6 +104,17 @@ fn generate(elements: usize, suppliers: usize, contracts: bool) -> String {
         );
         if contracts {
             let _ = writeln!(text, "fixed_cost = {:.0}", 2e5 + 2e6 * next());
+        }
+        if years > 1 && s % 10 == 0 {
+            let _ = writeln!(text, "available_from = {}", FIRST_YEAR + 1);
+        }
+        if years > 2 && s % 10 == 5 {
+            let _ = writeln!(
+                text,
+                "capacity_by_year = {{ {} = {:.0} }}",
+                FIRST_YEAR + 2,
+                per_element_capacity * elements.len() as f64 * 0.9
+            );
         }
         for symbol in elements {
             let (price, capacity) = (20.0 + 80.0 * next(), per_element_capacity * (0.5 + next()));
@@ -106,5 +154,12 @@ mod tests {
         let c =
             crate::scenario::parse(std::path::Path::new("c.toml"), contracts_toml(3, 25).as_bytes()).unwrap();
         assert!(c.is_mip());
+        let h = crate::scenario::parse(std::path::Path::new("h.toml"), horizon_toml(3, 25, 4).as_bytes())
+            .unwrap();
+        let horizon = h.horizon.as_ref().unwrap();
+        assert_eq!(horizon.years, [2026, 2027, 2028, 2029]);
+        assert_eq!(h.stockpile().unwrap().elements.len(), 2);
+        assert_eq!(horizon.slices[0].suppliers[0].capacity_t, Some(0.0));
+        assert_eq!(horizon.slices[1].suppliers[0].capacity_t, Some(72.0));
     }
 }

@@ -51,13 +51,30 @@ pub const CONSTRAINT_COLUMNS: [&str; 10] = [
 
 /// CSV bytes of a header and its rows.
 pub fn render<const N: usize>(header: [&str; N], rows: impl IntoIterator<Item = [String; N]>) -> Vec<u8> {
-    let mut writer = ::csv::Writer::from_writer(Vec::new());
+    let rows = rows.into_iter();
+    let expected = rows.size_hint().1.unwrap_or(rows.size_hint().0);
+    render_expecting(header, rows, expected)
+}
+
+/// [`render`], with room made for `expected` rows.
+pub fn render_expecting<const N: usize>(
+    header: [&str; N],
+    rows: impl IntoIterator<Item = [String; N]>,
+    expected: usize,
+) -> Vec<u8> {
+    let mut writer = ::csv::Writer::from_writer(buffer_for(expected, N));
     // Writing to a Vec cannot fail; a failure here would be a csv crate bug.
     writer.write_record(header).expect("in-memory CSV write");
     for row in rows {
         writer.write_record(&row).expect("in-memory CSV write");
     }
     writer.into_inner().expect("in-memory CSV flush")
+}
+
+/// A buffer sized for `rows` rows of `columns` cells of about 12 bytes, so
+/// that a large file is not copied as it grows.
+fn buffer_for(rows: usize, columns: usize) -> Vec<u8> {
+    Vec::with_capacity((rows + 1) * columns * 12)
 }
 
 /// The rows of `plan.csv`: one per offer used (x > 0) and one per element
@@ -176,7 +193,10 @@ pub fn render_prefixed<const N: usize>(
     header: [&str; N],
     rows: impl IntoIterator<Item = (Vec<String>, [String; N])>,
 ) -> Vec<u8> {
-    let mut writer = ::csv::Writer::from_writer(Vec::new());
+    let rows = rows.into_iter();
+    let columns = prefix_header.len() + N;
+    let expected = rows.size_hint().1.unwrap_or(rows.size_hint().0);
+    let mut writer = ::csv::Writer::from_writer(buffer_for(expected, columns));
     writer
         .write_record(prefix_header.iter().copied().chain(header))
         .expect("in-memory CSV write");

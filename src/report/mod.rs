@@ -54,10 +54,21 @@ pub fn solve_files(
     security: &[sensitivity::SecurityPrice],
     record: &json::RunRecord,
 ) -> Vec<(&'static str, Vec<u8>)> {
+    // The two files with a row per constraint dominate a large model's
+    // reporting: they are rendered beside the rest.
+    let ((constraints, sensitivity), plan) = rayon::join(
+        || {
+            rayon::join(
+                || csv::constraints(scenario, outcome),
+                || sensitivity::sensitivity_csv(scenario, outcome),
+            )
+        },
+        || csv::plan(scenario, outcome),
+    );
     let mut files = vec![
-        ("plan.csv", csv::plan(scenario, outcome)),
+        ("plan.csv", plan),
         ("summary.csv", csv::summary(scenario, outcome)),
-        ("constraints.csv", csv::constraints(scenario, outcome)),
+        ("constraints.csv", constraints),
         ("security.csv", sensitivity::security_csv(scenario, security)),
         ("stages.csv", stages::stages_csv(scenario, &outcome.schedule)),
     ];
@@ -68,7 +79,7 @@ pub fn solve_files(
         files.push(("baskets.csv", baskets::baskets_csv(scenario, &outcome.schedule)));
         files.push(("surplus.csv", baskets::surplus_csv(scenario, &outcome.schedule)));
     }
-    if let Some(sensitivity) = sensitivity::sensitivity_csv(scenario, outcome) {
+    if let Some(sensitivity) = sensitivity {
         files.push(("sensitivity.csv", sensitivity));
     }
     files.push(("run.json", json::run_json(record)));

@@ -2,7 +2,7 @@
 //! bounds can move before the plan changes, and what each binding risk cap
 //! costs per percentage point.
 
-use super::csv::render;
+use super::csv::{render, render_expecting};
 use super::number;
 use crate::model::{Column, ColumnId, ConstraintKind};
 use crate::pipeline::Outcome;
@@ -93,9 +93,11 @@ pub fn sensitivity_csv(scenario: &Scenario, outcome: &Outcome) -> Option<Vec<u8>
                 number(high),
             ]
         });
-    Some(render(
+    let expected = outcome.offer_columns.iter().map(Vec::len).sum::<usize>() + outcome.row_count();
+    Some(render_expecting(
         SENSITIVITY_COLUMNS,
-        offers.chain(rows).collect::<Vec<_>>(),
+        offers.chain(rows),
+        expected,
     ))
 }
 

@@ -662,11 +662,18 @@ impl ScenarioFile {
 
 /// Validates each year of `raw` and ties them into one scenario.
 fn years(raw: raw::RawScenario, source: Source) -> Result<Scenario, Vec<Problem>> {
+    use rayon::prelude::*;
     let split = horizon::split(raw)?;
     let mut problems: Vec<Problem> = Vec::new();
     let mut slices = Vec::with_capacity(split.years.len());
-    for year in split.years {
-        match validate::validate(year, source.clone()) {
+    // Years are validated side by side: each is a whole scenario.
+    let validated: Vec<_> = split
+        .years
+        .into_par_iter()
+        .map(|year| validate::validate(year, source.clone()))
+        .collect();
+    for result in validated {
+        match result {
             Ok(slice) => slices.push(slice),
             // A rule broken in every year is reported once.
             Err(found) => {
