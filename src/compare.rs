@@ -245,24 +245,48 @@ pub fn from_files(source: &str, mut file: impl FnMut(&str) -> Option<Vec<u8>>) -
         shared_binding: BTreeSet::new(),
     };
 
+    // With a horizon, summary.csv has a row per year and element: an
+    // element's figures are its years' together (mean risk weighted by
+    // demand, the HHI from all years' tonnes below).
+    let mut horizon = false;
+    let mut risk_weight: Vec<(f64, Option<f64>)> = Vec::new();
     for row in csv_rows(&summary, "summary.csv", &bad)? {
         let symbol = field(&row, "element", "summary.csv", &bad)?;
         if symbol == "TOTAL" {
             continue;
         }
+        horizon |= row.contains_key("year");
         let num = |column: &str| -> Result<Option<f64>, CompareError> {
             let cell = field(&row, column, "summary.csv", &bad)?;
             parse_cell(&cell).map_err(|_| bad(format!("summary.csv: {column} {cell:?} is not a number")))
         };
-        run.elements.push(ElementFigures {
-            symbol,
-            cost: num("cost")?.unwrap_or(0.0),
-            supplied_t: num("supplied_t")?.unwrap_or(0.0),
-            mean_risk: num("mean_risk")?,
-            hhi: num("hhi")?,
-            by_country: BTreeMap::new(),
-            binding: BTreeSet::new(),
-        });
+        let (cost, supplied) = (num("cost")?.unwrap_or(0.0), num("supplied_t")?.unwrap_or(0.0));
+        let (demand, risk, hhi) = (num("demand_t")?.unwrap_or(0.0), num("mean_risk")?, num("hhi")?);
+        match run.elements.iter().position(|e| e.symbol == symbol) {
+            Some(i) => {
+                let element = &mut run.elements[i];
+                element.cost += cost;
+                element.supplied_t += supplied;
+                let (weight, weighted) = &mut risk_weight[i];
+                *weight += demand;
+                // A year without demand has no mean risk and adds none.
+                if demand > 0.0 {
+                    *weighted = weighted.zip(risk).map(|(sum, r)| sum + r * demand);
+                }
+            }
+            None => {
+                risk_weight.push((demand, risk.map(|r| r * demand)));
+                run.elements.push(ElementFigures {
+                    symbol,
+                    cost,
+                    supplied_t: supplied,
+                    mean_risk: risk,
+                    hhi,
+                    by_country: BTreeMap::new(),
+                    binding: BTreeSet::new(),
+                });
+            }
+        }
     }
 
     for row in csv_rows(&plan, "plan.csv", &bad)? {
@@ -281,6 +305,18 @@ pub fn from_files(source: &str, mut file: impl FnMut(&str) -> Option<Vec<u8>>) -
                 country
             };
             *element.by_country.entry(country).or_default() += q;
+        }
+    }
+
+    if horizon {
+        for (element, &(demand, weighted)) in run.elements.iter_mut().zip(&risk_weight) {
+            element.mean_risk = weighted.filter(|_| demand > 0.0).map(|w| w / demand);
+            let processed = element
+                .by_country
+                .iter()
+                .filter(|(c, _)| c.as_str() != NO_COUNTRY);
+            element.hhi = (element.supplied_t > 0.0)
+                .then(|| processed.map(|(_, q)| (q / element.supplied_t).powi(2)).sum());
         }
     }
 

@@ -170,7 +170,9 @@ fn lifted_hhi_caps(
 /// Each element whose demand the caps cannot meet, with the most they
 /// allow (the model with every demand row dropped, maximising that
 /// element's supply); with a horizon, year by year, the other years' caps
-/// as they are. None when unmet demand is allowed at a penalty.
+/// as they are, and for a stocked element what its stock delivers too
+/// (its earlier years balanced, so that the stock was really bought).
+/// None when unmet demand is allowed at a penalty.
 fn shortages(scenario: &Scenario) -> Result<Vec<Shortage>, SolveError> {
     let mut shortages = Vec::new();
     if scenario.policy.shortfall_penalty_per_kg.is_some() {
@@ -191,26 +193,54 @@ fn shortages(scenario: &Scenario) -> Result<Vec<Shortage>, SolveError> {
 }
 
 /// Element `e`'s shortage in year `t`, if the caps do not allow `demand_t`.
+/// A stocked element's stock counts; should an earlier year already fall
+/// short (so that no stock reaches the year), the year's purchases alone.
 fn shortage(scenario: &Scenario, e: usize, t: usize, demand_t: f64) -> Result<Option<Shortage>, SolveError> {
+    let stocked = scenario.stockpile().and_then(|p| p.of(e));
+    let mut most_t = most_delivered(scenario, e, t, stocked.is_some())?;
+    if most_t.is_none() && stocked.is_some() && t > 0 {
+        most_t = most_delivered(scenario, e, t, false)?;
+    }
+    Ok(most_t
+        .is_none_or(|most| most < demand_t * (1.0 - 1e-9))
+        .then_some(Shortage {
+            element: e,
+            year: None,
+            demand_t,
+            most_t,
+        }))
+}
+
+/// The most of element `e` the caps let year `t` deliver; `None` when its
+/// floors (or, with the stock, an earlier year) conflict.
+fn most_delivered(
+    scenario: &Scenario,
+    e: usize,
+    t: usize,
+    with_stock: bool,
+) -> Result<Option<f64>, SolveError> {
     let options = SolveOptions::default();
-    {
-        let stage = Stage::MaxSupply { element: e, year: t };
-        let model = model::build(scenario, stage, None);
-        let is_mip = model.layout.is_mip();
-        let rebuild = || model::build(scenario, stage, None).problem;
-        let most_t = match solve::solve_or_retry(model.problem, rebuild, is_mip, &options) {
-            Ok(solved) => Some(-solved.objective),
-            Err(SolveError::Infeasible) => None,
-            Err(e) => return Err(e),
-        };
-        Ok(most_t
-            .is_none_or(|most| most < demand_t * (1.0 - 1e-9))
-            .then_some(Shortage {
-                element: e,
-                year: None,
-                demand_t,
-                most_t,
-            }))
+    let stage = Stage::MaxSupply {
+        element: e,
+        year: t,
+        with_stock,
+    };
+    let model = model::build(scenario, stage, None);
+    let is_mip = model.layout.is_mip();
+    let rebuild = || model::build(scenario, stage, None).problem;
+    // The first year's opening stock is a number, not a column: it is
+    // delivered too.
+    let initial = match (t, with_stock) {
+        (0, true) => scenario
+            .stockpile()
+            .and_then(|p| p.of(e))
+            .map_or(0.0, |s| s.initial_t),
+        _ => 0.0,
+    };
+    match solve::solve_or_retry(model.problem, rebuild, is_mip, &options) {
+        Ok(solved) => Ok(Some(initial - solved.objective)),
+        Err(SolveError::Infeasible) => Ok(None),
+        Err(e) => Err(e),
     }
 }
 
@@ -224,8 +254,14 @@ impl Diagnosis {
     pub fn settings(&self) -> Vec<(String, f64)> {
         let mut merged: Vec<(String, f64)> = Vec::new();
         for r in &self.relaxations {
-            let floor = r.relaxed_bound < r.bound;
             for (key, value) in &r.settings {
+                // An availability opens to the earliest (from) or latest
+                // (until) year any move asks for.
+                let floor = match key {
+                    k if k.ends_with("available_from") => true,
+                    k if k.ends_with("available_until") => false,
+                    _ => r.relaxed_bound < r.bound,
+                };
                 match merged.iter_mut().find(|(k, _)| k == key) {
                     Some((_, v)) if floor => *v = v.min(*value),
                     Some((_, v)) => *v = v.max(*value),
@@ -298,8 +334,30 @@ fn settings_for(
         let id = &scenario.supplier_of(&scenario.offers[o]).id;
         format!("suppliers.{id}.offers.{symbol}.{key}")
     };
+    // A capacity in a year outside its supplier's availability is 0
+    // whatever its ramp says: the window opens to that year first.
+    let reopen = |s: usize| -> Vec<(String, f64)> {
+        let supplier = &scenario.suppliers[s];
+        match (year, supplier.available) {
+            (Some(y), (Some(from), _)) if y < from => {
+                vec![(format!("suppliers.{}.available_from", supplier.id), y as f64)]
+            }
+            (Some(y), (_, Some(until))) if y > until => {
+                vec![(format!("suppliers.{}.available_until", supplier.id), y as f64)]
+            }
+            _ => Vec::new(),
+        }
+    };
+    let capacity_move = |s: usize, key: String| {
+        let mut settings = reopen(s);
+        settings.push((key, relaxed_bound));
+        settings
+    };
     match family {
-        Family::OfferCapacity { offer } => vec![(offer_key(offer, &capacity("capacity")), relaxed_bound)],
+        Family::OfferCapacity { offer } => capacity_move(
+            scenario.offers[offer].supplier,
+            offer_key(offer, &capacity("capacity")),
+        ),
         Family::TierEnd { offer } => {
             let last = match &scenario.offers[offer].pricing {
                 Pricing::Tiers(tiers) => tiers.len() - 1,
@@ -325,14 +383,14 @@ fn settings_for(
         Family::GroupMax { rule, .. } => vec![(format!("policy.group_share.{rule}.max"), share)],
         Family::Hhi { .. } => vec![(per_element("max_hhi"), relaxed_bound)],
         Family::SupplierShare { .. } => vec![(per_element("max_supplier_share"), share)],
-        Family::BasketCapacity { supplier } => vec![(
+        Family::BasketCapacity { supplier } => capacity_move(
+            supplier,
             format!(
                 "suppliers.{}.basket.{}",
                 scenario.suppliers[supplier].id,
                 capacity("capacity")
             ),
-            relaxed_bound,
-        )],
+        ),
         Family::ResaleCapacity { resale } => vec![(
             format!(
                 "policy.resale.{}.capacity_t",
@@ -396,7 +454,8 @@ pub fn confirm_in<'a>(
         let mut all = overrides.to_vec();
         for (key, value) in settings {
             let Ok(path) = parse_path(key) else { return false };
-            let value = if key.ends_with("_suppliers") {
+            let whole = ["_suppliers", "available_from", "available_until"];
+            let value = if whole.iter().any(|w| key.ends_with(w)) {
                 toml::Value::Integer(value.round() as i64)
             } else if key.ends_with("final_at_least_initial") {
                 toml::Value::Boolean(*value != 0.0)

@@ -689,3 +689,95 @@ fn a_horizon_writes_year_columns_a_stock_file_and_costs_by_year() {
     let stages = common::read(&out, "stages.csv");
     assert!(stages.starts_with("year,element,stage,country"), "{stages}");
 }
+
+#[test]
+fn a_capacity_needed_before_a_supplier_opens_moves_its_opening_year() {
+    // Only b sells Dy, and it opens in 2027: 2026's demand cannot be met
+    // until it opens a year earlier (with its capacity, unlimited).
+    let text = r#"[scenario]
+name = "opens-late"
+[horizon]
+years = [2026, 2027]
+[demand]
+Dy = 10
+[suppliers.b]
+country = "AU"
+kind = "mine"
+available_from = 2027
+offers.Dy = { price_per_kg = 300 }
+"#;
+    let path = std::path::Path::new("opens-late.toml");
+    let s = remopt::scenario::parse(path, text.as_bytes()).unwrap();
+    let file = remopt::scenario::ScenarioFile::from_bytes(path, text.as_bytes()).unwrap();
+    let d = remopt::diagnose::diagnose(&s, remopt::diagnose::confirm_in(&file, &[])).unwrap();
+    assert!(d.confirmed, "{d:#?}");
+    let settings = d.settings();
+    assert!(
+        settings.contains(&("suppliers.b.available_from".to_string(), 2026.0)),
+        "{settings:?}"
+    );
+}
+
+#[test]
+fn a_stock_that_covers_a_year_is_no_shortage_and_its_target_is_what_moves() {
+    // a sells 90 t a year; 30 t in stock at the start; 100 t of demand a
+    // year and a 73-day target (20 t). 2026: 90 + 30 = 100 + 20 left.
+    // 2027: 90 + 20 = 110 delivers the 100 t but leaves 10 t, not 20:
+    // nothing is short, the 2027 target must come down 10 t (36.5 days).
+    let text = r#"[scenario]
+name = "stock-covers"
+[horizon]
+years = [2026, 2027]
+[demand]
+Dy = 100
+[suppliers.a]
+country = "AU"
+kind = "mine"
+offers.Dy = { price_per_kg = 300, capacity_t = 90 }
+[stockpile]
+initial_t = { Dy = 30 }
+target_days = { Dy = 73 }
+final_at_least_initial = false
+"#;
+    let path = std::path::Path::new("stock-covers.toml");
+    let s = remopt::scenario::parse(path, text.as_bytes()).unwrap();
+    let file = remopt::scenario::ScenarioFile::from_bytes(path, text.as_bytes()).unwrap();
+    let d = remopt::diagnose::diagnose(&s, remopt::diagnose::confirm_in(&file, &[])).unwrap();
+    assert!(d.confirmed, "{d:#?}");
+    assert!(d.shortages.is_empty(), "{d:#?}");
+    assert_eq!(d.relaxations.len(), 1, "{d:#?}");
+    assert_eq!(d.relaxations[0].row.name(&s), "stock_target[Dy,2027]");
+    close(d.relaxations[0].relaxed_bound, 10.0, 1e-4);
+    assert_eq!(d.relaxations[0].settings[0].0, "stockpile.target_days.Dy");
+    close(d.relaxations[0].settings[0].1, 36.5, 1e-4);
+}
+
+#[test]
+fn a_comparison_reads_a_horizon_run_over_all_its_years() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("carry.toml");
+    std::fs::write(
+        &scenario,
+        format!("[scenario]\nname = \"carry\"\n{}", carry(15.0)),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    common::remopt()
+        .args([
+            "solve",
+            scenario.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ])
+        .assert()
+        .success();
+    let run = remopt::compare::from_files("out", |name| std::fs::read(out.join(name)).ok()).unwrap();
+    // 100 t a year at 10 then 20 $/kg, no carry.
+    assert_eq!(run.elements.len(), 1);
+    close(run.elements[0].cost, 3_000_000.0, TOLERANCE);
+    close(run.elements[0].supplied_t, 200.0, TOLERANCE);
+    close(run.elements[0].by_country["AU"], 200.0, TOLERANCE);
+    close(run.elements[0].hhi.unwrap(), 1.0, TOLERANCE);
+    close(run.total_cost, 3_000_000.0, TOLERANCE);
+}

@@ -15,7 +15,11 @@ fn no_two_rows_share_an_identity_in_any_stage_of_any_shipped_model() {
             Stage::Cost,
             Stage::Risk,
             Stage::CostWithinRisk { risk_bound: 1.0 },
-            Stage::MaxSupply { element: 0, year: 0 },
+            Stage::MaxSupply {
+                element: 0,
+                year: 0,
+                with_stock: true,
+            },
             Stage::FewestRelaxations,
             Stage::SmallestRelaxations { count: 1.0 },
         ];

@@ -52,6 +52,9 @@ pub enum Stage {
         element: usize,
         /// Year index.
         year: usize,
+        /// Whether a stocked element's stock counts, bought in the years
+        /// before (which then balance); else only the year's purchases.
+        with_stock: bool,
     },
     /// Diagnosis, elastic copy: the fewest caps to relax.
     FewestRelaxations,

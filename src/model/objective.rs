@@ -111,11 +111,22 @@ fn year_objective(ctx: &Ctx, elastic: &Elastic) -> Expression {
     match ctx.stage {
         Stage::Risk => risk_sum(ctx),
         Stage::Cost | Stage::CostWithinRisk { .. } => cost(ctx, true),
-        Stage::MaxSupply { element, year } => {
+        Stage::MaxSupply {
+            element,
+            year,
+            with_stock,
+        } => {
             let mut supply = Expression::with_capacity(ctx.scenario.elements[element].offers.len());
             if year == ctx.year {
                 for term in ctx.supply(element) {
                     supply.add_mul(-term.coefficient, term.var);
+                }
+                // A stocked element delivers its stock too.
+                if let (true, Some((_, opening, closing))) = (with_stock, ctx.stock_flow(element)) {
+                    if let Ok(opening) = opening {
+                        supply.add_mul(-1.0, opening);
+                    }
+                    supply.add_mul(1.0, closing);
                 }
             }
             supply

@@ -15,7 +15,9 @@ pub const SURPLUS_COLUMNS: [&str; 4] = ["element", "surplus_t", "resold_t", "rev
 
 /// One row per basket bought (b > 0), by supplier id.
 pub fn baskets_csv(scenario: &Scenario, schedule: &Schedule) -> Vec<u8> {
-    by_year(scenario, schedule, BASKETS_COLUMNS, basket_rows)
+    by_year(scenario, schedule, BASKETS_COLUMNS, |_, slice, plan| {
+        basket_rows(slice, plan)
+    })
 }
 
 fn basket_rows(scenario: &Scenario, plan: &Plan) -> Vec<[String; 4]> {
@@ -39,11 +41,25 @@ fn basket_rows(scenario: &Scenario, plan: &Plan) -> Vec<[String; 4]> {
 /// One row per element the baskets delivered beyond what was used (all of
 /// an element with no demand), with what was resold and its revenue,
 /// sorted by element.
+/// With a stockpile, what goes into the stock is used, not surplus.
 pub fn surplus_csv(scenario: &Scenario, schedule: &Schedule) -> Vec<u8> {
-    by_year(scenario, schedule, SURPLUS_COLUMNS, surplus_rows)
+    let stored = |t: usize, e: usize| -> f64 {
+        let Some(stocked) = scenario.stockpile().and_then(|p| p.of(e)) else {
+            return 0.0;
+        };
+        let opening = if t == 0 {
+            stocked.initial_t
+        } else {
+            schedule.stock_t[t - 1][e]
+        };
+        schedule.stock_t[t][e] - opening
+    };
+    by_year(scenario, schedule, SURPLUS_COLUMNS, |t, slice, plan| {
+        surplus_rows(slice, plan, |e| stored(t, e))
+    })
 }
 
-fn surplus_rows(scenario: &Scenario, plan: &Plan) -> Vec<[String; 4]> {
+fn surplus_rows(scenario: &Scenario, plan: &Plan, stored: impl Fn(usize) -> f64) -> Vec<[String; 4]> {
     let mut delivered: BTreeMap<&str, (f64, Option<usize>)> = BTreeMap::new();
     for (supplier, &b) in scenario.suppliers.iter().zip(&plan.baskets_t) {
         for part in supplier.basket.iter().flat_map(|k| &k.parts) {
@@ -59,7 +75,7 @@ fn surplus_rows(scenario: &Scenario, plan: &Plan) -> Vec<[String; 4]> {
             let surplus = match element {
                 Some(e) => {
                     let offered: f64 = scenario.offers_of(e).map(|(o, _)| plan.quantities_t[o]).sum();
-                    let used = scenario.elements[e].demand_t - plan.shortfall_t[e];
+                    let used = scenario.elements[e].demand_t - plan.shortfall_t[e] + stored(e);
                     (offered + from_baskets - used).max(0.0)
                 }
                 None => from_baskets,

@@ -152,29 +152,31 @@ fn basket_rows<'a>(
 
 /// `plan.csv`; with a horizon, each row led by its year.
 pub fn plan(scenario: &Scenario, outcome: &Outcome) -> Vec<u8> {
-    by_year(scenario, &outcome.schedule, PLAN_COLUMNS, |slice, plan| {
+    by_year(scenario, &outcome.schedule, PLAN_COLUMNS, |_, slice, plan| {
         plan_rows(slice, plan).collect()
     })
 }
 
-/// A per-year file: `rows_of` each year's plan with its year's scenario;
-/// with a horizon each row is led by its year (header `year`).
+/// A per-year file: `rows_of` each year's plan (by year index) with its
+/// year's scenario; with a horizon each row is led by its year (header
+/// `year`).
 pub fn by_year<const N: usize>(
     scenario: &Scenario,
     schedule: &Schedule,
     header: [&str; N],
-    rows_of: impl Fn(&Scenario, &Plan) -> Vec<[String; N]>,
+    rows_of: impl Fn(usize, &Scenario, &Plan) -> Vec<[String; N]>,
 ) -> Vec<u8> {
     if scenario.horizon.is_none() {
-        return render(header, rows_of(scenario, &schedule.years[0]));
+        return render(header, rows_of(0, scenario, &schedule.years[0]));
     }
     let rows = scenario
         .slices()
         .iter()
         .zip(&schedule.years)
-        .flat_map(|(slice, plan)| {
+        .enumerate()
+        .flat_map(|(t, (slice, plan))| {
             let year = slice.year.map(|y| y.to_string()).unwrap_or_default();
-            rows_of(slice, plan)
+            rows_of(t, slice, plan)
                 .into_iter()
                 .map(move |row| (vec![year.clone()], row))
         });

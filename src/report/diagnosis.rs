@@ -4,6 +4,7 @@ use super::number;
 use crate::diagnose::Diagnosis;
 use crate::model::{Family, RowId};
 use crate::scenario::Scenario;
+use itertools::Itertools;
 use std::fmt::Write;
 
 /// Header of `diagnosis.csv`: one row per element that cannot be covered
@@ -54,6 +55,12 @@ pub fn text(scenario: &Scenario, diagnosis: &Diagnosis) -> String {
                     tonnes(s.demand_t),
                     tonnes(most),
                     tonnes(s.demand_t - most)
+                ),
+                None if s.year.is_some() => writeln!(
+                    text,
+                    "  {}: demand {}; its floors, or an earlier year's shortfall of its stock, leave nothing to count.",
+                    element,
+                    tonnes(s.demand_t)
                 ),
                 None => writeln!(
                     text,
@@ -174,7 +181,7 @@ pub fn run_json(scenario: &Scenario, diagnosis: &Diagnosis) -> Vec<u8> {
         "problem_type": if scenario.is_mip() { "MIP" } else { "LP" },
         "objective_kind": scenario.policy.objective.as_str(),
         "status": "infeasible",
-        "elements_short": diagnosis.shortages.iter().map(|s| scenario.elements[s.element].symbol.as_str()).collect::<Vec<_>>(),
+        "elements_short": diagnosis.shortages.iter().map(|s| scenario.elements[s.element].symbol.as_str()).unique().collect::<Vec<_>>(),
         "caps_to_relax": diagnosis.relaxations.iter().map(|r| r.row.name(scenario)).collect::<Vec<_>>(),
         "settings": diagnosis.settings().into_iter().collect::<std::collections::BTreeMap<_, _>>(),
         "confirmed": diagnosis.confirmed,

@@ -45,9 +45,10 @@ pub fn sensitivity_csv(scenario: &Scenario, outcome: &Outcome) -> Option<Vec<u8>
         let year = scenario.year_label(t).map(|y| y as u16);
         slice.offers.iter().enumerate().map(move |(o, offer)| {
             let column = outcome.offer_columns[t][o];
-            // A year's cost is discounted in the objective: its ranging is
-            // undone to the year's own price per kg.
-            let weight = scenario.horizon.as_ref().map_or(1.0, |h| h.discount(t)) * KG_PER_TONNE;
+            // A year's cost is discounted in the objective: its ranging and
+            // reduced cost are undone to the year's own money.
+            let discount = scenario.horizon.as_ref().map_or(1.0, |h| h.discount(t));
+            let weight = discount * KG_PER_TONNE;
             let (current, low, high) = match offer.pricing {
                 Pricing::Flat(price) => (
                     number(price),
@@ -66,7 +67,7 @@ pub fn sensitivity_csv(scenario: &Scenario, outcome: &Outcome) -> Option<Vec<u8>
                 slice.element_of(offer).symbol.clone(),
                 slice.supplier_of(offer).id.clone(),
                 current,
-                number(outcome.offer_reduced_costs[t][o]),
+                number(outcome.offer_reduced_costs[t][o] / discount),
                 low,
                 high,
             ]

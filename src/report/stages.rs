@@ -18,7 +18,9 @@ pub const NO_COUNTRY: &str = "--";
 /// element, stage and country; each stage sums to the element's supplied
 /// tonnes.
 pub fn stages_csv(scenario: &Scenario, schedule: &Schedule) -> Vec<u8> {
-    by_year(scenario, schedule, STAGES_COLUMNS, stage_rows)
+    by_year(scenario, schedule, STAGES_COLUMNS, |_, slice, plan| {
+        stage_rows(slice, plan)
+    })
 }
 
 /// The rows of one year.

@@ -525,8 +525,6 @@ fn at_year(raw: &mut RawScenario, year: i64) {
             supplier.capacity_by_year.take().as_ref(),
             year,
         ));
-        supplier.available_from = None;
-        supplier.available_until = None;
         for offer in supplier.offers.values_mut() {
             offer.capacity_t = window(ramp(
                 offer.capacity_t,

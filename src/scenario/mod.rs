@@ -140,6 +140,18 @@ pub struct Supplier {
     pub fixed_cost: f64,
     /// A fixed-ratio mix of elements it sells as one product.
     pub basket: Option<Basket>,
+    /// `available_from` and `available_until` (inclusive), as written:
+    /// outside them its capacities are 0 (already so in each year's
+    /// values).
+    pub available: (Option<i64>, Option<i64>),
+}
+
+impl Supplier {
+    /// Whether `year` lies within the supplier's availability.
+    pub fn is_available_in(&self, year: i64) -> bool {
+        let (from, until) = self.available;
+        from.is_none_or(|f| year >= f) && until.is_none_or(|u| year <= u)
+    }
 }
 
 /// A co-production basket: tonnes of a mix, each element a fixed fraction.

@@ -705,6 +705,7 @@ fn validate_supplier(
         risk: own_risk.or(country_risk).or(substitute.then_some(0.0)),
         capacity_t,
         fixed_cost,
+        available: (raw.available_from, raw.available_until),
     }
 }
 

@@ -31,22 +31,36 @@ pub(in crate::model) fn define_demand(ctx: &Ctx, e: usize, rows: &mut Rows) {
             supply.add_mul(-1.0, ctx.vars.resold[r]);
         }
     }
-    if ctx.is_max_supply_target(e) {
-        rows.at_most(Family::Demand { element: e }, supply, element.demand_t);
-        return;
-    }
-    if matches!(ctx.stage, Stage::MaxSupply { .. }) {
-        return;
-    }
-    let Some((_, opening, closing)) = ctx.stock_flow(e) else {
-        rows.at_least(Family::Demand { element: e }, supply, element.demand_t);
-        return;
+    let stock = match ctx.stage {
+        Stage::MaxSupply {
+            with_stock: false, ..
+        } => None,
+        _ => ctx.stock_flow(e),
     };
     let mut demand = element.demand_t;
-    match opening {
-        Ok(var) => supply.add_mul(1.0, var),
-        Err(initial) => demand -= initial,
+    let family = match stock {
+        Some((_, opening, closing)) => {
+            match opening {
+                Ok(var) => supply.add_mul(1.0, var),
+                Err(initial) => demand -= initial,
+            }
+            supply.add_mul(-1.0, closing);
+            Family::Balance { element: e }
+        }
+        None => Family::Demand { element: e },
+    };
+    match ctx.stage {
+        // What is delivered in the target year, its stock included, up to
+        // the demand; a stocked element's earlier years still balance, so
+        // that the stock it opens with was really bought.
+        Stage::MaxSupply { element, year, .. } if element == e => {
+            if ctx.year == year {
+                rows.at_most(family, supply, demand);
+            } else if ctx.year < year && stock.is_some() {
+                rows.at_least(family, supply, demand);
+            }
+        }
+        Stage::MaxSupply { .. } => {}
+        _ => rows.at_least(family, supply, demand),
     }
-    supply.add_mul(-1.0, closing);
-    rows.at_least(Family::Balance { element: e }, supply, demand);
 }

@@ -46,12 +46,6 @@ impl Ctx<'_> {
         Some((stocked, opening, closing))
     }
 
-    /// Whether this build looks for the most the caps allow of element
-    /// `e` in this year.
-    pub fn is_max_supply_target(&self, e: usize) -> bool {
-        matches!(self.stage, Stage::MaxSupply { element, year } if element == e && year == self.year)
-    }
-
     /// What can deliver element `e`: each offer's `x` (coefficient 1) and
     /// each basket's `b` (its fraction of e), with the supplier and the
     /// mining origin of what it delivers.

@@ -62,9 +62,10 @@ pub(in crate::model) fn define_stock_bounds(ctx: &Ctx, e: usize, rows: &mut Rows
     };
     let demand = ctx.scenario.elements[e].demand_t;
     let target = stocked.target_t(demand);
-    // A diagnosis looking for the most the caps allow of another element
-    // drops this floor, like the element's other floors.
-    if target > 0.0 && ctx.floors_apply(e) {
+    // A diagnosis looking for the most the caps allow drops this floor:
+    // a target is a planner's cap to relax, not part of what an element's
+    // supply can reach.
+    if target > 0.0 && !matches!(ctx.stage, Stage::MaxSupply { .. }) {
         rows.at_least(
             Family::StockTarget { element: e },
             Expression::from(closing),
@@ -97,7 +98,9 @@ pub(in crate::model) fn define_stock_final(
     let last = scenario.slices().len() - 1;
     for stocked in &stockpile.elements {
         let e = stocked.element;
-        let floors_apply = !matches!(stage, Stage::MaxSupply { element, .. } if element != e);
+        // A diagnosis's search for the most an element's year allows looks
+        // no further than that year.
+        let floors_apply = !matches!(stage, Stage::MaxSupply { .. });
         let Some(closing) = stock.closing[last][e] else {
             continue;
         };
