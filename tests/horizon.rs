@@ -781,3 +781,58 @@ fn a_comparison_reads_a_horizon_run_over_all_its_years() {
     close(run.elements[0].hhi.unwrap(), 1.0, TOLERANCE);
     close(run.total_cost, 3_000_000.0, TOLERANCE);
 }
+
+#[test]
+fn a_sweep_of_a_horizon_varies_its_holding_cost_and_writes_each_plan_s_years() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("carry.toml");
+    std::fs::write(&scenario, format!("[scenario]\nname = \"carry\"\n{}", carry(2.0))).unwrap();
+    let out = dir.path().join("sweep");
+    common::remopt()
+        .args(["sweep", scenario.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .args(["--vary", "stockpile.holding_cost_per_kg.Dy=2,15", "--quiet"])
+        .assert()
+        .success();
+    let runs = common::read(&out, "runs.csv");
+    let objectives: Vec<f64> = runs
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(3).unwrap().parse().unwrap())
+        .collect();
+    // The carry at 2 $/kg (2,200,000); none at 15 (3,000,000).
+    assert_eq!(objectives.len(), 2, "{runs}");
+    close(objectives[0], 2_200_000.0, TOLERANCE);
+    close(objectives[1], 3_000_000.0, TOLERANCE);
+    let plans = common::read(&out, "plans.csv");
+    assert!(plans.starts_with("run,year,element,supplier"), "{plans}");
+    // Run 0 buys both years' tonnes in 2026; run 1 buys in each year.
+    assert!(plans.contains("\n0,2026,Dy,a,a,AU,mine,200,"), "{plans}");
+    assert!(plans.contains("\n1,2027,Dy,a,a,AU,mine,100,"), "{plans}");
+}
+
+#[test]
+fn what_a_basket_puts_into_the_stock_is_used_not_surplus() {
+    // A half-Nd, half-Ce mix is the only source; Nd is stocked to 73 days
+    // (10 t of 50 t). 2026 buys 120 t of mix (60 t of Nd: 50 used, 10
+    // stored), 2027 100 t (50 t of Nd, the stock kept): Ce, undemanded, is
+    // all surplus; Nd has none.
+    let body = r#"
+[horizon]
+years = [2026, 2027]
+[demand]
+Nd = 50
+[suppliers.m]
+country = "AU"
+kind = "refiner"
+basket = { price_per_kg = 10, composition = { Nd = 0.5, Ce = 0.5 } }
+[stockpile]
+target_days = { Nd = 73 }
+"#;
+    let (s, out) = solved("stored", body);
+    close(out.objective, 2_200_000.0, TOLERANCE);
+    let surplus = String::from_utf8(remopt::report::baskets::surplus_csv(&s, &out.schedule)).unwrap();
+    assert_eq!(
+        surplus,
+        "year,element,surplus_t,resold_t,revenue\n2026,Ce,60,0,\n2027,Ce,50,0,\n"
+    );
+}
