@@ -86,15 +86,22 @@ fn horizon(c: &mut Criterion) {
     group.bench_function("build", |b| {
         b.iter(|| model::build(black_box(&loaded), Stage::Cost, None))
     });
-    group.bench_function("HiGHS alone on the exported model", |b| {
-        b.iter_custom(|iterations| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iterations {
-                total += highs_run_seconds(&mps);
-            }
-            total
-        })
-    });
+    // remopt ranges every LP for sensitivity.csv: HiGHS alone is timed
+    // both without and with that work.
+    for (label, ranging) in [
+        ("HiGHS alone on the exported model", false),
+        ("HiGHS alone on the exported model, with ranging", true),
+    ] {
+        group.bench_function(label, |b| {
+            b.iter_custom(|iterations| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iterations {
+                    total += remopt::solve::time_file(&mps, ranging).unwrap().1;
+                }
+                total
+            })
+        });
+    }
     group.bench_function("remopt: load, build, solve, verify, outputs", |b| {
         b.iter(|| {
             let scenario = scenario::parse(path, black_box(text.as_bytes())).unwrap();
@@ -107,32 +114,6 @@ fn horizon(c: &mut Criterion) {
         })
     });
     group.finish();
-}
-
-/// The time `Highs_run` takes on the model in `path` (read first, untimed),
-/// with the options remopt solves with.
-fn highs_run_seconds(path: &Path) -> Duration {
-    use std::ffi::CString;
-    let file = CString::new(path.to_string_lossy().as_bytes()).unwrap();
-    let option = |name: &str| CString::new(name).unwrap();
-    // SAFETY: a fresh instance, used only here and destroyed below.
-    unsafe {
-        let highs = highs_sys::Highs_create();
-        highs_sys::Highs_setBoolOptionValue(highs, option("output_flag").as_ptr(), 0);
-        assert_ne!(
-            highs_sys::Highs_readModel(highs, file.as_ptr()),
-            highs_sys::STATUS_ERROR
-        );
-        let start = std::time::Instant::now();
-        assert_ne!(highs_sys::Highs_run(highs), highs_sys::STATUS_ERROR);
-        let elapsed = start.elapsed();
-        assert_eq!(
-            highs_sys::Highs_getModelStatus(highs),
-            highs_sys::MODEL_STATUS_OPTIMAL
-        );
-        highs_sys::Highs_destroy(highs);
-        elapsed
-    }
 }
 
 /// The synthetic scenario with and without an HHI cap of 0.085 on every

@@ -262,30 +262,30 @@ pub fn from_files(source: &str, mut file: impl FnMut(&str) -> Option<Vec<u8>>) -
         };
         let (cost, supplied) = (num("cost")?.unwrap_or(0.0), num("supplied_t")?.unwrap_or(0.0));
         let (demand, risk, hhi) = (num("demand_t")?.unwrap_or(0.0), num("mean_risk")?, num("hhi")?);
-        match run.elements.iter().position(|e| e.symbol == symbol) {
-            Some(i) => {
-                let element = &mut run.elements[i];
-                element.cost += cost;
-                element.supplied_t += supplied;
-                let (weight, weighted) = &mut risk_weight[i];
-                *weight += demand;
-                // A year without demand has no mean risk and adds none.
-                if demand > 0.0 {
-                    *weighted = weighted.zip(risk).map(|(sum, r)| sum + r * demand);
-                }
-            }
+        let i = match run.elements.iter().position(|e| e.symbol == symbol) {
+            Some(i) => i,
             None => {
-                risk_weight.push((demand, risk.map(|r| r * demand)));
+                risk_weight.push((0.0, Some(0.0)));
                 run.elements.push(ElementFigures {
                     symbol,
-                    cost,
-                    supplied_t: supplied,
+                    cost: 0.0,
+                    supplied_t: 0.0,
                     mean_risk: risk,
                     hhi,
                     by_country: BTreeMap::new(),
                     binding: BTreeSet::new(),
                 });
+                run.elements.len() - 1
             }
+        };
+        let element = &mut run.elements[i];
+        element.cost += cost;
+        element.supplied_t += supplied;
+        let (weight, weighted) = &mut risk_weight[i];
+        *weight += demand;
+        // A year without demand has no mean risk and adds none.
+        if demand > 0.0 {
+            *weighted = weighted.zip(risk).map(|(sum, r)| sum + r * demand);
         }
     }
 

@@ -374,8 +374,16 @@ fn basis(solved: &mut highs::SolvedModel) -> Option<Basis> {
 
 /// HiGHS's ranging of a solved LP; `None` when HiGHS cannot give it.
 fn ranging(solved: &mut highs::SolvedModel) -> Option<Ranging> {
-    let ptr = solved.as_mut_ptr();
-    // SAFETY: `ptr` is a live, solved Highs instance.
+    // SAFETY: a live, solved instance.
+    unsafe { ranging_of(solved.as_mut_ptr()) }
+}
+
+/// HiGHS's ranging of the solved instance `ptr`.
+///
+/// # Safety
+/// `ptr` must be a live Highs instance holding an optimal LP solution.
+unsafe fn ranging_of(ptr: *mut std::ffi::c_void) -> Option<Ranging> {
+    // SAFETY: `ptr` is a live, solved Highs instance (the caller's promise).
     let (columns, rows) = unsafe { (highs_sys::Highs_getNumCol(ptr), highs_sys::Highs_getNumRow(ptr)) };
     let (n, m) = (usize::try_from(columns).ok()?, usize::try_from(rows).ok()?);
     let f = |len: usize| vec![0.0_f64; len];
@@ -496,6 +504,38 @@ pub fn solve_file(path: &std::path::Path) -> Result<f64, SolveError> {
             highs_sys::MODEL_STATUS_OPTIMAL => Ok(highs_sys::Highs_getObjectiveValue(highs)),
             highs_sys::MODEL_STATUS_INFEASIBLE => Err(SolveError::Infeasible),
             other => Err(SolveError::Solver(format!("model status {other}"))),
+        });
+        highs_sys::Highs_destroy(highs);
+        result
+    }
+}
+
+/// HiGHS alone on a model file (a benchmark's reference): reads the file
+/// (untimed), solves it with output off, and with `ranging` also ranges
+/// it; returns the optimum and the time HiGHS took.
+pub fn time_file(path: &std::path::Path, ranging: bool) -> Result<(f64, std::time::Duration), SolveError> {
+    use std::ffi::CString;
+    let file = CString::new(path.to_string_lossy().as_bytes())
+        .map_err(|_| SolveError::Solver("path contains a NUL byte".into()))?;
+    let quiet = CString::new("output_flag").expect("static option name");
+    // SAFETY: a fresh instance, used only here and destroyed below.
+    unsafe {
+        let highs = highs_sys::Highs_create();
+        highs_sys::Highs_setBoolOptionValue(highs, quiet.as_ptr(), 0);
+        let result = check_status(
+            highs_sys::Highs_readModel(highs, file.as_ptr()),
+            "Highs_readModel",
+        )
+        .and_then(|()| {
+            let start = Instant::now();
+            check_status(highs_sys::Highs_run(highs), "Highs_run")?;
+            if highs_sys::Highs_getModelStatus(highs) != highs_sys::MODEL_STATUS_OPTIMAL {
+                return Err(SolveError::Solver("not optimal".into()));
+            }
+            if ranging && ranging_of(highs).is_none() {
+                return Err(SolveError::Solver("no ranging".into()));
+            }
+            Ok((highs_sys::Highs_getObjectiveValue(highs), start.elapsed()))
         });
         highs_sys::Highs_destroy(highs);
         result

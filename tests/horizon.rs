@@ -789,7 +789,12 @@ fn a_sweep_of_a_horizon_varies_its_holding_cost_and_writes_each_plan_s_years() {
     std::fs::write(&scenario, format!("[scenario]\nname = \"carry\"\n{}", carry(2.0))).unwrap();
     let out = dir.path().join("sweep");
     common::remopt()
-        .args(["sweep", scenario.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .args([
+            "sweep",
+            scenario.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
         .args(["--vary", "stockpile.holding_cost_per_kg.Dy=2,15", "--quiet"])
         .assert()
         .success();
@@ -835,4 +840,45 @@ target_days = { Nd = 73 }
         surplus,
         "year,element,surplus_t,resold_t,revenue\n2026,Ce,60,0,\n2027,Ce,50,0,\n"
     );
+}
+
+#[test]
+fn a_comparison_keeps_the_mean_risk_of_an_element_demanded_only_later() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("later.toml");
+    let body = r#"[scenario]
+name = "later"
+[horizon]
+years = [2026, 2027]
+[demand]
+Dy = 100
+[demand.years.2027]
+Tb = 10
+[suppliers.a]
+country = "AU"
+kind = "refiner"
+risk = 0.3
+offers.Dy = { price_per_kg = 300 }
+[suppliers.b]
+country = "CN"
+kind = "refiner"
+risk = 0.8
+offers.Tb = { price_per_kg = 300 }
+"#;
+    std::fs::write(&scenario, body).unwrap();
+    let out = dir.path().join("out");
+    common::remopt()
+        .args([
+            "solve",
+            scenario.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ])
+        .assert()
+        .success();
+    let run = remopt::compare::from_files("out", |name| std::fs::read(out.join(name)).ok()).unwrap();
+    let tb = run.elements.iter().find(|e| e.symbol == "Tb").unwrap();
+    close(tb.mean_risk.unwrap(), 0.8, TOLERANCE);
+    close(run.worst_mean_risk().unwrap(), 0.8, TOLERANCE);
 }
