@@ -529,18 +529,22 @@ impl RowId {
         [
             self.name(scenario),
             self.kind().as_str().to_string(),
-            match self.family {
-                // An undemanded element's resale has no element index.
-                Family::ResaleCapacity { resale } | Family::ResaleSource { resale } => {
-                    scenario.policy.resale[resale].symbol.clone()
-                }
-                _ => self
-                    .element(scenario)
-                    .map(|e| scenario.elements[e].symbol.clone())
-                    .unwrap_or_default(),
-            },
+            self.element_symbol(scenario).to_string(),
             self.subject(scenario).map(Cow::into_owned).unwrap_or_default(),
         ]
+    }
+
+    /// The symbol of the element the row concerns, empty when none.
+    pub fn element_symbol<'a>(&self, scenario: &'a Scenario) -> &'a str {
+        match self.family {
+            // An undemanded element's resale has no element index.
+            Family::ResaleCapacity { resale } | Family::ResaleSource { resale } => {
+                &scenario.policy.resale[resale].symbol
+            }
+            _ => self
+                .element(scenario)
+                .map_or("", |e| scenario.elements[e].symbol.as_str()),
+        }
     }
 
     /// The row's name in every output, e.g. `country_share[CN,Dy]`: the
@@ -619,18 +623,24 @@ impl RowId {
             Family::RelaxLink { .. } => "relax",
             _ => self.kind().as_str(),
         };
-        let scenario_index = self.scenario.map(|w| w.to_string());
-        let year = self.year.map(|t| t.to_string());
-        let all: Vec<&str> = scenario_index
-            .as_deref()
-            .into_iter()
-            .chain(indices)
-            .chain(year.as_deref())
-            .collect();
-        let mut name = String::with_capacity(family.len() + 24);
+        let mut name = String::with_capacity(family.len() + 32);
         name.push_str(family);
-        if !all.is_empty() {
-            let _ = write!(name, "[{}]", all.join(","));
+        let mut separator = '[';
+        let mut part = |name: &mut String, text: &dyn std::fmt::Display| {
+            let _ = write!(name, "{separator}{text}");
+            separator = ',';
+        };
+        if let Some(w) = self.scenario {
+            part(&mut name, &w);
+        }
+        for index in indices {
+            part(&mut name, &index);
+        }
+        if let Some(year) = self.year {
+            part(&mut name, &year);
+        }
+        if separator == ',' {
+            name.push(']');
         }
         // A cut is its cap's row with a number: `hhi[Nd]#3`.
         if let Family::HhiCut { cut, .. } = self.family {

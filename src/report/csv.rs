@@ -71,6 +71,69 @@ pub fn render_expecting<const N: usize>(
     writer.into_inner().expect("in-memory CSV flush")
 }
 
+/// A CSV file written cell by cell into one reused buffer: the files with
+/// a row per constraint of a large model write millions of cells, and a
+/// `String` per cell would cost more than the solve's own bookkeeping.
+pub struct CellWriter {
+    writer: ::csv::Writer<Vec<u8>>,
+    cells: String,
+    ends: Vec<usize>,
+}
+
+impl CellWriter {
+    /// A file with `header`, room made for `expected` rows.
+    pub fn new(header: &[&str], expected: usize) -> CellWriter {
+        let mut writer = ::csv::Writer::from_writer(buffer_for(expected, header.len()));
+        writer.write_record(header).expect("in-memory CSV write");
+        CellWriter {
+            writer,
+            cells: String::with_capacity(256),
+            ends: Vec::with_capacity(header.len()),
+        }
+    }
+
+    /// A text cell.
+    pub fn text(&mut self, text: &str) -> &mut Self {
+        self.cells.push_str(text);
+        self.ends.push(self.cells.len());
+        self
+    }
+
+    /// A number cell, written as [`number`] writes it.
+    pub fn number(&mut self, value: f64) -> &mut Self {
+        use std::fmt::Write as _;
+        if !value.is_finite() {
+        } else if value == 0.0 {
+            self.cells.push('0');
+        } else {
+            let _ = write!(self.cells, "{value}");
+        }
+        self.ends.push(self.cells.len());
+        self
+    }
+
+    /// Ends the row.
+    pub fn end_row(&mut self) {
+        let mut start = 0;
+        for &end in &self.ends {
+            self.writer
+                .write_field(&self.cells[start..end])
+                .expect("in-memory CSV write");
+            start = end;
+        }
+        self.writer
+            .write_record(std::iter::empty::<&[u8]>())
+            .expect("in-memory CSV write");
+        self.cells.clear();
+        self.ends.clear();
+    }
+
+    /// The file's bytes.
+    pub fn finish(self) -> Vec<u8> {
+        self.writer.into_inner().expect("in-memory CSV flush")
+    }
+}
+
 /// A buffer sized for `rows` rows of `columns` cells of about 12 bytes, so
 /// that a large file is not copied as it grows.
 fn buffer_for(rows: usize, columns: usize) -> Vec<u8> {
@@ -246,21 +309,21 @@ pub fn summary(scenario: &Scenario, outcome: &Outcome) -> Vec<u8> {
 
 /// One row per named constraint, in model order.
 pub fn constraints(scenario: &Scenario, outcome: &Outcome) -> Vec<u8> {
-    let bound = |b: f64| if b.is_finite() { number(b) } else { String::new() };
-    let rows = outcome.constraints().map(|c| {
-        let [name, kind, element, subject] = c.info.id.csv_fields(scenario);
-        [
-            name,
-            kind,
-            element,
-            subject,
-            number(c.activity),
-            bound(c.info.lower),
-            bound(c.info.upper),
-            number(c.slack()),
-            c.is_binding().to_string(),
-            number(c.shadow_price),
-        ]
-    });
-    render(CONSTRAINT_COLUMNS, rows)
+    let mut file = CellWriter::new(&CONSTRAINT_COLUMNS, outcome.row_count());
+    for c in outcome.constraints() {
+        let id = c.info.id;
+        let (element, subject) = (id.element_symbol(scenario), id.subject(scenario));
+        file.text(&id.name(scenario))
+            .text(id.kind().as_str())
+            .text(element)
+            .text(subject.as_deref().unwrap_or_default())
+            .number(c.activity)
+            .number(c.info.lower)
+            .number(c.info.upper)
+            .number(c.slack())
+            .text(if c.is_binding() { "true" } else { "false" })
+            .number(c.shadow_price)
+            .end_row();
+    }
+    file.finish()
 }

@@ -2,7 +2,7 @@
 //! bounds can move before the plan changes, and what each binding risk cap
 //! costs per percentage point.
 
-use super::csv::{render, render_expecting};
+use super::csv::{render, CellWriter};
 use super::number;
 use crate::model::{Column, ColumnId, ConstraintKind};
 use crate::pipeline::Outcome;
@@ -40,66 +40,61 @@ pub const SECURITY_COLUMNS: [&str; 9] = [
 /// `sensitivity.csv`, or `None` when the plan has no ranging (a MIP).
 pub fn sensitivity_csv(scenario: &Scenario, outcome: &Outcome) -> Option<Vec<u8>> {
     let ranging = outcome.ranging.as_ref()?;
-    let years = scenario.slices().iter().enumerate();
-    let offers = years.flat_map(|(t, slice)| {
+    let expected = outcome.offer_columns.iter().map(Vec::len).sum::<usize>() + outcome.row_count();
+    let mut file = CellWriter::new(&SENSITIVITY_COLUMNS, expected);
+    for (t, slice) in scenario.slices().iter().enumerate() {
         let year = scenario.year_label(t).map(|y| y as u16);
-        slice.offers.iter().enumerate().map(move |(o, offer)| {
+        // A year's cost is discounted in the objective: its ranging and
+        // reduced cost are undone to the year's own money.
+        let discount = scenario.horizon.as_ref().map_or(1.0, |h| h.discount(t));
+        let weight = discount * KG_PER_TONNE;
+        for (o, offer) in slice.offers.iter().enumerate() {
             let column = outcome.offer_columns[t][o];
-            // A year's cost is discounted in the objective: its ranging and
-            // reduced cost are undone to the year's own money.
-            let discount = scenario.horizon.as_ref().map_or(1.0, |h| h.discount(t));
-            let weight = discount * KG_PER_TONNE;
+            let name = ColumnId {
+                column: Column::Quantity(o),
+                year,
+            }
+            .name(slice);
+            file.text(&name)
+                .text("offer")
+                .text(&slice.element_of(offer).symbol)
+                .text(&slice.supplier_of(offer).id);
+            // A tiered offer has no one price to range.
             let (current, low, high) = match offer.pricing {
                 Pricing::Flat(price) => (
-                    number(price),
-                    number(ranging.cost_low[column] / weight),
-                    number(ranging.cost_high[column] / weight),
+                    price,
+                    ranging.cost_low[column] / weight,
+                    ranging.cost_high[column] / weight,
                 ),
-                Pricing::Tiers(_) => Default::default(),
+                Pricing::Tiers(_) => (f64::NAN, f64::NAN, f64::NAN),
             };
-            [
-                ColumnId {
-                    column: Column::Quantity(o),
-                    year,
-                }
-                .name(slice),
-                "offer".to_string(),
-                slice.element_of(offer).symbol.clone(),
-                slice.supplier_of(offer).id.clone(),
-                current,
-                number(outcome.offer_reduced_costs[t][o] / discount),
-                low,
-                high,
-            ]
-        })
+            file.number(current)
+                .number(outcome.offer_reduced_costs[t][o] / discount)
+                .number(low)
+                .number(high)
+                .end_row();
+        }
+    }
+    let rows = outcome.constraints().filter(|c| {
+        // An HHI cap has no ranging: it is a set of cuts, not one row.
+        let kind = c.info.id.kind();
+        kind == ConstraintKind::Demand || (kind.is_planner_bound() && kind != ConstraintKind::Hhi)
     });
-    let rows = outcome
-        .constraints()
-        .filter(|c| {
-            // An HHI cap has no ranging: it is a set of cuts, not one row.
-            let kind = c.info.id.kind();
-            kind == ConstraintKind::Demand || (kind.is_planner_bound() && kind != ConstraintKind::Hhi)
-        })
-        .map(|c| {
-            let (low, high) = outcome.bound_range(&c).unwrap_or((f64::NAN, f64::NAN));
-            let [name, kind, element, subject] = c.info.id.csv_fields(scenario);
-            [
-                name,
-                kind,
-                element,
-                subject,
-                number(c.info.bound()),
-                number(c.shadow_price),
-                number(low),
-                number(high),
-            ]
-        });
-    let expected = outcome.offer_columns.iter().map(Vec::len).sum::<usize>() + outcome.row_count();
-    Some(render_expecting(
-        SENSITIVITY_COLUMNS,
-        offers.chain(rows),
-        expected,
-    ))
+    for c in rows {
+        let (low, high) = outcome.bound_range(&c).unwrap_or((f64::NAN, f64::NAN));
+        let id = c.info.id;
+        let subject = id.subject(scenario);
+        file.text(&id.name(scenario))
+            .text(id.kind().as_str())
+            .text(id.element_symbol(scenario))
+            .text(subject.as_deref().unwrap_or_default())
+            .number(c.info.bound())
+            .number(c.shadow_price)
+            .number(low)
+            .number(high)
+            .end_row();
+    }
+    Some(file.finish())
 }
 
 /// The price of one binding risk cap, in a planner's unit.
