@@ -427,6 +427,8 @@ fn settings_for(
         // Rows a diagnosis never moves (their kind's relax rule is Never).
         Family::Demand { .. }
         | Family::Balance { .. }
+        | Family::SpotCapacity { .. }
+        | Family::Cvar
         | Family::Tiers { .. }
         | Family::TierOrder { .. }
         | Family::TierOpen { .. }

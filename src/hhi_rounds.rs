@@ -72,7 +72,7 @@ fn year_cuts(
         let term = |country: CountryCode| {
             let column = Column::HhiTerm { country, element: e };
             layout
-                .column_index(ColumnId { column, year })
+                .column_index(ColumnId::new(column, year))
                 .map_or(0.0, |i| columns[i])
         };
         for &(country, q) in &by_country {

@@ -23,6 +23,9 @@ pub struct SolveSettings {
     pub warm_start: Option<std::sync::Arc<Basis>>,
     /// Skip HiGHS ranging (no `sensitivity.csv`): sweeps do not report it.
     pub skip_sensitivity: bool,
+    /// With disruptions: hold the contracted plan at this one and optimise
+    /// only the recourse (the value of the stochastic solution).
+    pub first_stage: Option<std::sync::Arc<Schedule>>,
 }
 
 /// A named constraint with its solved activity and shadow price.
@@ -105,6 +108,8 @@ pub struct Outcome {
     pub year_metrics: Vec<Metrics>,
     /// Costs and risk recomputed from the plan by the verifier.
     pub recomputed: verify::Recomputed,
+    /// With disruptions: each scenario's cost and recourse.
+    pub stochastic: Option<Stochastic>,
     /// Every named row of the final stage, in row order.
     rows: Vec<RowInfo>,
     /// Left-hand side of each row at the plan.
@@ -208,7 +213,40 @@ pub fn optimise(scenario: &Scenario, settings: &SolveSettings) -> Result<Outcome
         ObjectiveKind::Cost => Goal::Cost,
         ObjectiveKind::Risk => Goal::LeastRisk,
     };
-    optimise_for(scenario, settings, goal)
+    let mut outcome = optimise_for(scenario, settings, goal)?;
+    if settings.first_stage.is_none() {
+        if let Some(stochastic) = outcome.stochastic.as_mut() {
+            stochastic.ignoring = Some(Box::new(ignoring_disruptions(scenario, settings)?));
+        }
+    }
+    Ok(outcome)
+}
+
+/// The plan made as if no disruption could happen (the base scenario
+/// alone), its contracted quantities held, its recourse optimised in every
+/// scenario: what the value of the stochastic solution is measured against.
+fn ignoring_disruptions(scenario: &Scenario, settings: &SolveSettings) -> Result<Ignoring, Failure> {
+    let mut calm = scenario.clone();
+    calm.disruptions = None;
+    let quiet = SolveSettings {
+        skip_sensitivity: true,
+        warm_start: None,
+        first_stage: None,
+        ..settings.clone()
+    };
+    let plan = optimise_for(&calm, &quiet, Goal::Cost)?;
+    let held = SolveSettings {
+        first_stage: Some(std::sync::Arc::new(plan.schedule)),
+        ..quiet
+    };
+    let priced = optimise_for(scenario, &held, Goal::Cost)?;
+    let stochastic = priced.stochastic.expect("a plan facing disruptions");
+    Ok(Ignoring {
+        objective: priced.objective,
+        base_cost: stochastic.costs[0],
+        expected_cost: stochastic.expected_cost,
+        cvar: stochastic.cvar,
+    })
 }
 
 /// What a solve minimises, whatever the scenario's own objective says.
@@ -242,6 +280,23 @@ pub fn optimise_for(scenario: &Scenario, settings: &SolveSettings, goal: Goal) -
     let verify_start = Instant::now();
     let schedule = priced.layout.schedule(&priced.solved.columns);
     let recomputed = verify_plan(scenario, &schedule, priced.layout.stage, priced.solved.objective)?;
+    let stochastic = match (&scenario.disruptions, priced.layout.stage) {
+        (Some(disruptions), Stage::Cost) => {
+            let recourse = priced
+                .layout
+                .recourse(&priced.solved.columns, &schedule, disruptions.list.len());
+            let result =
+                Stochastic::verified(scenario, &schedule, &recourse, recomputed.discounted_objective)?;
+            verify::check_objective(
+                "objective (expected cost and CVaR)",
+                priced.solved.objective,
+                result.objective(disruptions),
+            )
+            .map_err(Failure::Verification)?;
+            Some(Stochastic { recourse, ..result })
+        }
+        _ => None,
+    };
     let years: Vec<_> = scenario.slices().iter().zip(&schedule.years).collect();
     let mut year_metrics: Vec<Metrics> = years.iter().map(|&(s, p)| metrics::compute(s, p)).collect();
     let mut metrics = match scenario.horizon {
@@ -260,6 +315,7 @@ pub fn optimise_for(scenario: &Scenario, settings: &SolveSettings, goal: Goal) -
         metrics,
         year_metrics,
         recomputed,
+        stochastic,
     };
     Ok(priced.into_outcome(scenario, solution, objective, stages))
 }
@@ -298,10 +354,12 @@ impl Stages<'_> {
     fn run(&mut self, stage: Stage, fixed: Option<&[f64]>) -> Result<(Layout, Solved), Failure> {
         let scenario = self.scenario;
         let build_start = Instant::now();
-        let model::Model { problem, mut layout } = model::build_with_cuts(scenario, stage, fixed, &self.cuts);
+        let first_stage = self.settings.first_stage.as_deref();
+        let model::Model { problem, mut layout } =
+            model::build_given(scenario, stage, fixed, &self.cuts, first_stage);
         self.timing.build_seconds += build_start.elapsed().as_secs_f64();
         let cuts = &self.cuts;
-        let rebuild = || model::build_with_cuts(scenario, stage, fixed, cuts).problem;
+        let rebuild = || model::build_given(scenario, stage, fixed, cuts, first_stage).problem;
         let options = SolveOptions {
             time_limit: self.time_left(fixed),
             mip_gap: self.settings.mip_gap,
@@ -483,6 +541,77 @@ struct Solution {
     metrics: Metrics,
     year_metrics: Vec<Metrics>,
     recomputed: verify::Recomputed,
+    stochastic: Option<Stochastic>,
+}
+
+/// A plan facing disruptions: each scenario's cost and recourse, and the
+/// figures of risk computed from them.
+#[derive(Debug, Clone)]
+pub struct Stochastic {
+    /// `C_w` per scenario, the base first (discounted, recomputed from
+    /// the plan).
+    pub costs: Vec<f64>,
+    /// `sum_w P_w C_w`.
+    pub expected_cost: f64,
+    /// `CVaR_alpha` of the scenario costs.
+    pub cvar: f64,
+    /// Each disruption's second stage (`recourse[w - 1]`).
+    pub recourse: Vec<crate::plan::ScenarioPlan>,
+    /// The plan that ignores disruptions, priced against them (`None`
+    /// while that plan itself is being priced).
+    pub ignoring: Option<Box<Ignoring>>,
+}
+
+/// The plan made as if no disruption could happen, with its recourse.
+#[derive(Debug, Clone)]
+pub struct Ignoring {
+    /// Its objective: `(1 - lambda) E[C] + lambda CVaR`.
+    pub objective: f64,
+    /// Its base scenario's cost (a calm year, or years).
+    pub base_cost: f64,
+    /// Its expected cost.
+    pub expected_cost: f64,
+    /// Its CVaR.
+    pub cvar: f64,
+}
+
+impl Stochastic {
+    /// The scenario costs of `recourse`, checked independently of the
+    /// model; `base_cost` is the base scenario's.
+    fn verified(
+        scenario: &Scenario,
+        schedule: &Schedule,
+        recourse: &[crate::plan::ScenarioPlan],
+        base_cost: f64,
+    ) -> Result<Stochastic, Failure> {
+        let disruptions = scenario.disruptions.as_ref().expect("a plan facing disruptions");
+        let mut costs = vec![base_cost];
+        costs.extend(verify::verify_recourse(scenario, schedule, recourse).map_err(Failure::Verification)?);
+        let outcomes: Vec<(f64, f64)> = costs
+            .iter()
+            .enumerate()
+            .map(|(w, &cost)| (disruptions.probability(w), cost))
+            .collect();
+        Ok(Stochastic {
+            expected_cost: outcomes.iter().map(|(p, c)| p * c).sum(),
+            cvar: verify::cvar(&outcomes, disruptions.cvar_alpha),
+            costs,
+            recourse: Vec::new(),
+            ignoring: None,
+        })
+    }
+
+    /// `(1 - lambda) E[C] + lambda CVaR`.
+    pub fn objective(&self, disruptions: &crate::scenario::Disruptions) -> f64 {
+        let lambda = disruptions.risk_aversion;
+        (1.0 - lambda) * self.expected_cost + lambda * self.cvar
+    }
+
+    /// The value of the stochastic solution: what ignoring the
+    /// disruptions costs, in the objective's terms.
+    pub fn vss(&self, objective: f64) -> Option<f64> {
+        self.ignoring.as_ref().map(|i| i.objective - objective)
+    }
 }
 
 /// Checks the plan against the scenario (independently of the model) and
@@ -495,6 +624,9 @@ fn verify_plan(
 ) -> Result<verify::Recomputed, Failure> {
     let recomputed = verify::verify_schedule(scenario, schedule).map_err(Failure::Verification)?;
     match stage {
+        // The objective of a plan facing disruptions is checked with its
+        // recourse (see `stochastic`).
+        Stage::Cost if scenario.disruptions.is_some() => Ok(()),
         Stage::Risk => {
             let risk_sum = recomputed.risk_sum.unwrap_or(f64::NAN);
             verify::check_objective("objective (risk sum)", solver_objective, risk_sum)
@@ -533,7 +665,7 @@ impl Priced {
                 (0..scenario.offers.len())
                     .filter_map(|o| {
                         let column = model::Column::Quantity(o);
-                        self.layout.column_index(model::ColumnId { column, year })
+                        self.layout.column_index(model::ColumnId::new(column, year))
                     })
                     .collect()
             })
@@ -566,6 +698,7 @@ impl Priced {
             metrics: solution.metrics,
             year_metrics: solution.year_metrics,
             recomputed: solution.recomputed,
+            stochastic: solution.stochastic,
             rows,
             row_activity,
             row_duals,

@@ -39,3 +39,17 @@ impl Schedule {
         }
     }
 }
+
+/// A disruption's second stage, year by year (`[t][...]`): before its
+/// first year, the base scenario's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioPlan {
+    /// `v[w,s,e,t]`: tonnes bought spot, per offer.
+    pub spot_t: Vec<Vec<f64>>,
+    /// `u[w,e,t]`: tonnes unmet, per element.
+    pub shortfall_t: Vec<Vec<f64>>,
+    /// `s[w,e,t]`: closing stock, per element (0 when not stocked).
+    pub stock_t: Vec<Vec<f64>>,
+    /// `w[w,e,t]`: tonnes resold, per resale entry.
+    pub resold_t: Vec<Vec<f64>>,
+}

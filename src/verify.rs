@@ -191,10 +191,7 @@ impl Check<'_> {
         let check = self;
         for (o, &q) in plan.quantities_t.iter().enumerate() {
             if !q.is_finite() || q < -TOLERANCE {
-                let column = ColumnId {
-                    column: Column::Quantity(o),
-                    year: self.year,
-                };
+                let column = ColumnId::new(Column::Quantity(o), self.year);
                 return Err(Violation {
                     constraint: column.name(scenario),
                     detail: format!("bought {q} t, which is not a quantity >= 0"),
@@ -665,4 +662,178 @@ pub fn check_objective(name: &str, reported: f64, recomputed: f64) -> Result<(),
         });
     }
     Ok(())
+}
+
+/// Checks every disruption's second stage (`recourse[w - 1]`) against
+/// the scenario and the contracted plan `schedule`; returns each
+/// disruption's cost `C_w` (discounted), recomputed from the plan.
+pub fn verify_recourse(
+    whole: &Scenario,
+    schedule: &Schedule,
+    recourse: &[crate::plan::ScenarioPlan],
+) -> Result<Vec<f64>, Violation> {
+    let Some(disruptions) = &whole.disruptions else {
+        return Ok(Vec::new());
+    };
+    let fail = |family: Family, w: usize, t: usize, detail: String| Violation {
+        constraint: RowId {
+            family,
+            year: whole.year_label(t).map(|y| y as u16),
+            scenario: Some(w as u16),
+        }
+        .name(whole),
+        detail,
+    };
+    let mut costs = Vec::with_capacity(recourse.len());
+    for (i, (disruption, plan)) in disruptions.list.iter().zip(recourse).enumerate() {
+        let w = i + 1;
+        let mut cost = 0.0;
+        for (t, (slice, base)) in whole.slices().iter().zip(&schedule.years).enumerate() {
+            let lasts = disruption.in_year(t);
+            let factor = |o: usize| {
+                if lasts {
+                    disruption.offer_factors(slice, o)
+                } else {
+                    (1.0, 1.0)
+                }
+            };
+            let basket_factor = |s: usize| {
+                if lasts {
+                    disruption.basket_factor(slice, s)
+                } else {
+                    1.0
+                }
+            };
+            let mut year_cost = 0.0;
+            for (o, offer) in slice.offers.iter().enumerate() {
+                let (phi, price_factor) = factor(o);
+                let (x, v) = (base.quantities_t[o], plan.spot_t[t][o]);
+                if !v.is_finite() || v < -TOLERANCE || (!lasts && v > TOLERANCE) {
+                    return Err(fail(
+                        Family::SpotCapacity { offer: o },
+                        w,
+                        t,
+                        format!("{v} t bought spot outside the disruption's years or below 0"),
+                    ));
+                }
+                let capacity = offer.capacity_t.unwrap_or(slice.elements[offer.element].demand_t);
+                if lasts && exceeds(phi * x + v, phi * capacity) {
+                    return Err(fail(
+                        Family::SpotCapacity { offer: o },
+                        w,
+                        t,
+                        format!("{phi} x {x} t delivered + {v} t spot > {phi} x {capacity} t"),
+                    ));
+                }
+                let spot_price = match &offer.pricing {
+                    Pricing::Flat(p) => *p,
+                    Pricing::Tiers(tiers) => tiers.last().map_or(0.0, |t| t.price_per_kg),
+                };
+                year_cost += phi * offer.cost_of(x)
+                    + KG_PER_TONNE * (1.0 + disruptions.spot_premium) * price_factor * spot_price * v;
+            }
+            for (s, supplier) in slice.suppliers.iter().enumerate() {
+                if let Some(basket) = &supplier.basket {
+                    year_cost += basket_factor(s) * KG_PER_TONNE * basket.price_per_kg * base.baskets_t[s];
+                }
+                if base.contracts[s] {
+                    year_cost += supplier.fixed_cost;
+                }
+            }
+            for (r, resale) in slice.policy.resale.iter().enumerate() {
+                let sold = plan.resold_t[t][r];
+                let output: f64 = slice
+                    .suppliers
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(s, sup)| sup.basket.iter().flat_map(move |b| &b.parts).map(move |p| (s, p)))
+                    .filter(|(_, p)| p.symbol == resale.symbol)
+                    .map(|(s, p)| basket_factor(s) * p.fraction * base.baskets_t[s])
+                    .sum();
+                if exceeds(sold, resale.capacity_t) || exceeds(sold, output) {
+                    let detail = format!(
+                        "{sold} t resold; the market takes {}, the baskets deliver {output}",
+                        resale.capacity_t
+                    );
+                    return Err(fail(Family::ResaleSource { resale: r }, w, t, detail));
+                }
+                year_cost -= KG_PER_TONNE * resale.price_per_kg * sold;
+            }
+            let penalty = slice.policy.shortfall_penalty_per_kg.unwrap_or(0.0);
+            for (e, element) in slice.elements.iter().enumerate() {
+                let demand = element.demand_t;
+                let unmet = plan.shortfall_t[t][e];
+                if !unmet.is_finite() || unmet < -TOLERANCE || exceeds(unmet, demand) {
+                    let detail = format!("{unmet} t unmet, outside 0..{demand} t");
+                    return Err(fail(Family::Demand { element: e }, w, t, detail));
+                }
+                year_cost += KG_PER_TONNE * penalty * unmet;
+                let mut supplied = 0.0;
+                for (o, _) in slice.offers_of(e) {
+                    supplied += factor(o).0 * base.quantities_t[o] + plan.spot_t[t][o];
+                }
+                for (s, k) in slice.baskets_of(e) {
+                    supplied += basket_factor(s) * k * base.baskets_t[s];
+                }
+                let resold: f64 = slice
+                    .policy
+                    .resale
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| r.element == Some(e))
+                    .map(|(r, _)| plan.resold_t[t][r])
+                    .sum();
+                let stocked = whole.stockpile().and_then(|p| p.of(e));
+                let (opening, closing) = match stocked {
+                    Some(stocked) => {
+                        let opening = if t == 0 {
+                            stocked.initial_t
+                        } else {
+                            plan.stock_t[t - 1][e]
+                        };
+                        let closing = plan.stock_t[t][e];
+                        if closing < -TOLERANCE || stocked.max_t.is_some_and(|m| exceeds(closing, m)) {
+                            let detail = format!("closing stock {closing} t outside 0..{:?}", stocked.max_t);
+                            return Err(fail(Family::StockCapacity { element: e }, w, t, detail));
+                        }
+                        year_cost += KG_PER_TONNE * stocked.holding_cost_per_kg * closing;
+                        (opening, closing)
+                    }
+                    None => (0.0, 0.0),
+                };
+                if exceeds(demand + closing, opening + supplied + unmet - resold) {
+                    let family = match stocked {
+                        Some(_) => Family::Balance { element: e },
+                        None => Family::Demand { element: e },
+                    };
+                    let detail = format!(
+                        "{opening} t in stock + {supplied} t delivered and spot + {unmet} t unmet - {resold} t resold < demand {demand} t + closing stock {closing} t"
+                    );
+                    return Err(fail(family, w, t, detail));
+                }
+            }
+            cost += whole.horizon.as_ref().map_or(1.0, |h| h.discount(t)) * year_cost;
+        }
+        costs.push(cost);
+    }
+    Ok(costs)
+}
+
+/// `CVaR_alpha` of scenario costs with their probabilities: the mean of
+/// the worst `1 - alpha` of probability (the last scenario counted in
+/// part), computed directly rather than through the model's threshold.
+pub fn cvar(outcomes: &[(f64, f64)], alpha: f64) -> f64 {
+    let mut sorted: Vec<(f64, f64)> = outcomes.iter().copied().filter(|(p, _)| *p > 0.0).collect();
+    sorted.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let tail = 1.0 - alpha;
+    let (mut left, mut sum) = (tail, 0.0);
+    for (probability, cost) in sorted {
+        let taken = probability.min(left);
+        sum += taken * cost;
+        left -= taken;
+        if left <= 0.0 {
+            break;
+        }
+    }
+    sum / tail
 }

@@ -50,12 +50,17 @@ fn names_put_the_scenario_first_and_the_year_last() {
         ..RowId::from(share)
     };
     assert_eq!(in_year.name(&scenario), "country_share[CN,Nd,2027]");
+    // A disruption's rows carry its name first.
+    let disrupted = common::scenario(
+        "n",
+        "[demand]\nNd = 1\n[suppliers.a]\ncountry = \"CN\"\nkind = \"mine\"\noffers.Nd = { price_per_kg = 1 }\n[policy]\nshortfall_penalty_per_kg = 5\n[[disruptions]]\nname = \"embargo\"\nprobability = 0.1\n",
+    );
     let budget = RowId {
         year: Some(2027),
-        scenario: Some(3),
+        scenario: Some(1),
         ..RowId::from(Family::Budget)
     };
-    assert_eq!(budget.name(&scenario), "budget[3,2027]");
+    assert_eq!(budget.name(&disrupted), "budget[embargo,2027]");
     assert_eq!(RowId::from(Family::Budget).name(&scenario), "budget");
     let offer = RowId::from(Family::TierOrder { offer: 0, band: 2 });
     assert_eq!(offer.name(&scenario), "tier_order[a,Nd,2]");

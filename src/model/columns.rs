@@ -4,6 +4,7 @@
 
 use super::ids::ColumnId;
 use super::{Column, CountryCode, Stage};
+use crate::plan::Schedule;
 use crate::scenario::{Pricing, Scenario};
 use good_lp::{variable, ProblemVariables, Variable, VariableDefinition};
 
@@ -13,20 +14,52 @@ pub(super) struct Columns<'a> {
     pub columns: Vec<ColumnId>,
     /// The year of the columns now added (see [`Columns::in_year`]).
     year: Option<u16>,
+    /// The disruption of the columns now added (see [`Columns::in_scenario`]).
+    scenario: Option<u16>,
+    /// The year index of the columns now added.
+    year_index: usize,
+    /// A plan whose contracted quantities are held.
+    first_stage: Option<&'a Schedule>,
     pub decisions: Vec<usize>,
     pub binaries: usize,
     fixed: Option<&'a [f64]>,
 }
 
 impl<'a> Columns<'a> {
-    pub fn new(fixed: Option<&'a [f64]>) -> Self {
+    pub fn new(fixed: Option<&'a [f64]>, first_stage: Option<&'a Schedule>) -> Self {
         Columns {
             variables: ProblemVariables::new(),
             columns: Vec::new(),
             year: None,
+            scenario: None,
+            year_index: 0,
             decisions: Vec::new(),
             binaries: 0,
             fixed,
+            first_stage,
+        }
+    }
+
+    /// The year index of the columns now added (with [`Columns::in_year`]).
+    pub fn in_year_index(&mut self, t: usize) {
+        self.year_index = t;
+    }
+
+    /// A first-stage column of the plan (`x`, `b`): held at the given
+    /// plan's value when there is one (the value of the stochastic
+    /// solution prices a plan made without the disruptions).
+    fn first_stage(&mut self, column: Column) -> Variable {
+        let held = self.first_stage.and_then(|plan| {
+            let year = &plan.years[self.year_index];
+            match column {
+                Column::Quantity(o) => year.quantities_t.get(o).copied(),
+                Column::Basket(s) => year.baskets_t.get(s).copied(),
+                _ => None,
+            }
+        });
+        match held {
+            Some(value) => self.add(column, variable().min(value).max(value)),
+            None => self.add(column, variable().min(0.0)),
         }
     }
 
@@ -41,12 +74,22 @@ impl<'a> Columns<'a> {
         self.year = year;
     }
 
+    /// Columns added from now on belong to disruption `w` (from 1; `None`:
+    /// the base scenario and the first stage).
+    pub fn in_scenario(&mut self, w: Option<u16>) {
+        self.scenario = w;
+    }
+
     pub fn add(&mut self, column: Column, definition: VariableDefinition) -> Variable {
         let year = match column {
             Column::Contract(_) => None,
             _ => self.year,
         };
-        self.columns.push(ColumnId { column, year });
+        self.columns.push(ColumnId {
+            column,
+            year,
+            scenario: self.scenario,
+        });
         self.variables.add(definition)
     }
 
@@ -175,7 +218,7 @@ pub(super) fn define_variables(
     stock_room: Vec<f64>,
 ) -> Vars {
     let x = (0..scenario.offers.len())
-        .map(|o| cols.add(Column::Quantity(o), variable().min(0.0)))
+        .map(|o| cols.first_stage(Column::Quantity(o)))
         .collect();
     let penalty = scenario.policy.shortfall_penalty_per_kg;
     let u = (0..scenario.elements.len())
@@ -247,7 +290,7 @@ pub(super) fn define_variables(
             supplier
                 .basket
                 .as_ref()
-                .map(|_| cols.add(Column::Basket(s), variable().min(0.0)))
+                .map(|_| cols.first_stage(Column::Basket(s)))
         })
         .collect();
     let resold = (0..scenario.policy.resale.len())

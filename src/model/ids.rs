@@ -85,6 +85,11 @@ pub enum ConstraintKind {
     StockFinal,
     /// `horizon_budget`: the undiscounted cost of all years.
     HorizonBudget,
+    /// `spot_capacity[w,s,e,t]`: in a disruption, what is delivered and
+    /// bought spot stays within what is left of the offer's capacity.
+    SpotCapacity,
+    /// `cvar[w]`: a scenario's cost above the CVaR threshold.
+    Cvar,
     /// A yes/no decision held at its optimal value to price a MIP's plan.
     FixedDecision,
     /// Diagnosis only: a slack is used only when its cap is counted as
@@ -94,7 +99,7 @@ pub enum ConstraintKind {
 
 impl ConstraintKind {
     /// Every family, in declaration order.
-    pub const ALL: [ConstraintKind; 34] = [
+    pub const ALL: [ConstraintKind; 36] = [
         ConstraintKind::Demand,
         ConstraintKind::OfferCapacity,
         ConstraintKind::Tiers,
@@ -127,6 +132,8 @@ impl ConstraintKind {
         ConstraintKind::StockCapacity,
         ConstraintKind::StockFinal,
         ConstraintKind::HorizonBudget,
+        ConstraintKind::SpotCapacity,
+        ConstraintKind::Cvar,
         ConstraintKind::FixedDecision,
         ConstraintKind::RelaxLink,
     ];
@@ -172,6 +179,8 @@ impl ConstraintKind {
             ConstraintKind::StockCapacity => "stock_capacity",
             ConstraintKind::StockFinal => "stock_final",
             ConstraintKind::HorizonBudget => "horizon_budget",
+            ConstraintKind::SpotCapacity => "spot_capacity",
+            ConstraintKind::Cvar => "cvar",
             ConstraintKind::FixedDecision => "fixed_decision",
             ConstraintKind::RelaxLink => "relax_link",
         }
@@ -204,6 +213,9 @@ impl ConstraintKind {
             | ConstraintKind::HorizonBudget => Relax::Policy,
             ConstraintKind::Demand
             | ConstraintKind::Balance
+            // A disruption's capacity is what the disruption leaves.
+            | ConstraintKind::SpotCapacity
+            | ConstraintKind::Cvar
             | ConstraintKind::Tiers
             | ConstraintKind::TierOrder
             | ConstraintKind::TierOpen
@@ -340,6 +352,10 @@ pub enum Family {
     StockFinal { element: usize },
     /// `horizon_budget`
     HorizonBudget,
+    /// `spot_capacity[w,s,e,t]` (the scenario and year on the row id)
+    SpotCapacity { offer: usize },
+    /// `cvar[w]`
+    Cvar,
     /// A yes/no decision held at its value; named like its column, `y[s]`.
     FixedDecision { column: Column },
     /// `relax[k]`: the k-th relaxable row's slack is used only when that
@@ -407,6 +423,8 @@ impl Family {
             Family::StockCapacity { .. } => ConstraintKind::StockCapacity,
             Family::StockFinal { .. } => ConstraintKind::StockFinal,
             Family::HorizonBudget => ConstraintKind::HorizonBudget,
+            Family::SpotCapacity { .. } => ConstraintKind::SpotCapacity,
+            Family::Cvar => ConstraintKind::Cvar,
             Family::FixedDecision { .. } => ConstraintKind::FixedDecision,
             Family::RelaxLink { .. } | Family::RelaxationCount => ConstraintKind::RelaxLink,
         }
@@ -423,6 +441,7 @@ impl Family {
             | Family::Contract { offer }
             | Family::OfferUsed { offer }
             | Family::MinOrder { offer }
+            | Family::SpotCapacity { offer }
             | Family::ContractOffer { offer } => Some(offer),
             Family::FixedDecision { column } => column.offer(),
             Family::Demand { .. }
@@ -449,6 +468,7 @@ impl Family {
             | Family::StockCapacity { .. }
             | Family::StockFinal { .. }
             | Family::HorizonBudget
+            | Family::Cvar
             | Family::RelaxLink { .. }
             | Family::RelaxationCount => None,
         }
@@ -566,6 +586,7 @@ impl RowId {
                 return ColumnId {
                     column: *column,
                     year: self.year,
+                    scenario: self.scenario,
                 }
                 .name(scenario)
             }
@@ -573,7 +594,7 @@ impl RowId {
                 band = slack.to_string();
                 vec![band.as_str()]
             }
-            Family::Budget | Family::RiskLevel | Family::HorizonBudget => Vec::new(),
+            Family::Budget | Family::RiskLevel | Family::HorizonBudget | Family::Cvar => Vec::new(),
             Family::RelaxationCount => return "relaxation_count".to_string(),
             Family::Demand { element }
             | Family::AvgRisk { element }
@@ -617,6 +638,7 @@ impl RowId {
             | Family::Contract { offer: o }
             | Family::OfferUsed { offer: o }
             | Family::MinOrder { offer: o }
+            | Family::SpotCapacity { offer: o }
             | Family::ContractOffer { offer: o } => offer(*o).to_vec(),
         };
         let family = match self.family {
@@ -631,7 +653,7 @@ impl RowId {
             separator = ',';
         };
         if let Some(w) = self.scenario {
-            part(&mut name, &w);
+            part(&mut name, &scenario_name(scenario, w));
         }
         for index in indices {
             part(&mut name, &index);
@@ -689,6 +711,12 @@ pub enum Column {
     },
     /// `s[e]`: a stocked element's closing stock (of a year).
     Stock(usize),
+    /// `v[s,e]`: tonnes bought spot from an offer in a disruption.
+    Spot(usize),
+    /// `eta`: the CVaR's threshold.
+    CvarThreshold,
+    /// `z`: a scenario's cost above the CVaR's threshold.
+    CvarExcess,
     /// `v[k]`: how far the k-th relaxable row moves (diagnosis only).
     Slack(usize),
     /// `r[k]`: the k-th relaxable row is relaxed (diagnosis only).
@@ -719,6 +747,9 @@ impl Column {
                 format!("h[{},{}]", country.as_str(), scenario.elements[element].symbol)
             }
             Column::Stock(e) => format!("s[{}]", scenario.elements[e].symbol),
+            Column::Spot(o) => format!("v[{}]", offer(o)),
+            Column::CvarThreshold => "eta".to_string(),
+            Column::CvarExcess => "z".to_string(),
             Column::Slack(k) => format!("v[{k}]"),
             Column::Relaxed(k) => format!("r[{k}]"),
         }
@@ -730,13 +761,16 @@ impl Column {
             Column::Quantity(o)
             | Column::Band { offer: o, .. }
             | Column::OfferUsed(o)
-            | Column::BandReached { offer: o, .. } => Some(o),
+            | Column::BandReached { offer: o, .. }
+            | Column::Spot(o) => Some(o),
             Column::Shortfall(_)
             | Column::Contract(_)
             | Column::Basket(_)
             | Column::Resold(_)
             | Column::HhiTerm { .. }
             | Column::Stock(_)
+            | Column::CvarThreshold
+            | Column::CvarExcess
             | Column::Slack(_)
             | Column::Relaxed(_) => None,
         }
@@ -762,22 +796,54 @@ impl Column {
     }
 }
 
-/// A column with its year: `x[lynas,Nd,2027]` (no year without a horizon).
+/// A column with its year and scenario: `x[lynas,Nd,2027]`,
+/// `v[cn-embargo,lynas,Nd,2027]` (each absent where the model has none).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ColumnId {
     /// What the column is.
     pub column: Column,
     /// The year, in a multi-year model.
     pub year: Option<u16>,
+    /// The disruption (from 1; the base is none), in a model with them.
+    pub scenario: Option<u16>,
 }
 
 impl ColumnId {
-    /// The column's name in every output: its bracket gains the year.
-    pub fn name(&self, scenario: &Scenario) -> String {
-        let name = self.column.name(scenario);
-        match (self.year, name.strip_suffix(']')) {
-            (Some(year), Some(open)) => format!("{open},{year}]"),
-            _ => name,
+    /// The base scenario's column `column` of `year`.
+    pub fn new(column: Column, year: Option<u16>) -> ColumnId {
+        ColumnId {
+            column,
+            year,
+            scenario: None,
         }
     }
+
+    /// The column's name in every output: its bracket gains the scenario
+    /// first and the year last.
+    pub fn name(&self, scenario: &Scenario) -> String {
+        let name = self.column.name(scenario);
+        let (open, inside) = match name.split_once('[') {
+            Some((family, rest)) => (family.to_string(), rest.trim_end_matches(']').to_string()),
+            None => (name.clone(), String::new()),
+        };
+        let parts: Vec<String> = self
+            .scenario
+            .map(|w| scenario_name(scenario, w).to_string())
+            .into_iter()
+            .chain((!inside.is_empty()).then_some(inside))
+            .chain(self.year.map(|y| y.to_string()))
+            .collect();
+        match parts.is_empty() {
+            true => open,
+            false => format!("{open}[{}]", parts.join(",")),
+        }
+    }
+}
+
+/// The name of scenario `w` of a model with disruptions (`base` for 0).
+fn scenario_name(scenario: &Scenario, w: u16) -> &str {
+    scenario
+        .disruptions
+        .as_ref()
+        .map_or("base", |d| d.name(usize::from(w)))
 }

@@ -26,10 +26,12 @@ mod rows;
 pub use ids::{Column, ColumnId, ConstraintKind, CountryCode, Family, Relax, RowId};
 pub use rows::RowInfo;
 
-use crate::plan::{Plan, Schedule};
+use crate::plan::{Plan, ScenarioPlan, Schedule};
 use crate::scenario::Scenario;
 pub use families::hhi::{cut_terms, hhi_row_scale, HhiCut, HHI_ROW_SCALE};
-use families::{baskets, budget, capacity, decisions, demand, groups, hhi, shares, stock, tiers, Ctx};
+use families::{
+    baskets, budget, capacity, decisions, demand, groups, hhi, recourse, shares, stock, tiers, Ctx,
+};
 use good_lp::solvers::highs::{highs, HighsProblem};
 
 /// Which objective this build minimises (models/README.md, "Objectives").
@@ -155,6 +157,9 @@ impl Layout {
         };
         let mut signed = vec![false; self.supplier_count];
         for (id, &value) in self.columns.iter().zip(values) {
+            if id.scenario.is_some() {
+                continue;
+            }
             let t = self.year_index(id.year);
             let plan = &mut schedule.years[t];
             match id.column {
@@ -171,6 +176,32 @@ impl Layout {
             plan.contracts.clone_from(&signed);
         }
         schedule
+    }
+
+    /// Each disruption's second stage out of solved column values (the
+    /// base scenario's, `schedule`, before a disruption's first year).
+    pub fn recourse(&self, values: &[f64], schedule: &Schedule, disruptions: usize) -> Vec<ScenarioPlan> {
+        let clean = |v: f64| if v.abs() < 1e-9 { 0.0 } else { v };
+        let years = schedule.years.len();
+        let base = ScenarioPlan {
+            spot_t: vec![vec![0.0; self.offer_count]; years],
+            shortfall_t: schedule.years.iter().map(|p| p.shortfall_t.clone()).collect(),
+            stock_t: schedule.stock_t.clone(),
+            resold_t: schedule.years.iter().map(|p| p.resold_t.clone()).collect(),
+        };
+        let mut plans = vec![base; disruptions];
+        for (id, &value) in self.columns.iter().zip(values) {
+            let Some(w) = id.scenario else { continue };
+            let (plan, t) = (&mut plans[usize::from(w) - 1], self.year_index(id.year));
+            match id.column {
+                Column::Spot(o) => plan.spot_t[t][o] = clean(value),
+                Column::Shortfall(e) => plan.shortfall_t[t][e] = clean(value),
+                Column::Stock(e) => plan.stock_t[t][e] = clean(value),
+                Column::Resold(r) => plan.resold_t[t][r] = clean(value),
+                _ => {}
+            }
+        }
+        plans
     }
 
     /// Elastic copies: how far each relaxed row moved, by row index.
@@ -218,7 +249,7 @@ impl Layout {
         let year = scenario.year_label(cut.year).map(|y| y as u16);
         let (mut columns, mut values) = (Vec::with_capacity(terms.len()), Vec::with_capacity(terms.len()));
         for (column, coefficient) in terms {
-            if let Some(index) = self.column_index(ColumnId { column, year }) {
+            if let Some(index) = self.column_index(ColumnId::new(column, year)) {
                 columns.push(index);
                 values.push(coefficient);
             }
@@ -304,12 +335,26 @@ pub fn build(scenario: &Scenario, stage: Stage, fixed: Option<&[f64]>) -> Model 
 /// span years (`stock_final`, `horizon_budget`, `risk_level`, the cuts)
 /// come last.
 pub fn build_with_cuts(scenario: &Scenario, stage: Stage, fixed: Option<&[f64]>, cuts: &[HhiCut]) -> Model {
+    build_given(scenario, stage, fixed, cuts, None)
+}
+
+/// [`build_with_cuts`], with the contracted quantities and baskets of
+/// `first_stage` held (a disruption's recourse still free): the plan that
+/// ignores disruptions, priced against them.
+pub fn build_given(
+    scenario: &Scenario,
+    stage: Stage,
+    fixed: Option<&[f64]>,
+    cuts: &[HhiCut],
+    first_stage: Option<&Schedule>,
+) -> Model {
     let slices = scenario.slices();
-    let mut cols = columns::Columns::new(fixed);
+    let mut cols = columns::Columns::new(fixed, first_stage);
     let mut years: Vec<columns::Vars> = Vec::with_capacity(slices.len());
     let mut year_starts = Vec::with_capacity(slices.len());
     for (t, slice) in slices.iter().enumerate() {
         cols.in_year(stock::year_u16(scenario, t));
+        cols.in_year_index(t);
         year_starts.push(cols.columns.len());
         let room = (0..scenario.elements.len())
             .map(|e| {
@@ -324,6 +369,7 @@ pub fn build_with_cuts(scenario: &Scenario, stage: Stage, fixed: Option<&[f64]>,
         years.push(vars);
     }
     let stock_vars = stock::define_stock_columns(scenario, &mut cols);
+    let recourse_vars = recourse::define_recourse_columns(scenario, stage, &mut cols);
     let ctxs: Vec<Ctx> = slices
         .iter()
         .zip(&years)
@@ -353,7 +399,15 @@ pub fn build_with_cuts(scenario: &Scenario, stage: Stage, fixed: Option<&[f64]>,
         hhi::define_hhi_cuts(ctx, &mut rows);
     }
     rows.in_year(None);
-    let objective = objective::objective(&ctxs, &stock_vars, &elastic);
+    recourse::define_recourse_rows(&ctxs, &recourse_vars, &mut rows);
+    let objective = match recourse_vars.years.is_empty() {
+        true => objective::objective(&ctxs, &stock_vars, &elastic),
+        false => {
+            let costs = recourse::scenario_costs(&ctxs, &stock_vars, &recourse_vars);
+            recourse::define_cvar(&costs, &recourse_vars, &mut rows);
+            recourse::objective(scenario, costs, &recourse_vars)
+        }
+    };
     drop(ctxs);
 
     let decisions_fixed = cols.decisions_fixed();

@@ -1,6 +1,7 @@
 //! What each [`Stage`] minimises (models/README.md, "Objectives").
 
 use super::elastic::Elastic;
+use super::families::recourse::ScenarioYear;
 use super::families::stock::{holding_cost, StockVars};
 use super::families::Ctx;
 use super::Stage;
@@ -43,14 +44,23 @@ pub(super) fn risk_sum(ctx: &Ctx) -> Expression {
 /// Purchases (band by band for tiered offers) plus fixed contract costs,
 /// and the shortfall penalties when `with_penalty`.
 pub(super) fn cost(ctx: &Ctx, with_penalty: bool) -> Expression {
+    cost_in(ctx, with_penalty, None)
+}
+
+/// [`cost`] in a disruption's year (`None`: the base scenario): contracts
+/// are paid on delivery (`phi` times their cost), spot purchases at their
+/// spot price, and the scenario's own shortfall and resale.
+pub(super) fn cost_in(ctx: &Ctx, with_penalty: bool, recourse: Option<&ScenarioYear>) -> Expression {
     let (scenario, vars) = (ctx.scenario, ctx.vars);
+    let delivered = |o: usize| recourse.map_or(1.0, |r| r.offer_factor[o]);
     let mut e = Expression::with_capacity(vars.x.len() + vars.u.len() + vars.y.len());
-    for ((offer, &var), bands) in scenario.offers.iter().zip(&vars.x).zip(&vars.bands) {
+    for (o, ((offer, &var), bands)) in scenario.offers.iter().zip(&vars.x).zip(&vars.bands).enumerate() {
+        let phi = delivered(o);
         match offer.pricing {
-            Pricing::Flat(price) => e.add_mul(KG_PER_TONNE * price, var),
+            Pricing::Flat(price) => e.add_mul(phi * KG_PER_TONNE * price, var),
             Pricing::Tiers(_) => {
                 for band in bands {
-                    e.add_mul(KG_PER_TONNE * band.price, band.var);
+                    e.add_mul(phi * KG_PER_TONNE * band.price, band.var);
                 }
             }
         }
@@ -60,17 +70,28 @@ pub(super) fn cost(ctx: &Ctx, with_penalty: bool) -> Expression {
             e.add_mul(supplier.fixed_cost, *var);
         }
     }
-    // Baskets are paid by the tonne of mix; resold surplus earns back.
-    for (supplier, b) in scenario.suppliers.iter().zip(&vars.baskets) {
+    // Baskets are paid by the tonne of mix delivered; resold surplus earns
+    // back.
+    for (s, (supplier, b)) in scenario.suppliers.iter().zip(&vars.baskets).enumerate() {
         if let (Some(basket), Some(b)) = (&supplier.basket, b) {
-            e.add_mul(KG_PER_TONNE * basket.price_per_kg, *b);
+            let phi = recourse.map_or(1.0, |r| r.basket_factor[s]);
+            e.add_mul(phi * KG_PER_TONNE * basket.price_per_kg, *b);
         }
     }
-    for (resale, &w) in scenario.policy.resale.iter().zip(&vars.resold) {
+    let resold = recourse.map_or(&vars.resold[..], |r| &r.resold[..]);
+    for (resale, &w) in scenario.policy.resale.iter().zip(resold) {
         e.add_mul(-KG_PER_TONNE * resale.price_per_kg, w);
     }
+    if let Some(r) = recourse {
+        for (&v, &price) in r.spot.iter().zip(&r.spot_price) {
+            if let Some(v) = v {
+                e.add_mul(KG_PER_TONNE * price, v);
+            }
+        }
+    }
+    let shortfall = recourse.map_or(&vars.u[..], |r| &r.shortfall[..]);
     if let (true, Some(p)) = (with_penalty, scenario.policy.shortfall_penalty_per_kg) {
-        for var in vars.u.iter().flatten() {
+        for var in shortfall.iter().flatten() {
             e.add_mul(KG_PER_TONNE * p, *var);
         }
     }

@@ -36,6 +36,8 @@ pub(super) struct Rows {
     pub lhs: Vec<Expression>,
     /// The year the rows now added belong to (see [`Rows::in_year`]).
     year: Option<u16>,
+    /// The disruption the rows now added belong to (see [`Rows::in_scenario`]).
+    scenario: Option<u16>,
     /// Debug builds refuse a row identity added twice, as JuMP and linopy
     /// refuse a name registered twice (tests check it in release builds
     /// with [`super::Layout::duplicate_row`]).
@@ -49,6 +51,7 @@ impl Rows {
             info: Vec::new(),
             lhs: Vec::new(),
             year: None,
+            scenario: None,
             #[cfg(debug_assertions)]
             seen: std::collections::HashSet::new(),
         }
@@ -58,6 +61,12 @@ impl Rows {
     /// `year` (a multi-year model adds each year's families in turn).
     pub fn in_year(&mut self, year: Option<u16>) {
         self.year = year;
+    }
+
+    /// Rows added from now on whose identity names no scenario belong to
+    /// disruption `w` (from 1; `None`: the base scenario).
+    pub fn in_scenario(&mut self, w: Option<u16>) {
+        self.scenario = w;
     }
 
     /// `lhs <= upper`, relaxable as its family says.
@@ -82,6 +91,7 @@ impl Rows {
 
     fn push(&mut self, mut id: RowId, lhs: Expression, lower: f64, upper: f64, relax: Option<Relax>) {
         id.year = id.year.or(self.year);
+        id.scenario = id.scenario.or(self.scenario);
         #[cfg(debug_assertions)]
         assert!(self.seen.insert(id), "row {id:?} added twice");
         let relax = relax.unwrap_or_else(|| id.kind().relax());

@@ -60,6 +60,21 @@ pub struct RunRecord<'a> {
     /// With a horizon: `cost_by_year` discounted to the first year and summed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub discounted_cost: Option<f64>,
+    /// With disruptions: the expected cost over the scenarios.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected_cost: Option<f64>,
+    /// With disruptions: the CVaR of the scenario costs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cvar: Option<f64>,
+    /// With disruptions: the CVaR's level.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cvar_alpha: Option<f64>,
+    /// With disruptions: the weight of the CVaR in the objective.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub risk_aversion: Option<f64>,
+    /// With disruptions: the value of the stochastic solution.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vss: Option<f64>,
     /// Seconds per phase (the only fields that differ between runs).
     pub timing: TimingRecord,
     /// Warnings raised while validating the scenario.
@@ -168,6 +183,11 @@ impl<'a> RunRecord<'a> {
                 let costs = outcome.year_metrics.iter().map(|m| m.total.cost);
                 costs.enumerate().map(|(t, cost)| h.discount(t) * cost).sum()
             }),
+            expected_cost: outcome.stochastic.as_ref().map(|s| s.expected_cost),
+            cvar: outcome.stochastic.as_ref().map(|s| s.cvar),
+            cvar_alpha: scenario.disruptions.as_ref().map(|d| d.cvar_alpha),
+            risk_aversion: scenario.disruptions.as_ref().map(|d| d.risk_aversion),
+            vss: outcome.stochastic.as_ref().and_then(|s| s.vss(outcome.objective)),
             timing: TimingRecord {
                 load_seconds,
                 build_seconds,

@@ -5,6 +5,7 @@ pub mod baskets;
 pub mod compare;
 pub mod csv;
 pub mod diagnosis;
+pub mod disruptions;
 pub mod frontier;
 pub mod json;
 pub mod sensitivity;
@@ -74,6 +75,10 @@ pub fn solve_files(
     ];
     if scenario.horizon.is_some() {
         files.push(("stock.csv", stock::stock_csv(scenario, &outcome.schedule)));
+    }
+    if scenario.disruptions.is_some() {
+        files.push(("scenarios.csv", disruptions::scenarios_csv(scenario, outcome)));
+        files.push(("recourse.csv", disruptions::recourse_csv(scenario, outcome)));
     }
     if scenario.suppliers.iter().any(|s| s.basket.is_some()) {
         files.push(("baskets.csv", baskets::baskets_csv(scenario, &outcome.schedule)));

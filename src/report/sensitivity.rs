@@ -50,11 +50,7 @@ pub fn sensitivity_csv(scenario: &Scenario, outcome: &Outcome) -> Option<Vec<u8>
         let weight = discount * KG_PER_TONNE;
         for (o, offer) in slice.offers.iter().enumerate() {
             let column = outcome.offer_columns[t][o];
-            let name = ColumnId {
-                column: Column::Quantity(o),
-                year,
-            }
-            .name(slice);
+            let name = ColumnId::new(Column::Quantity(o), year).name(slice);
             file.text(&name)
                 .text("offer")
                 .text(&slice.element_of(offer).symbol)

@@ -71,6 +71,7 @@ pub fn render(
         }
     }
     text.push('\n');
+    text.push_str(&disruption_lines(scenario, outcome));
     text.push_str(&contracts_signed(scenario, outcome));
     text.push_str(&shortfall_penalties(scenario, outcome));
     text.push_str(&security_prices(scenario, security));
@@ -287,6 +288,55 @@ fn contracts_signed(scenario: &Scenario, outcome: &Outcome) -> String {
         money(outcome.metrics.fixed_costs),
         scenario.currency
     )
+}
+
+/// With disruptions: each scenario's cost and shortfall, and what hedging
+/// buys against the plan that ignores them.
+fn disruption_lines(scenario: &Scenario, outcome: &Outcome) -> String {
+    let (Some(disruptions), Some(stochastic)) = (&scenario.disruptions, &outcome.stochastic) else {
+        return String::new();
+    };
+    let mut table = Table::new();
+    table
+        .load_preset(ASCII_BORDERS_ONLY_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(WIDTH)
+        .set_header(vec![
+            "scenario".to_string(),
+            "probability".to_string(),
+            format!("cost {}", scenario.currency),
+            "unmet t".to_string(),
+            "spot t".to_string(),
+        ]);
+    for f in super::disruptions::figures(scenario, outcome) {
+        table.add_row(vec![
+            f.name,
+            format!("{:.1}%", 100.0 * f.probability),
+            money(f.cost),
+            tonnes(f.shortfall_t),
+            tonnes(f.spot_t),
+        ]);
+    }
+    let tail = 100.0 * (1.0 - disruptions.cvar_alpha);
+    let mut text = format!(
+        "disruptions (scenarios.csv): expected cost {} {}, CVaR of the worst {tail:.0}% {} {}\n{table}\n",
+        money(stochastic.expected_cost),
+        scenario.currency,
+        money(stochastic.cvar),
+        scenario.currency,
+    );
+    if let Some(ignoring) = &stochastic.ignoring {
+        let more = stochastic.costs[0] - ignoring.base_cost;
+        text.push_str(&format!(
+            "against the plan that ignores disruptions, this plan costs {} more in a calm {} and saves {} in expectation, {} in the worst {tail:.0}% ({})\n",
+            money(more),
+            if scenario.horizon.is_some() { "horizon" } else { "year" },
+            money(ignoring.expected_cost - stochastic.expected_cost),
+            money(ignoring.cvar - stochastic.cvar),
+            scenario.currency,
+        ));
+    }
+    text
 }
 
 fn shortfall_penalties(scenario: &Scenario, outcome: &Outcome) -> String {

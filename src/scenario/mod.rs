@@ -2,6 +2,7 @@
 //!
 //! Everything downstream reads a `Scenario` only; it never sees TOML.
 
+pub mod disruptions;
 pub mod horizon;
 mod offers_csv;
 pub mod overrides;
@@ -9,6 +10,7 @@ pub mod raw;
 mod source_map;
 mod validate;
 
+pub use disruptions::{Disruption, Disruptions, Effect, Matcher};
 pub use horizon::{Horizon, StockedElement, Stockpile};
 pub use raw::{ObjectiveKind, SupplierKind, SupplyStage};
 pub use source_map::LineCol;
@@ -54,6 +56,9 @@ pub struct Scenario {
     /// the stockpile. Without one, this scenario is its only year; with
     /// one, its demand, capacities and prices are the first year's.
     pub horizon: Option<Horizon>,
+    /// `[[disruptions]]` and how the plan weighs them (on the whole
+    /// scenario, not on its years').
+    pub disruptions: Option<Disruptions>,
 }
 
 /// The file a scenario came from.
@@ -673,8 +678,9 @@ impl ScenarioFile {
 }
 
 /// Validates each year of `raw` and ties them into one scenario.
-fn years(raw: raw::RawScenario, source: Source) -> Result<Scenario, Vec<Problem>> {
+fn years(mut raw: raw::RawScenario, source: Source) -> Result<Scenario, Vec<Problem>> {
     use rayon::prelude::*;
+    let raw_disruptions = disruptions::take(&mut raw);
     let split = horizon::split(raw)?;
     let mut problems: Vec<Problem> = Vec::new();
     let mut slices = Vec::with_capacity(split.years.len());
@@ -703,8 +709,12 @@ fn years(raw: raw::RawScenario, source: Source) -> Result<Scenario, Vec<Problem>
     if !problems.is_empty() {
         return Err(problems);
     }
+    let years = split.horizon.as_ref().map(|(years, _)| years.as_slice());
+    let disruptions = disruptions::validate(raw_disruptions, &slices[0], years)?;
     let Some((years, discount_rate)) = split.horizon else {
-        return Ok(slices.pop().expect("one year without a horizon"));
+        let mut scenario = slices.pop().expect("one year without a horizon");
+        scenario.disruptions = disruptions;
+        return Ok(scenario);
     };
     let stockpile = match &split.stockpile {
         Some(raw) => Some(horizon::stockpile(raw, &slices[0])?),
@@ -725,6 +735,7 @@ fn years(raw: raw::RawScenario, source: Source) -> Result<Scenario, Vec<Problem>
         stockpile,
         slices,
     });
+    scenario.disruptions = disruptions;
     Ok(scenario)
 }
 

@@ -35,6 +35,42 @@ pub struct RawScenario {
     pub horizon: Option<RawHorizon>,
     /// `[stockpile]`: a national stock carried from year to year.
     pub stockpile: Option<RawStockpile>,
+    /// `[[disruptions]]`: cut-offs that may happen.
+    #[serde(default)]
+    pub disruptions: Vec<RawDisruption>,
+}
+
+/// One `[[disruptions]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDisruption {
+    /// `[a-z0-9-]+`, not `base`.
+    pub name: String,
+    /// Chance it happens.
+    pub probability: f64,
+    /// The years it lasts (with a horizon; default every year).
+    pub years: Option<Vec<i64>>,
+    /// What it does.
+    #[serde(default)]
+    pub effects: Vec<RawEffect>,
+}
+
+/// One `[[disruptions.effects]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEffect {
+    /// Offers of these suppliers.
+    pub suppliers: Option<Vec<String>>,
+    /// Offers processed in these countries.
+    pub countries: Option<Vec<String>>,
+    /// Offers mined in these countries, in proportion to their origin.
+    pub origin_countries: Option<Vec<String>>,
+    /// Only these elements (default all).
+    pub elements: Option<Vec<String>>,
+    /// What is left of matching offers' capacity (default 1).
+    pub capacity_factor: Option<f64>,
+    /// Multiplies their spot price (default 1).
+    pub price_factor: Option<f64>,
 }
 
 /// `[horizon]`.
@@ -323,6 +359,12 @@ with_caps! {
         pub horizon_budget: Option<f64>,
         /// Price of unmet demand; absent means unmet demand is forbidden.
         pub shortfall_penalty_per_kg: Option<f64>,
+        /// With disruptions: the premium of a spot purchase over the price.
+        pub spot_premium: Option<f64>,
+        /// With disruptions: the weight of CVaR against the expected cost.
+        pub risk_aversion: Option<f64>,
+        /// With disruptions: the CVaR's level.
+        pub cvar_alpha: Option<f64>,
         /// `[policy.elements.XX]` overrides.
         #[serde(default)]
         pub elements: BTreeMap<String, RawElementPolicy>,

@@ -137,7 +137,7 @@ impl Checker {
         Some(v)
     }
 
-    fn country_code(&mut self, path: &[&str], code: &str) -> bool {
+    pub fn country_code(&mut self, path: &[&str], code: &str) -> bool {
         let ok = code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase());
         if !ok {
             self.fail(
@@ -290,6 +290,7 @@ pub(crate) fn validate(year: YearInput, source: Source) -> Result<Scenario, Vec<
         },
         warnings,
         horizon: None,
+        disruptions: None,
     })
 }
 

@@ -11,6 +11,7 @@ pub(super) mod decisions;
 pub(super) mod demand;
 pub(super) mod groups;
 pub(super) mod hhi;
+pub(super) mod recourse;
 pub(super) mod shares;
 pub(super) mod stock;
 pub(super) mod tiers;
