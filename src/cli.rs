@@ -137,6 +137,11 @@ pub struct FrontierArgs {
     /// Number of plans, from least cost to least risk (at least 2).
     #[arg(long, default_value_t = 11)]
     pub points: usize,
+    /// What the plans trade cost against: `risk` (the sum of mean risks;
+    /// the default) or `risk_aversion` (expected cost against CVaR, the
+    /// default and the only choice with disruptions).
+    #[arg(long, value_name = "WHAT", value_parser = ["risk", "risk_aversion"])]
+    pub over: Option<String>,
     /// Output folder [default: outputs/<scenario name>-frontier].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,

@@ -19,6 +19,53 @@ pub struct FrontierPoint {
     pub outcome: Outcome,
 }
 
+/// One plan of the trade-off between expected cost and CVaR.
+#[derive(Debug, Clone)]
+pub struct AversionPoint {
+    /// From 0 (`risk_aversion = 0`) to `points - 1` (`= 1`).
+    pub index: usize,
+    /// The `policy.risk_aversion` it was solved with.
+    pub risk_aversion: f64,
+    /// The solved plan.
+    pub outcome: Outcome,
+}
+
+/// Traces `points` plans facing the scenario's disruptions, with
+/// `risk_aversion` evenly spaced from 0 (expected cost) to 1 (CVaR
+/// alone). `progress` is told after each plan.
+pub fn trace_aversion(
+    scenario: &Scenario,
+    points: usize,
+    settings: &SolveSettings,
+    progress: impl Fn(usize) + Sync,
+) -> Result<Vec<AversionPoint>, FrontierError> {
+    if points < 2 {
+        return Err(FrontierError::TooFewPoints(points));
+    }
+    if scenario.disruptions.is_none() {
+        return Err(FrontierError::NoDisruptions);
+    }
+    use rayon::prelude::*;
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    (0..points)
+        .into_par_iter()
+        .map(|index| {
+            let risk_aversion = index as f64 / (points - 1) as f64;
+            let mut point = scenario.clone();
+            if let Some(d) = point.disruptions.as_mut() {
+                d.risk_aversion = risk_aversion;
+            }
+            let outcome = optimise_for(&point, settings, Goal::Cost)?;
+            progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
+            Ok(AversionPoint {
+                index,
+                risk_aversion,
+                outcome,
+            })
+        })
+        .collect()
+}
+
 /// Why a frontier cannot be traced.
 #[derive(Debug, thiserror::Error)]
 pub enum FrontierError {
@@ -28,6 +75,15 @@ pub enum FrontierError {
     /// Fewer than two points were asked for.
     #[error("a frontier needs at least 2 points (the least-cost and the least-risk plans), not {0}")]
     TooFewPoints(usize),
+    /// A frontier over risk aversion needs disruptions to weigh.
+    #[error(
+        "a frontier over risk_aversion weighs disruptions, and the scenario lists none: use --over risk"
+    )]
+    NoDisruptions,
+    /// A frontier over the sum of mean risks was asked of a scenario with
+    /// disruptions.
+    #[error("with disruptions the frontier trades expected cost against CVaR: use --over risk_aversion (the default)")]
+    OverRiskWithDisruptions,
     /// A solve failed.
     #[error(transparent)]
     Solve(#[from] Failure),
@@ -43,6 +99,9 @@ pub fn trace(
 ) -> Result<Vec<FrontierPoint>, FrontierError> {
     if points < 2 {
         return Err(FrontierError::TooFewPoints(points));
+    }
+    if scenario.disruptions.is_some() {
+        return Err(FrontierError::OverRiskWithDisruptions);
     }
     if let Some(s) = scenario.suppliers.iter().find(|s| s.risk.is_none()) {
         return Err(FrontierError::UnknownRisk(format!(

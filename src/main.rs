@@ -185,7 +185,7 @@ fn sweep(args: SweepArgs) -> Result<(), Stop> {
     );
 
     let headers = [
-        ("runs.csv", out::runs_header(&definition)),
+        ("runs.csv", out::runs_header(&definition, sweep.disruptions)),
         ("plans.csv", out::plans_header(sweep.horizon)),
         ("summary.csv", out::summary_header()),
     ];
@@ -201,7 +201,7 @@ fn sweep(args: SweepArgs) -> Result<(), Stop> {
     let started = Instant::now();
     let finished = sweep
         .execute(jobs, |index, point, result| {
-            let rows = out::run_rows(index, point, &result);
+            let rows = out::run_rows(index, point, &result, sweep.disruptions);
             if let Ok(mut streams) = streams.lock() {
                 // A row that cannot be streamed is still in the final files.
                 let _ = streams.append(&[&rows.run, &rows.plans, &rows.summary]);
@@ -221,7 +221,14 @@ fn sweep(args: SweepArgs) -> Result<(), Stop> {
         .map_err(|e| Stop::Internal(e.to_string()))?;
     bar.finish_and_clear();
     let wall_seconds = started.elapsed().as_secs_f64();
-    let mut files = out::final_files(&definition, sweep.horizon, &finished, jobs, wall_seconds);
+    let mut files = out::final_files(
+        &definition,
+        sweep.horizon,
+        sweep.disruptions,
+        &finished,
+        jobs,
+        wall_seconds,
+    );
     add_workbook(&mut files)?;
     report::write::replace_dir(&out_dir, &files)
         .map_err(|e| Stop::Io(format!("could not write the sweep to {}: {e}", out_dir.display())))?;
@@ -283,14 +290,25 @@ fn frontier(args: FrontierArgs) -> Result<(), Stop> {
     let scenario = scenario::ScenarioFile::read(&args.scenario)?.scenario(&args.set)?;
     let out_dir = args
         .out
+        .clone()
         .unwrap_or_else(|| PathBuf::from("outputs").join(format!("{}-frontier", scenario.name)));
     check_output_dir(&out_dir)?;
     let bar = progress_bar(args.points as u64, "frontier");
+    let over_aversion = match args.over.as_deref() {
+        Some(over) => over == "risk_aversion",
+        None => scenario.disruptions.is_some(),
+    };
+    if over_aversion {
+        return frontier_over_aversion(&args, &scenario, &out_dir, bar);
+    }
     let points = remopt::frontier::trace(&scenario, args.points, &SolveSettings::default(), |done| {
         bar.set_position(done as u64)
     })
     .map_err(|e| match e {
-        FrontierError::UnknownRisk(_) | FrontierError::TooFewPoints(_) => Stop::Invalid(e.to_string()),
+        FrontierError::UnknownRisk(_)
+        | FrontierError::TooFewPoints(_)
+        | FrontierError::NoDisruptions
+        | FrontierError::OverRiskWithDisruptions => Stop::Invalid(e.to_string()),
         FrontierError::Solve(Failure::Infeasible) => Stop::Infeasible(format!(
             "no plan meets every hard constraint, so there is no frontier: `remopt solve {}` diagnoses why",
             args.scenario.display()
@@ -316,6 +334,55 @@ fn frontier(args: FrontierArgs) -> Result<(), Stop> {
         points.len()
     );
     out!("{}", report::frontier::table(&scenario, &points));
+    out!(
+        "outputs in {}/ (frontier.csv, plans.csv{})",
+        out_dir.display(),
+        workbook_note()
+    );
+    Ok(())
+}
+
+/// `remopt frontier --over risk_aversion`: expected cost against CVaR.
+fn frontier_over_aversion(
+    args: &FrontierArgs,
+    scenario: &scenario::Scenario,
+    out_dir: &std::path::Path,
+    bar: indicatif::ProgressBar,
+) -> Result<(), Stop> {
+    use remopt::frontier::FrontierError;
+    let points = remopt::frontier::trace_aversion(scenario, args.points, &SolveSettings::default(), |done| {
+        bar.set_position(done as u64)
+    })
+    .map_err(|e| match e {
+        FrontierError::Solve(Failure::Infeasible) => Stop::Infeasible(format!(
+            "no plan meets every hard constraint, so there is no frontier: `remopt solve {}` diagnoses why",
+            args.scenario.display()
+        )),
+        FrontierError::Solve(f) => Stop::Internal(f.to_string()),
+        other => Stop::Invalid(other.to_string()),
+    })?;
+    bar.finish_and_clear();
+    let mut files = vec![
+        ("frontier.csv", report::frontier::aversion_csv(&points)),
+        (
+            "plans.csv",
+            report::frontier::aversion_plans_csv(scenario, &points),
+        ),
+    ];
+    add_workbook(&mut files)?;
+    report::write::replace_dir(out_dir, &files).map_err(|e| {
+        Stop::Io(format!(
+            "could not write the frontier to {}: {e}",
+            out_dir.display()
+        ))
+    })?;
+    out!(
+        "{} ({}): expected cost versus CVaR, {} plans",
+        scenario.title,
+        scenario.name,
+        points.len()
+    );
+    out!("{}", report::frontier::aversion_table(scenario, &points));
     out!(
         "outputs in {}/ (frontier.csv, plans.csv{})",
         out_dir.display(),

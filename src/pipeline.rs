@@ -23,6 +23,9 @@ pub struct SolveSettings {
     pub warm_start: Option<std::sync::Arc<Basis>>,
     /// Skip HiGHS ranging (no `sensitivity.csv`): sweeps do not report it.
     pub skip_sensitivity: bool,
+    /// Skip the value of the stochastic solution (two more solves with
+    /// disruptions): sweeps do not report it.
+    pub skip_vss: bool,
     /// With disruptions: hold the contracted plan at this one and optimise
     /// only the recourse (the value of the stochastic solution).
     pub first_stage: Option<std::sync::Arc<Schedule>>,
@@ -214,7 +217,7 @@ pub fn optimise(scenario: &Scenario, settings: &SolveSettings) -> Result<Outcome
         ObjectiveKind::Risk => Goal::LeastRisk,
     };
     let mut outcome = optimise_for(scenario, settings, goal)?;
-    if settings.first_stage.is_none() {
+    if settings.first_stage.is_none() && !settings.skip_vss {
         if let Some(stochastic) = outcome.stochastic.as_mut() {
             stochastic.ignoring = Some(Box::new(ignoring_disruptions(scenario, settings)?));
         }

@@ -509,6 +509,8 @@ pub struct Prepared {
     pub name: String,
     /// Whether the base has a `[horizon]` (its plans have a year column).
     pub horizon: bool,
+    /// Whether the base lists disruptions (`runs.csv` adds their figures).
+    pub disruptions: bool,
     settings: SolveSettings,
 }
 
@@ -528,6 +530,7 @@ impl Sweep {
         Ok(Prepared {
             file,
             horizon: base.contains_key("horizon"),
+            disruptions: base.contains_key("disruptions"),
             base,
             points,
             name,
@@ -586,6 +589,7 @@ pub fn settings_for(file: &ScenarioFile) -> SolveSettings {
     SolveSettings {
         warm_start,
         skip_sensitivity: true,
+        skip_vss: true,
         ..SolveSettings::default()
     }
 }

@@ -272,3 +272,154 @@ fn the_rules_of_disruptions_are_named_with_their_key() {
         );
     }
 }
+
+#[test]
+fn the_frontier_over_risk_aversion_trades_expected_cost_for_cvar() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("embargo.toml");
+    std::fs::write(
+        &scenario,
+        format!("[scenario]\nname = \"embargo\"\n{}", embargo(0.5, "")),
+    )
+    .unwrap();
+    let out = dir.path().join("frontier");
+    common::remopt()
+        .args([
+            "frontier",
+            scenario.to_str().unwrap(),
+            "--points",
+            "3",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    let csv = common::read(&out, "frontier.csv");
+    let rows: Vec<Vec<f64>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(|c| c.parse().unwrap()).collect())
+        .collect();
+    assert_eq!(rows.len(), 3, "{csv}");
+    // lambda 0: China, expected 1.4 M, CVaR 3 M; lambda 1: Australia, 2 M.
+    close(rows[0][3], 1_400_000.0, TOLERANCE);
+    close(rows[0][4], 3_000_000.0, TOLERANCE);
+    close(rows[2][3], 2_000_000.0, TOLERANCE);
+    close(rows[2][4], 2_000_000.0, TOLERANCE);
+    for pair in rows.windows(2) {
+        assert!(
+            pair[1][3] >= pair[0][3] - 1e-6 && pair[1][4] <= pair[0][4] + 1e-6,
+            "{csv}"
+        );
+    }
+    // The sum of mean risks is not the trade-off here.
+    common::remopt()
+        .args(["frontier", scenario.to_str().unwrap(), "--over", "risk", "--out"])
+        .arg(dir.path().join("no"))
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn a_sweep_of_disruptions_reports_expected_cost_and_cvar_per_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("embargo.toml");
+    std::fs::write(
+        &scenario,
+        format!("[scenario]\nname = \"embargo\"\n{}", embargo(0.5, "")),
+    )
+    .unwrap();
+    let out = dir.path().join("sweep");
+    common::remopt()
+        .args([
+            "sweep",
+            scenario.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ])
+        .args(["--vary", "disruptions.0.probability=0.2,0.5"])
+        .assert()
+        .success();
+    let runs = common::read(&out, "runs.csv");
+    let mut lines = runs.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "run,disruptions.0.probability,status,objective,total_cost,total_shortfall_t,worst_mean_risk,worst_hhi,expected_cost,cvar,error"
+    );
+    // At 0.5 China's plan expects 0.5 x 1 M + 0.5 x 3 M = 2 M, a tie with
+    // Australia's: the expected cost is 2 M either way.
+    let second: Vec<&str> = lines.nth(1).unwrap().split(',').collect();
+    close(second[8].parse().unwrap(), 2_000_000.0, TOLERANCE);
+}
+
+#[test]
+fn a_stock_built_before_a_disruption_is_drawn_during_it() {
+    // 50 t in stock that must be there again at the end (in calm); the
+    // embargo shuts China in 2027 and no one else sells. Buying 50 t more
+    // in 2026 costs nothing in calm (2027 buys 50 t less) and spares the
+    // embargo 50 t unmet at 100 $/kg: calm 2,000,000, embargo 1,500,000
+    // (2026's 150 t, then the stock), objective 0.8 x 2 M + 0.2 x 1.5 M.
+    let body = r#"
+[horizon]
+years = [2026, 2027]
+[demand]
+Dy = 100
+[suppliers.cn]
+country = "CN"
+kind = "refiner"
+offers.Dy = { price_per_kg = 10, capacity_t = 200 }
+[stockpile]
+initial_t = { Dy = 50 }
+[policy]
+shortfall_penalty_per_kg = 100
+[[disruptions]]
+name = "embargo"
+probability = 0.2
+years = [2027]
+[[disruptions.effects]]
+countries = ["CN"]
+capacity_factor = 0.0
+"#;
+    let (_, out) = solved("stocked", body);
+    close(out.objective, 1_900_000.0, TOLERANCE);
+    let c = costs(&out);
+    close(c[0], 2_000_000.0, TOLERANCE);
+    close(c[1], 1_500_000.0, TOLERANCE);
+    let recourse = &out.stochastic.as_ref().unwrap().recourse[0];
+    close(recourse.shortfall_t[1][0], 0.0, TOLERANCE);
+    assert!(out.schedule.stock_t[0][0] >= 100.0 - 1e-6);
+}
+
+#[test]
+fn a_contract_worth_signing_only_against_the_disruption_is_signed() {
+    // Spot at 4 x 20: China alone expects 2,400,000; Australia under a
+    // 300,000 contract costs 2,300,000 whatever happens: signed (a MIP).
+    let body = embargo(3.0, "").replace(
+        "country = \"AU\"\nkind = \"refiner\"",
+        "country = \"AU\"\nkind = \"refiner\"\nfixed_cost = 300000",
+    );
+    let (s, out) = solved("contract", &body);
+    assert!(out.mip.is_some());
+    close(out.objective, 2_300_000.0, TOLERANCE);
+    let au = s.suppliers.iter().position(|x| x.id == "au").unwrap();
+    assert!(out.plan().contracts[au]);
+}
+
+#[test]
+fn a_basket_delivers_what_the_disruption_leaves_of_it() {
+    // China's basket (all Dy, 10 $/kg) loses half in the embargo: 50 t
+    // delivered and paid (500,000), 50 t spot from Australia at 30
+    // (1,500,000): 2,000,000; calm 1,000,000; expected 1,200,000.
+    let body = embargo(0.5, "")
+        .replace(
+            "offers.Dy = { price_per_kg = 10, capacity_t = 200 }",
+            "basket = { price_per_kg = 10, capacity_t = 200, composition = { Dy = 1.0 } }",
+        )
+        .replace("capacity_factor = 0.0", "capacity_factor = 0.5");
+    let (_, out) = solved("basket", &body);
+    let c = costs(&out);
+    close(c[0], 1_000_000.0, TOLERANCE);
+    close(c[1], 2_000_000.0, TOLERANCE);
+    close(out.objective, 1_200_000.0, TOLERANCE);
+}

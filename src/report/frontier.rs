@@ -104,3 +104,65 @@ pub fn table(scenario: &Scenario, points: &[FrontierPoint]) -> String {
     }
     table.to_string()
 }
+
+/// `frontier.csv` over risk aversion: one row per plan, from expected
+/// cost to CVaR alone.
+pub fn aversion_csv(points: &[crate::frontier::AversionPoint]) -> Vec<u8> {
+    let mut file = super::csv::CellWriter::new(
+        &["point", "risk_aversion", "objective", "expected_cost", "cvar"],
+        points.len(),
+    );
+    for p in points {
+        let stochastic = p.outcome.stochastic.as_ref();
+        file.text(&p.index.to_string())
+            .number(p.risk_aversion)
+            .number(p.outcome.objective)
+            .number(stochastic.map_or(f64::NAN, |s| s.expected_cost))
+            .number(stochastic.map_or(f64::NAN, |s| s.cvar))
+            .end_row();
+    }
+    file.finish()
+}
+
+/// `plans.csv` over risk aversion: every point's contracted plan.
+pub fn aversion_plans_csv(scenario: &Scenario, points: &[crate::frontier::AversionPoint]) -> Vec<u8> {
+    let horizon = scenario.horizon.is_some();
+    let header: &[&str] = if horizon { &["point", "year"] } else { &["point"] };
+    render_prefixed(
+        header,
+        PLAN_COLUMNS,
+        points.iter().flat_map(|p| {
+            let years = scenario.slices().iter().zip(&p.outcome.schedule.years);
+            years.flat_map(move |(slice, plan)| {
+                let mut lead = vec![p.index.to_string()];
+                if horizon {
+                    lead.push(slice.year.map(|y| y.to_string()).unwrap_or_default());
+                }
+                plan_rows(slice, plan).map(move |row| (lead.clone(), row))
+            })
+        }),
+    )
+}
+
+/// The terminal table of a frontier over risk aversion.
+pub fn aversion_table(scenario: &Scenario, points: &[crate::frontier::AversionPoint]) -> String {
+    let mut table = comfy_table::Table::new();
+    table
+        .load_preset(comfy_table::presets::ASCII_BORDERS_ONLY_CONDENSED)
+        .set_header(vec![
+            "point".to_string(),
+            "risk aversion".to_string(),
+            format!("expected cost {}", scenario.currency),
+            format!("CVaR {}", scenario.currency),
+        ]);
+    for p in points {
+        let stochastic = p.outcome.stochastic.as_ref();
+        table.add_row(vec![
+            p.index.to_string(),
+            format!("{:.2}", p.risk_aversion),
+            stochastic.map_or("-".into(), |s| format!("{:.2} M", s.expected_cost / 1e6)),
+            stochastic.map_or("-".into(), |s| format!("{:.2} M", s.cvar / 1e6)),
+        ]);
+    }
+    table.to_string()
+}

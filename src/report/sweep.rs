@@ -25,14 +25,20 @@ pub fn record<I: IntoIterator<Item = S>, S: AsRef<[u8]>>(fields: I) -> Vec<u8> {
     writer.into_inner().expect("in-memory CSV flush")
 }
 
-/// Header of `runs.csv`.
-pub fn runs_header(sweep: &Sweep) -> Vec<u8> {
+/// The columns a sweep of a scenario with disruptions adds to `runs.csv`,
+/// before `error`.
+pub const DISRUPTION_COLUMNS: [&str; 2] = ["expected_cost", "cvar"];
+
+/// Header of `runs.csv` (with `disruptions`, [`DISRUPTION_COLUMNS`]).
+pub fn runs_header(sweep: &Sweep, disruptions: bool) -> Vec<u8> {
+    let (before, error) = RUN_COLUMNS.split_at(RUN_COLUMNS.len() - 1);
+    let added: &[&str] = if disruptions { &DISRUPTION_COLUMNS } else { &[] };
     record(
         ["run"]
             .into_iter()
             .map(String::from)
             .chain(sweep.varies.iter().map(|v| v.label.clone()))
-            .chain(RUN_COLUMNS.map(String::from)),
+            .chain(before.iter().chain(added).chain(error).map(|c| c.to_string())),
     )
 }
 
@@ -71,11 +77,16 @@ pub struct FinishedRun {
 pub fn final_files(
     sweep: &Sweep,
     horizon: bool,
+    disruptions: bool,
     finished: &[FinishedRun],
     jobs: usize,
     wall_seconds: f64,
 ) -> Vec<(&'static str, Vec<u8>)> {
-    let (mut runs, mut plans, mut summary) = (runs_header(sweep), plans_header(horizon), summary_header());
+    let (mut runs, mut plans, mut summary) = (
+        runs_header(sweep, disruptions),
+        plans_header(horizon),
+        summary_header(),
+    );
     for run in finished {
         runs.extend(&run.rows.run);
         plans.extend(&run.rows.plans);
@@ -92,7 +103,8 @@ pub fn final_files(
 }
 
 /// Renders run `index`, whose overrides were `point`.
-pub fn run_rows(index: usize, point: &[Override], result: &RunResult) -> RunRows {
+pub fn run_rows(index: usize, point: &[Override], result: &RunResult, disruptions: bool) -> RunRows {
+    let blank_added = if disruptions { DISRUPTION_COLUMNS.len() } else { 0 };
     let id = index.to_string();
     let mut fields: Vec<String> = vec![id.clone()];
     fields.extend(point.iter().map(|o| super::value(&o.value)));
@@ -114,8 +126,13 @@ pub fn run_rows(index: usize, point: &[Override], result: &RunResult) -> RunRows
                 number(m.total.shortfall_t),
                 optional(worst(|e| e.mean_risk)),
                 optional(worst(|e| e.hhi)),
-                String::new(),
             ]);
+            if disruptions {
+                let stochastic = outcome.stochastic.as_ref();
+                fields.push(optional(stochastic.map(|s| s.expected_cost)));
+                fields.push(optional(stochastic.map(|s| s.cvar)));
+            }
+            fields.push(String::new());
             // With a horizon, each plan row is led by its year; the
             // summary is the horizon's (every year's tonnes together).
             let years = scenario.slices().iter().zip(&outcome.schedule.years);
@@ -133,10 +150,11 @@ pub fn run_rows(index: usize, point: &[Override], result: &RunResult) -> RunRows
             }
         }
         RunResult::Infeasible => {
-            fields.extend(["", "", "", "", "", "no plan meets every hard constraint"].map(String::from))
+            fields.extend(std::iter::repeat_n(String::new(), 5 + blank_added));
+            fields.push("no plan meets every hard constraint".to_string());
         }
         RunResult::Invalid(e) | RunResult::Failed(e) => {
-            fields.extend(["", "", "", "", ""].map(String::from));
+            fields.extend(std::iter::repeat_n(String::new(), 5 + blank_added));
             fields.push(e.replace('\n', "; "));
         }
     }
