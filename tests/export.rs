@@ -15,7 +15,14 @@ use std::path::Path;
 
 #[test]
 fn every_shipped_model_reads_back_with_the_same_optimum_and_is_committed() {
-    for file in ["japan", "eu", "usa", "japan-contracts", "japan-2030"] {
+    for file in [
+        "japan",
+        "eu",
+        "usa",
+        "japan-contracts",
+        "japan-2030",
+        "japan-disruptions",
+    ] {
         let scenario = load(&Path::new(ROOT).join("inputs").join(format!("{file}.toml"))).unwrap();
         let optimum = optimise(&scenario, &SolveSettings::default()).unwrap().objective;
         let dir = tempfile::tempdir().unwrap();

@@ -22,7 +22,14 @@ use proptest::test_runner::{Config, TestRunner};
 use std::fs;
 use std::path::Path;
 
-const SHIPPED: [&str; 5] = ["japan", "eu", "usa", "japan-contracts", "japan-2030"];
+const SHIPPED: [&str; 6] = [
+    "japan",
+    "eu",
+    "usa",
+    "japan-contracts",
+    "japan-2030",
+    "japan-disruptions",
+];
 
 /// What replaces a number.
 const NUMBERS: [&str; 9] = ["0", "-1", "1e308", "nan", "inf", "-inf", "1e-300", "1e9", "0.5"];

@@ -304,7 +304,14 @@ fn assert_no_non_finite_cells(dir: &Path) {
 #[test]
 fn no_csv_of_any_shipped_scenario_holds_inf_or_nan() {
     let dir = tempfile::tempdir().unwrap();
-    for name in ["japan", "eu", "usa", "japan-contracts", "japan-2030"] {
+    for name in [
+        "japan",
+        "eu",
+        "usa",
+        "japan-contracts",
+        "japan-2030",
+        "japan-disruptions",
+    ] {
         remopt()
             .current_dir(ROOT)
             .args(["solve", &format!("inputs/{name}.toml"), "--out"])

@@ -9,7 +9,15 @@ use std::path::Path;
 
 #[test]
 fn no_two_rows_share_an_identity_in_any_stage_of_any_shipped_model() {
-    for name in ["japan", "eu", "usa", "japan-contracts", "eu-crma", "japan-2030"] {
+    for name in [
+        "japan",
+        "eu",
+        "usa",
+        "japan-contracts",
+        "eu-crma",
+        "japan-2030",
+        "japan-disruptions",
+    ] {
         let scenario = load(&Path::new(common::ROOT).join(format!("inputs/{name}.toml"))).unwrap();
         let stages = [
             Stage::Cost,

@@ -63,7 +63,14 @@ fn japan_reproduces_the_golden_outputs_byte_for_byte() {
 
 #[test]
 fn two_runs_of_each_shipped_scenario_are_byte_identical() {
-    for name in ["japan", "eu", "usa", "japan-contracts", "japan-2030"] {
+    for name in [
+        "japan",
+        "eu",
+        "usa",
+        "japan-contracts",
+        "japan-2030",
+        "japan-disruptions",
+    ] {
         let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
         solve_cli(name, a.path());
         solve_cli(name, b.path());
@@ -341,4 +348,82 @@ fn japan_2030_builds_and_draws_its_stockpile_and_ends_where_it_began() {
         let cap = row(&scenario, &out, &format!("country_share[CN,Dy,{year}]"));
         assert!(cap.is_binding(), "{year}");
     }
+}
+
+#[test]
+fn japan_disruptions_hedges_and_the_hedge_is_worth_something() {
+    // japan-2030 facing four disruptions at the least expected cost
+    // (inputs/README.md, "japan-disruptions.toml").
+    let (scenario, out) = shipped("japan-disruptions");
+    let disruptions = scenario.disruptions.as_ref().unwrap();
+    assert_eq!(disruptions.scenario_count(), 5);
+    let names: Vec<&str> = (0..5).map(|w| disruptions.name(w)).collect();
+    assert_eq!(
+        names,
+        [
+            "base",
+            "cn-heavy-licensing",
+            "japan-embargo",
+            "myanmar-closure",
+            "malaysia-outage"
+        ]
+    );
+    // 1 - 0.10 - 0.10 - 0.15 - 0.08.
+    relative(disruptions.base_probability(), 0.57, 1e-12);
+    let stochastic = out.stochastic.as_ref().unwrap();
+    relative(out.objective, 5_115_532_249.0, 1e-6);
+    relative(stochastic.expected_cost, out.objective, 1e-9);
+    let costs = &stochastic.costs;
+    relative(costs[0], 3_649_602_144.0, 1e-6);
+    // The worst 5% lies inside the licensing halt (10%): the CVaR is its cost.
+    relative(costs[1], 10_960_472_298.0, 1e-6);
+    relative(stochastic.cvar, costs[1], 1e-9);
+    // The plan that ignores disruptions is japan-2030's: 3,646,637,944 USD
+    // in a calm horizon. Hedging costs 2.96 M more there and saves 1.43 M
+    // in expectation: the value of the stochastic solution.
+    let ignoring = stochastic.ignoring.as_ref().unwrap();
+    relative(ignoring.base_cost, 3_646_637_944.0, 1e-6);
+    relative(costs[0] - ignoring.base_cost, 2_964_200.0, 1e-3);
+    let vss = stochastic.vss(out.objective).unwrap();
+    assert!(vss > 0.0, "{vss}");
+    relative(vss, 1_427_829.0, 1e-3);
+
+    let element = |symbol: &str| scenario.elements.iter().position(|e| e.symbol == symbol).unwrap();
+    let offer = |supplier: &str, symbol: &str| {
+        scenario
+            .offers
+            .iter()
+            .position(|o| scenario.supplier_of(o).id == supplier && scenario.element_of(o).symbol == symbol)
+            .unwrap()
+    };
+    let (dy, y) = (element("Dy"), element("Y"));
+    // Hedge 1, the stock: 2027 ends with 44.69 t of Dy (japan-2030: 39.12),
+    // 37.17 + 178.1454 bought - 170.625 used. In the Myanmar closure (2028)
+    // cn-heavy delivers half its 107.49375 t; with Iluka's 30.33 and Lynas's
+    // 48.8148, 179.15625 - 53.746875 - 30.33 - 48.8148 = 46.2647 t are
+    // missing: the whole stock, 44.6904 t, and 1.5742 t spot from China at
+    // 1.5 x 1.70 x 226 = 576.3 USD/kg.
+    relative(out.schedule.stock_t[1][dy], 44.690_435, 1e-6);
+    let myanmar = &stochastic.recourse[2];
+    assert!(myanmar.stock_t[2][dy].abs() < 1e-6, "{}", myanmar.stock_t[2][dy]);
+    relative(myanmar.spot_t[2][offer("cn-heavy", "Dy")], 1.574_185, 1e-5);
+    // Hedge 2, free Lynas capacity: in 2027 the plan contracts 35.43 t of
+    // Lynas's 48.75 t of Dy (japan-2030 takes all of it) and more of
+    // Caremag's, dearer but of lower risk; in the licensing halt it buys
+    // the other 48.75 - 35.4279 = 13.3221 t spot from Lynas.
+    let lynas_dy = offer("lynas", "Dy");
+    relative(out.schedule.years[1].quantities_t[lynas_dy], 35.427_935, 1e-6);
+    relative(stochastic.recourse[0].spot_t[1][lynas_dy], 13.322_065, 1e-5);
+    // What goes unmet is yttrium, which has no ex-China source but the
+    // JOGMEC release (133 t): 1,160 t less China's share less 133 t.
+    // Licensing 2027: 1160 - 0.26 x 1160 - 133 = 725.4; embargo 2028:
+    // 1160 - 0.836 x 1160 - 133 = 57.24; Myanmar 2028: 1160 - 580 - 133 = 447.
+    for (w, t, unmet) in [(0, 1, 725.4), (1, 2, 57.24), (2, 2, 447.0)] {
+        relative(stochastic.recourse[w].shortfall_t[t][y], unmet, 1e-9);
+        let total: f64 = stochastic.recourse[w].shortfall_t.iter().flatten().sum();
+        relative(total, unmet, 1e-9);
+    }
+    let outage: f64 = stochastic.recourse[3].shortfall_t.iter().flatten().sum();
+    assert!(outage.abs() < 1e-9, "{outage}");
+    assert_eq!(out.metrics.total.shortfall_t, 0.0);
 }
