@@ -116,6 +116,85 @@ fn horizon(c: &mut Criterion) {
     group.finish();
 }
 
+/// Disruptions: Japan 2026-2030 facing 50 and 200 generated disruptions,
+/// and the 17 x 2,000 synthetic scenario facing 20, against HiGHS alone on
+/// the exported deterministic equivalent (read beforehand, untimed).
+fn disruptions(c: &mut Criterion) {
+    use remopt::scenario::overrides::Override;
+    let japan = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs/japan-2030.toml"))
+        .expect("inputs/japan-2030.toml");
+    let countries = ["CN", "AU", "MY", "VN", "FR", "JP"];
+    let years = [2026, 2027, 2028, 2029, 2030];
+    let synthetic_countries = [
+        "CN", "AU", "US", "MM", "MY", "VN", "FR", "EE", "BR", "IN", "CA", "UA",
+    ];
+    let cases = [
+        (
+            "japan-2030 x 50",
+            japan.clone() + &remopt::synthetic::disruptions_toml(50, &countries, Some(&years)),
+            true,
+        ),
+        (
+            "japan-2030 x 200",
+            japan + &remopt::synthetic::disruptions_toml(200, &countries, Some(&years)),
+            true,
+        ),
+        (
+            "synthetic-17x2000 x 20",
+            remopt::synthetic::scenario_toml(17, 2000)
+                + &remopt::synthetic::disruptions_toml(20, &synthetic_countries, None),
+            false,
+        ),
+    ];
+    let penalty = [Override::parse("policy.shortfall_penalty_per_kg=2000").unwrap()];
+    let mut group = c.benchmark_group("disruptions");
+    for (label, text, with_vss) in &cases {
+        let path = Path::new("disruptions.toml");
+        let file = scenario::ScenarioFile::from_bytes(path, text.as_bytes()).unwrap();
+        let overrides: &[Override] = if label.starts_with("japan") { &penalty } else { &[] };
+        let loaded = file.scenario(overrides).unwrap_or_else(|e| panic!("{e}"));
+        let dir = tempfile::tempdir().unwrap();
+        let mps = dir.path().join("model.mps");
+        remopt::export::export(&loaded, &mps).unwrap();
+        let size = model::build(&loaded, Stage::Cost, None).layout.size;
+        eprintln!(
+            "disruptions {label}: model {} rows x {} columns, {} non-zeros",
+            size.rows, size.columns, size.nonzeros
+        );
+        group.bench_function(format!("{label}: HiGHS alone on the exported model"), |b| {
+            b.iter_custom(|iterations| {
+                (0..iterations)
+                    .map(|_| remopt::solve::time_file(&mps, false).unwrap().1)
+                    .sum()
+            })
+        });
+        let skip_vss = SolveSettings {
+            skip_vss: true,
+            ..SolveSettings::default()
+        };
+        group.bench_function(format!("{label}: remopt without the VSS"), |b| {
+            b.iter(|| {
+                let scenario = file.scenario(overrides).unwrap();
+                let outcome = optimise(&scenario, &skip_vss).unwrap();
+                let security = remopt::report::sensitivity::security_prices(&scenario, &outcome);
+                let record = remopt::report::json::RunRecord::new(&scenario, &outcome, 0.0);
+                black_box(remopt::report::solve_files(
+                    &scenario, &outcome, &security, &record,
+                ));
+            })
+        });
+        if *with_vss {
+            group.bench_function(format!("{label}: remopt solve (VSS included)"), |b| {
+                b.iter(|| {
+                    let scenario = file.scenario(overrides).unwrap();
+                    black_box(optimise(&scenario, &SolveSettings::default()).unwrap());
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
 /// The synthetic scenario with and without an HHI cap of 0.085 on every
 /// element (its plan's HHI is about 0.086 without it; 12 countries, so at
 /// least 1/12): the cut rounds against one plain solve.
@@ -283,8 +362,13 @@ criterion_group! {
     targets = synthetic, hhi, horizon
 }
 criterion_group! {
+    name = stochastic;
+    config = Criterion::default().sample_size(10).measurement_time(Duration::from_secs(10));
+    targets = disruptions
+}
+criterion_group! {
     name = mips;
     config = Criterion::default().sample_size(10).measurement_time(Duration::from_secs(30));
     targets = mip
 }
-criterion_main!(small, large, mips, sweeps);
+criterion_main!(small, large, mips, sweeps, stochastic);

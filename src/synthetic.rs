@@ -139,6 +139,41 @@ fn generate(elements: usize, suppliers: usize, contracts: bool, years: usize) ->
     text
 }
 
+/// `count` disruptions to append to a scenario's text: each cuts one of
+/// `countries` (in turn) to a pseudo-random share of its capacity and
+/// raises everyone's spot price, with probabilities summing to 0.8; with
+/// `years` (a horizon's), each lasts two consecutive of them.
+pub fn disruptions_toml(count: usize, countries: &[&str], years: Option<&[i64]>) -> String {
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut text = String::with_capacity(200 * count);
+    for i in 0..count {
+        let _ = writeln!(
+            text,
+            "\n[[disruptions]]\nname = \"d{i}\"\nprobability = {}",
+            0.8 / count as f64
+        );
+        if let Some(years) = years.filter(|y| y.len() > 1) {
+            let start = i % (years.len() - 1);
+            let _ = writeln!(text, "years = [{}, {}]", years[start], years[start + 1]);
+        }
+        let _ = writeln!(
+            text,
+            "[[disruptions.effects]]\ncountries = [\"{}\"]\ncapacity_factor = {:.2}\n[[disruptions.effects]]\ncountries = [{}]\nprice_factor = {:.2}",
+            countries[i % countries.len()],
+            0.5 * next(),
+            countries.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", "),
+            1.0 + next()
+        );
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,5 +196,12 @@ mod tests {
         assert_eq!(h.stockpile().unwrap().elements.len(), 2);
         assert_eq!(horizon.slices[0].suppliers[0].capacity_t, Some(0.0));
         assert_eq!(horizon.slices[1].suppliers[0].capacity_t, Some(72.0));
+        let years = [2026, 2027, 2028, 2029];
+        let d = horizon_toml(3, 25, 4) + &disruptions_toml(6, &COUNTRIES, Some(&years));
+        let d = crate::scenario::parse(std::path::Path::new("d.toml"), d.as_bytes()).unwrap();
+        let disruptions = d.disruptions.as_ref().unwrap();
+        assert_eq!(disruptions.list.len(), 6);
+        assert!((disruptions.base_probability() - 0.2).abs() < 1e-12);
+        assert_eq!(disruptions.list[5].years, [2, 3]);
     }
 }

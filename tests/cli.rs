@@ -400,7 +400,14 @@ fn set_overrides_values_before_validation_and_is_recorded() {
 #[test]
 fn the_summary_fits_100_columns_and_quiet_prints_nothing_but_errors() {
     let dir = tempfile::tempdir().unwrap();
-    for name in ["japan", "eu", "usa", "japan-contracts", "japan-2030"] {
+    for name in [
+        "japan",
+        "eu",
+        "usa",
+        "japan-contracts",
+        "japan-2030",
+        "japan-disruptions",
+    ] {
         let out = remopt()
             .current_dir(common::ROOT)
             .args(["solve", &format!("inputs/{name}.toml"), "--out"])

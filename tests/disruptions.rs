@@ -175,7 +175,27 @@ fn a_plan_facing_disruptions_writes_its_scenarios_and_recourse() {
         .stdout
         .clone();
     let shown = String::from_utf8(shown).unwrap();
-    assert!(shown.contains("saves"), "{shown}");
+    assert!(shown.contains("hedging does not pay here"), "{shown}");
+    // With spot at 4 x the price, hedging with Australia pays.
+    let dear = dir.path().join("dear.toml");
+    std::fs::write(
+        &dear,
+        format!("[scenario]\nname = \"dear\"\n{}", embargo(3.0, "")),
+    )
+    .unwrap();
+    let told = common::remopt()
+        .args(["solve", dear.to_str().unwrap(), "--out"])
+        .arg(dir.path().join("dear"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let told = String::from_utf8(told).unwrap();
+    assert!(
+        told.contains("this plan costs 1.00 M USD more in a calm year\nand saves 0.40 M in expectation, 6.00 M in the worst 5%\n"),
+        "{told}"
+    );
     assert_eq!(
         common::read(&out, "scenarios.csv"),
         "scenario,probability,cost,shortfall_t,spot_t,spot_cost,stock_drawn_t\n\

@@ -56,13 +56,16 @@ pub fn sensitivity_csv(scenario: &Scenario, outcome: &Outcome) -> Option<Vec<u8>
                 .text(&slice.element_of(offer).symbol)
                 .text(&slice.supplier_of(offer).id);
             // A tiered offer has no one price to range.
-            let (current, low, high) = match offer.pricing {
-                Pricing::Flat(price) => (
-                    price,
+            // Facing disruptions a contracted tonne's objective cost weighs
+            // every scenario's delivery: its range is no price range.
+            let (current, low, high) = match (&offer.pricing, &scenario.disruptions) {
+                (Pricing::Flat(price), None) => (
+                    *price,
                     ranging.cost_low[column] / weight,
                     ranging.cost_high[column] / weight,
                 ),
-                Pricing::Tiers(_) => (f64::NAN, f64::NAN, f64::NAN),
+                (Pricing::Flat(price), Some(_)) => (*price, f64::NAN, f64::NAN),
+                (Pricing::Tiers(_), _) => (f64::NAN, f64::NAN, f64::NAN),
             };
             file.number(current)
                 .number(outcome.offer_reduced_costs[t][o] / discount)

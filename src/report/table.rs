@@ -325,15 +325,18 @@ fn disruption_lines(scenario: &Scenario, outcome: &Outcome) -> String {
         money(stochastic.cvar),
         scenario.currency,
     );
-    if let Some(ignoring) = &stochastic.ignoring {
+    let vss = stochastic.vss(outcome.objective).unwrap_or(0.0);
+    if stochastic.ignoring.is_some() && vss <= 1e-9 * outcome.objective.abs().max(1.0) {
+        text.push_str("this is also the plan that ignores disruptions: hedging does not pay here (value of the stochastic solution 0)\n");
+    } else if let Some(ignoring) = &stochastic.ignoring {
         let more = stochastic.costs[0] - ignoring.base_cost;
         text.push_str(&format!(
-            "against the plan that ignores disruptions, this plan costs {} more in a calm {} and saves {} in expectation, {} in the worst {tail:.0}% ({})\n",
+            "against the plan that ignores disruptions, this plan costs {} {} more in a calm {}\nand saves {} in expectation, {} in the worst {tail:.0}%\n",
             money(more),
+            scenario.currency,
             if scenario.horizon.is_some() { "horizon" } else { "year" },
             money(ignoring.expected_cost - stochastic.expected_cost),
             money(ignoring.cvar - stochastic.cvar),
-            scenario.currency,
         ));
     }
     text
