@@ -60,7 +60,7 @@ fn two_scenario_files_are_solved_in_memory_and_compared() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains("reference: japan-status-quo-2026"))
-        .stdout(predicate::str::contains("+199.85 M"))
+        .stdout(predicate::str::contains("+16.39 M"))
         .stdout(predicate::str::contains("binds (appears)"))
         .stdout(predicate::function(|s: &str| {
             s.lines().all(|l| l.chars().count() <= 100)
@@ -80,36 +80,42 @@ fn two_scenario_files_are_solved_in_memory_and_compared() {
     let (value, change) = cell(&csv, "total_cost", "", "", 1);
     assert_eq!(number(&value), total_cost(&jp));
     common::relative(number(&change), total_cost(&jp) - total_cost(&sq), 1e-12);
-    assert!((number(&change) - 199_845_902.39).abs() < 0.01, "{change}");
-    // China's Nd falls from 71% to 60% of 4,125 t.
-    let (value, change) = cell(&csv, "supplied_by_country_t", "Nd", "CN", 1);
-    common::close(number(&value), 0.60 * 4125.0, 1e-9);
-    common::close(number(&change), -0.11 * 4125.0, 1e-9);
-    // A cap that appears, one that disappears, one that binds in both.
+    // 864,605,719.51 - 848,215,992.50, both totals matched by an
+    // independent scipy (HiGHS) model of each file (inputs/README.md).
+    assert!((number(&change) - 16_389_727.01).abs() < 0.01, "{change}");
+    // China's Dy falls from 71% to 60% of 162.5 t: the 17.9 t come from the
+    // stockpile release (16.25 t) and more of Lynas's 48.75 t.
+    let (value, change) = cell(&csv, "supplied_by_country_t", "Dy", "CN", 1);
+    common::close(number(&value), 0.60 * 162.5, 1e-9);
+    common::close(number(&change), -0.11 * 162.5, 1e-9);
+    // A cap that appears (Y's mean risk), one that disappears (China's
+    // uncapped Y share: the risk cap now holds China below it), one that
+    // binds in both (China's share of Dy).
     assert_eq!(
-        cell(&csv, "binding_cap", "Dy", "avg_risk[Dy]", 1),
+        cell(&csv, "binding_cap", "Y", "avg_risk[Y]", 1),
         ("1".into(), "1".into())
     );
     assert_eq!(
-        cell(&csv, "binding_cap", "Dy", "avg_risk[Dy]", 0),
+        cell(&csv, "binding_cap", "Y", "avg_risk[Y]", 0),
         ("0".into(), "".into())
     );
     assert_eq!(
-        cell(&csv, "binding_cap", "Tb", "country_share[CN,Tb]", 1),
+        cell(&csv, "binding_cap", "Y", "country_share[CN,Y]", 1),
         ("0".into(), "-1".into())
     );
     assert_eq!(
-        cell(&csv, "binding_cap", "Nd", "country_share[CN,Nd]", 1),
+        cell(&csv, "binding_cap", "Dy", "country_share[CN,Dy]", 1),
         ("1".into(), "0".into())
     );
     assert_eq!(cell(&csv, "status", "", "", 1), ("optimal".into(), "".into()));
     let (risk, change) = cell(&csv, "worst_mean_risk", "", "", 1);
-    common::close(number(&risk), 0.75, 1e-9);
-    common::close(number(&change), -0.005, 1e-9);
+    // Y's mean risk: China's 0.694 in the status quo, the 0.69 cap in japan.toml.
+    common::close(number(&risk), 0.69, 1e-9);
+    common::close(number(&change), -0.004, 1e-9);
 
     let html = read(&out, "compare.html");
     assert!(html.starts_with("<!DOCTYPE html>"));
-    assert!(html.contains("<td>Dy binds avg_risk[Dy]</td>"), "{html}");
+    assert!(html.contains("<td>Y binds avg_risk[Y]</td>"), "{html}");
     assert!(!html.contains("http") && !html.contains("<script") && !html.contains("<link"));
 }
 
@@ -175,7 +181,7 @@ fn solve_with_a_baseline_writes_the_comparison_beside_its_outputs() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains("against the baseline"))
-        .stdout(predicate::str::contains("1579.50 M (+199.85 M)"));
+        .stdout(predicate::str::contains("864.61 M (+16.39 M)"));
     // The usual files are unchanged by the baseline (the golden outputs).
     let golden = Path::new(ROOT).join("tests/golden/japan-2026");
     for file in ["plan.csv", "summary.csv", "constraints.csv", "stages.csv"] {
