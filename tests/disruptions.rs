@@ -443,3 +443,26 @@ fn a_basket_delivers_what_the_disruption_leaves_of_it() {
     close(c[1], 2_000_000.0, TOLERANCE);
     close(out.objective, 1_200_000.0, TOLERANCE);
 }
+
+#[test]
+fn overrides_reach_every_disruption_s_effects_and_the_risk_aversion() {
+    use remopt::scenario::overrides::Override;
+    let text = format!("[scenario]\nname = \"set\"\n{}", embargo(0.5, ""))
+        + "[[disruptions]]\nname = \"outage\"\nprobability = 0.1\n[[disruptions.effects]]\nsuppliers = [\"au\"]\ncapacity_factor = 0.2\n";
+    let file = remopt::scenario::ScenarioFile::from_bytes(std::path::Path::new("set.toml"), text.as_bytes())
+        .unwrap();
+    let overrides: Vec<Override> = [
+        "disruptions.*.effects.0.capacity_factor=0.5",
+        "disruptions.0.probability=0.3",
+        "policy.risk_aversion=0.25",
+    ]
+    .iter()
+    .map(|o| Override::parse(o).unwrap())
+    .collect();
+    let s = file.scenario(&overrides).unwrap_or_else(|e| panic!("{e}"));
+    let d = s.disruptions.as_ref().unwrap();
+    assert!(d.list.iter().all(|x| x.effects[0].capacity_factor == 0.5));
+    close(d.list[0].probability, 0.3, TOLERANCE);
+    close(d.risk_aversion, 0.25, TOLERANCE);
+    close(d.base_probability(), 0.6, 1e-12);
+}
