@@ -645,19 +645,8 @@ max_hhi = 0.34
 #[test]
 fn a_horizon_writes_year_columns_a_stock_file_and_costs_by_year() {
     let dir = tempfile::tempdir().unwrap();
-    let scenario = dir.path().join("carry.toml");
-    std::fs::write(&scenario, format!("[scenario]\nname = \"carry\"\n{}", carry(2.0))).unwrap();
-    let out = dir.path().join("out");
-    common::remopt()
-        .args([
-            "solve",
-            scenario.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--quiet",
-        ])
-        .assert()
-        .success();
+    let text = format!("[scenario]\nname = \"carry\"\n{}", carry(2.0));
+    let out = common::solve_quietly(dir.path(), "carry", &text);
     let plan = common::read(&out, "plan.csv");
     assert_eq!(
         plan,
@@ -755,23 +744,8 @@ final_at_least_initial = false
 #[test]
 fn a_comparison_reads_a_horizon_run_over_all_its_years() {
     let dir = tempfile::tempdir().unwrap();
-    let scenario = dir.path().join("carry.toml");
-    std::fs::write(
-        &scenario,
-        format!("[scenario]\nname = \"carry\"\n{}", carry(15.0)),
-    )
-    .unwrap();
-    let out = dir.path().join("out");
-    common::remopt()
-        .args([
-            "solve",
-            scenario.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--quiet",
-        ])
-        .assert()
-        .success();
+    let text = format!("[scenario]\nname = \"carry\"\n{}", carry(15.0));
+    let out = common::solve_quietly(dir.path(), "carry", &text);
     let run = remopt::compare::from_files("out", |name| std::fs::read(out.join(name)).ok()).unwrap();
     // 100 t a year at 10 then 20 $/kg, no carry.
     assert_eq!(run.elements.len(), 1);
@@ -845,7 +819,6 @@ target_days = { Nd = 73 }
 #[test]
 fn a_comparison_keeps_the_mean_risk_of_an_element_demanded_only_later() {
     let dir = tempfile::tempdir().unwrap();
-    let scenario = dir.path().join("later.toml");
     let body = r#"[scenario]
 name = "later"
 [horizon]
@@ -865,18 +838,7 @@ kind = "refiner"
 risk = 0.8
 offers.Tb = { price_per_kg = 300 }
 "#;
-    std::fs::write(&scenario, body).unwrap();
-    let out = dir.path().join("out");
-    common::remopt()
-        .args([
-            "solve",
-            scenario.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--quiet",
-        ])
-        .assert()
-        .success();
+    let out = common::solve_quietly(dir.path(), "later", body);
     let run = remopt::compare::from_files("out", |name| std::fs::read(out.join(name)).ok()).unwrap();
     let tb = run.elements.iter().find(|e| e.symbol == "Tb").unwrap();
     close(tb.mean_risk.unwrap(), 0.8, TOLERANCE);

@@ -61,15 +61,23 @@ fn mean_over_years(years: &[crate::metrics::Metrics], e: usize) -> Option<f64> {
 /// `plans.csv`: every point's plan, in long format (with a horizon, each
 /// row's year after its point).
 pub fn plans_csv(scenario: &Scenario, points: &[FrontierPoint]) -> Vec<u8> {
+    points_plans_csv(scenario, points.iter().map(|p| (p.index, &p.outcome)))
+}
+
+/// `plans.csv` of any frontier: each `(point, outcome)`'s plan.
+fn points_plans_csv<'a>(
+    scenario: &'a Scenario,
+    points: impl Iterator<Item = (usize, &'a crate::pipeline::Outcome)>,
+) -> Vec<u8> {
     let horizon = scenario.horizon.is_some();
     let header: &[&str] = if horizon { &["point", "year"] } else { &["point"] };
     render_prefixed(
         header,
         PLAN_COLUMNS,
-        points.iter().flat_map(|p| {
-            let years = scenario.slices().iter().zip(&p.outcome.schedule.years);
+        points.flat_map(|(index, outcome)| {
+            let years = scenario.slices().iter().zip(&outcome.schedule.years);
             years.flat_map(move |(slice, plan)| {
-                let mut lead = vec![p.index.to_string()];
+                let mut lead = vec![index.to_string()];
                 if horizon {
                     lead.push(slice.year.map(|y| y.to_string()).unwrap_or_default());
                 }
@@ -126,22 +134,7 @@ pub fn aversion_csv(points: &[crate::frontier::AversionPoint]) -> Vec<u8> {
 
 /// `plans.csv` over risk aversion: every point's contracted plan.
 pub fn aversion_plans_csv(scenario: &Scenario, points: &[crate::frontier::AversionPoint]) -> Vec<u8> {
-    let horizon = scenario.horizon.is_some();
-    let header: &[&str] = if horizon { &["point", "year"] } else { &["point"] };
-    render_prefixed(
-        header,
-        PLAN_COLUMNS,
-        points.iter().flat_map(|p| {
-            let years = scenario.slices().iter().zip(&p.outcome.schedule.years);
-            years.flat_map(move |(slice, plan)| {
-                let mut lead = vec![p.index.to_string()];
-                if horizon {
-                    lead.push(slice.year.map(|y| y.to_string()).unwrap_or_default());
-                }
-                plan_rows(slice, plan).map(move |row| (lead.clone(), row))
-            })
-        }),
-    )
+    points_plans_csv(scenario, points.iter().map(|p| (p.index, &p.outcome)))
 }
 
 /// The terminal table of a frontier over risk aversion.

@@ -50,6 +50,24 @@ pub fn remopt() -> assert_cmd::Command {
     assert_cmd::Command::cargo_bin("remopt").unwrap()
 }
 
+/// Writes `text` (a whole scenario file) to `dir/<name>.toml`, solves it
+/// with the `remopt` binary into `dir/<name>` quietly, and returns that
+/// folder.
+pub fn solve_quietly(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let scenario = dir.join(format!("{name}.toml"));
+    std::fs::write(&scenario, text).unwrap();
+    let out = dir.join(name);
+    remopt()
+        .arg("solve")
+        .arg(&scenario)
+        .arg("--out")
+        .arg(&out)
+        .arg("--quiet")
+        .assert()
+        .success();
+    out
+}
+
 /// `|actual - expected| <= tolerance * max(|expected|, 1)`: relative, and
 /// absolute near zero.
 pub fn close(actual: f64, expected: f64, tolerance: f64) {
