@@ -22,12 +22,15 @@ use common::ROOT;
 use remopt::scenario::{load, parse, Scenario, SupplierKind};
 use std::path::Path;
 
-/// Every shipped scenario, feasible or not.
-const SHIPPED: [&str; 7] = [
+/// Every shipped scenario, feasible or not. In `japan-disruptions` China's
+/// offers are capped at Japan's demand for the element each year (what a
+/// disruption's `capacity_factor` scales), well below China's output.
+const SHIPPED: [&str; 8] = [
     "japan",
     "japan-status-quo",
     "japan-contracts",
     "japan-2030",
+    "japan-disruptions",
     "eu",
     "eu-crma",
     "usa",
@@ -357,4 +360,12 @@ fn the_rules_reject_the_figures_they_replaced() {
         "offers.Tb = { price_per_kg = 2000, capacity_t = 270000 }",
     );
     assert_eq!(offer_beyond_country_output(&old_china).len(), 1);
+    // China's yttrium to Japan without any capacity, as japan-disruptions had
+    // it: an offer no country's output bounds, in each of the five years.
+    let uncapped = edited(
+        "japan-disruptions",
+        "offers.Y = { price_per_kg = 150, capacity_t = 1160 }",
+        "offers.Y = { price_per_kg = 150 }",
+    );
+    assert_eq!(offer_beyond_country_output(&uncapped).len(), 5);
 }
