@@ -181,3 +181,40 @@ fn a_bad_shard_is_refused() {
             .stderr(predicate::str::contains("I/N"));
     }
 }
+
+#[test]
+fn a_sweep_over_years_and_one_facing_disruptions_merge_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, args) in [
+        (
+            "horizon",
+            [
+                "inputs/japan-2030.toml",
+                "--vary",
+                "policy.max_avg_risk=0.6,0.7,0.8",
+            ],
+        ),
+        (
+            "disruptions",
+            [
+                "inputs/japan-disruptions.toml",
+                "--vary",
+                "policy.risk_aversion=0,0.5,1",
+            ],
+        ),
+    ] {
+        let dir = dir.path().join(name);
+        let shards = whole_and_shards(&args, 2, &dir);
+        let merged = dir.join("merged");
+        merge(&shards, &merged).code(0);
+        for file in ["runs.csv", "plans.csv", "summary.csv"] {
+            assert_eq!(
+                read(&dir.join("whole"), file),
+                read(&merged, file),
+                "{name}: {file}"
+            );
+        }
+    }
+    let dir = dir.path().join("horizon");
+    assert!(read(&dir.join("merged"), "plans.csv").starts_with("run,year,"));
+}
