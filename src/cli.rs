@@ -1,7 +1,7 @@
 //! Command-line arguments (docs/commands.md).
 
 use crate::scenario::overrides::Override;
-use crate::sweep::Vary;
+use crate::sweep::{Shard, Vary};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -50,6 +50,11 @@ pub enum Command {
         after_help = "Examples:\n  remopt compare inputs/japan-status-quo.toml inputs/japan.toml\n  remopt compare outputs/japan-2026 inputs/japan-contracts.toml --out /tmp/cmp"
     )]
     Compare(CompareArgs),
+    /// Join the shard folders of one sweep (`remopt sweep --shard I/N`) into the whole sweep's files.
+    #[command(
+        after_help = "Example:\n  remopt sweep inputs/japan.toml --vary policy.max_avg_risk=0.5:0.7:0.05 --shard 1/2 --out out/shard-1\n  remopt sweep inputs/japan.toml --vary policy.max_avg_risk=0.5:0.7:0.05 --shard 2/2 --out out/shard-2\n  remopt merge out/shard-1 out/shard-2 --out out/sweep"
+    )]
+    Merge(MergeArgs),
     /// Validate a scenario without solving it.
     #[command(after_help = "Example:\n  remopt check inputs/japan.toml")]
     Check(CheckArgs),
@@ -115,9 +120,27 @@ pub struct SweepArgs {
     /// Monte Carlo seed: the same seed gives the same draws, whatever --jobs.
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
-    /// Output folder [default: outputs/<scenario name>-sweep].
+    /// Run only shard I of N: the runs whose id (from 0) is I-1 modulo N; `remopt merge` joins the shards.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub shard: Option<Shard>,
+    /// Output folder [default: outputs/<scenario name>-sweep, with --shard outputs/<scenario name>-sweep-shard-I].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+}
+
+fn parse_shard(text: &str) -> Result<Shard, String> {
+    Shard::parse(text)
+}
+
+/// `remopt merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The output folders of `remopt sweep --shard I/N`, one per shard, each once.
+    #[arg(required = true, value_name = "SHARD_DIR")]
+    pub shards: Vec<PathBuf>,
+    /// Output folder for the whole sweep's files.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
 }
 
 /// `--mode` of a sweep.

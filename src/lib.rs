@@ -21,6 +21,7 @@ pub mod elements;
 pub mod export;
 pub mod frontier;
 mod hhi_rounds;
+pub mod merge;
 pub mod metrics;
 pub mod model;
 pub mod pipeline;

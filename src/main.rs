@@ -3,7 +3,8 @@
 
 use clap::Parser;
 use remopt::cli::{
-    CheckArgs, Cli, Command, CompareArgs, ExportArgs, FrontierArgs, SolveArgs, SweepArgs, SweepMode,
+    CheckArgs, Cli, Command, CompareArgs, ExportArgs, FrontierArgs, MergeArgs, SolveArgs, SweepArgs,
+    SweepMode,
 };
 use remopt::pipeline::{self, Failure, SolveSettings};
 use remopt::report::{self, json::RunRecord, json::Summary};
@@ -109,6 +110,7 @@ fn run(cli: Cli) -> Result<(), Stop> {
         Command::Frontier(args) => frontier(args),
         Command::Sweep(args) => sweep(args),
         Command::Compare(args) => compare(args),
+        Command::Merge(args) => merge(args),
     }
 }
 
@@ -170,14 +172,23 @@ fn sweep(args: SweepArgs) -> Result<(), Stop> {
     use std::sync::Mutex;
 
     let definition = sweep_definition(args.input, args.vary, args.mode, args.samples, args.seed)?;
-    let sweep = definition.prepare().map_err(|e| match e {
+    let mut sweep = definition.prepare().map_err(|e| match e {
         SweepError::Threads { .. } => Stop::Internal(e.to_string()),
         SweepError::Definition(_) | SweepError::Scenario(_) => Stop::Invalid(e.to_string()),
     })?;
+    let sweep_points = sweep.points.len();
+    if let Some(shard) = args.shard {
+        sweep.restrict(shard);
+    }
+    let sweep = sweep;
     let name = &sweep.name;
-    let out_dir = args
-        .out
-        .unwrap_or_else(|| PathBuf::from("outputs").join(format!("{name}-sweep")));
+    let out_dir = args.out.unwrap_or_else(|| {
+        let folder = match args.shard {
+            Some(shard) => format!("{name}-sweep-shard-{}", shard.index),
+            None => format!("{name}-sweep"),
+        };
+        PathBuf::from("outputs").join(folder)
+    });
     check_output_dir(&out_dir)?;
     let jobs = args.jobs.map_or_else(
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -197,7 +208,7 @@ fn sweep(args: SweepArgs) -> Result<(), Stop> {
                 out_dir.display()
             ))
         })?;
-    let bar = progress_bar(sweep.points.len() as u64, "sweep");
+    let bar = progress_bar(sweep.ids.len() as u64, "sweep");
     let started = Instant::now();
     let finished = sweep
         .execute(jobs, |index, point, result| {
@@ -221,8 +232,13 @@ fn sweep(args: SweepArgs) -> Result<(), Stop> {
         .map_err(|e| Stop::Internal(e.to_string()))?;
     bar.finish_and_clear();
     let wall_seconds = started.elapsed().as_secs_f64();
+    let identity = out::Identity {
+        sweep: &definition,
+        definition_sha256: &sweep.definition_sha256,
+        shard: args.shard.map(|shard| (shard, sweep_points)),
+    };
     let mut files = out::final_files(
-        &definition,
+        &identity,
         sweep.horizon,
         sweep.disruptions,
         &finished,
@@ -240,12 +256,37 @@ fn sweep(args: SweepArgs) -> Result<(), Stop> {
         .iter()
         .map(|(s, n)| format!("{n} {s}"))
         .collect();
+    let of_shard = args
+        .shard
+        .map(|shard| format!(" of shard {shard} (of {sweep_points})"))
+        .unwrap_or_default();
     out!(
-        "{name}: {} runs ({}) in {wall_seconds:.2} s with {jobs} jobs ({:.0} runs/s); outputs in {}/",
+        "{name}: {} runs{of_shard} ({}) in {wall_seconds:.2} s with {jobs} jobs ({:.0} runs/s); outputs in {}/",
         statuses.len(),
         counts.join(", "),
         statuses.len() as f64 / wall_seconds.max(1e-9),
         out_dir.display()
+    );
+    Ok(())
+}
+
+/// `remopt merge`: the shards of one sweep joined into its files.
+fn merge(args: MergeArgs) -> Result<(), Stop> {
+    check_output_dir(&args.out)?;
+    let mut files = remopt::merge::merge(&args.shards).map_err(|e| Stop::Invalid(e.to_string()))?;
+    add_workbook(&mut files)?;
+    report::write::replace_dir(&args.out, &files).map_err(|e| {
+        Stop::Io(format!(
+            "could not write the merged sweep to {}: {e}",
+            args.out.display()
+        ))
+    })?;
+    let names: Vec<&str> = files.iter().map(|(name, _)| *name).collect();
+    out!(
+        "{} shards merged; outputs in {}/ ({})",
+        args.shards.len(),
+        args.out.display(),
+        names.join(", ")
     );
     Ok(())
 }

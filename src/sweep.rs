@@ -476,6 +476,85 @@ impl RunResult {
     }
 }
 
+/// One shard of a sweep, `--shard I/N`: the runs whose id (counted from
+/// 0) is congruent to `I - 1` modulo `N`, so that shards `1/N` to `N/N`
+/// together hold every run exactly once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Shard {
+    /// `I`, from 1 to `count`.
+    pub index: usize,
+    /// `N`, at least 1.
+    pub count: usize,
+}
+
+impl Shard {
+    /// Parses `I/N` with `1 <= I <= N`.
+    pub fn parse(text: &str) -> Result<Shard, String> {
+        let (i, n) = text
+            .split_once('/')
+            .ok_or_else(|| format!("{text:?}: expected I/N, e.g. 2/4"))?;
+        let parse = |t: &str| {
+            t.trim()
+                .parse::<usize>()
+                .map_err(|_| format!("{text:?}: expected I/N, e.g. 2/4"))
+        };
+        let (index, count) = (parse(i)?, parse(n)?);
+        if count == 0 || index == 0 || index > count {
+            return Err(format!("{text:?}: a shard I/N needs 1 <= I <= N"));
+        }
+        Ok(Shard { index, count })
+    }
+
+    /// Whether run `id` (counted from 0) belongs to this shard.
+    pub fn holds(self, id: usize) -> bool {
+        id % self.count == self.index - 1
+    }
+
+    /// The run ids of this shard among `points` runs, in order.
+    pub fn ids(self, points: usize) -> impl Iterator<Item = usize> {
+        (self.index - 1..points).step_by(self.count)
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+/// The canonical form of a sweep's definition that its hash covers: the
+/// base scenario's bytes (by their SHA-256), the varied paths with their
+/// values or laws, the mode, the samples and the seed; not the scenario's
+/// path, so that shards run from different folders still match.
+#[derive(serde::Serialize)]
+struct Canonical<'a> {
+    scenario_sha256: &'a str,
+    varies: &'a [Vary],
+    mode: Mode,
+    samples: Option<usize>,
+    seed: u64,
+}
+
+impl Sweep {
+    /// SHA-256 (hex) of the canonical serialisation of the definition,
+    /// given the SHA-256 of the base scenario file's bytes.
+    pub fn definition_sha256(&self, scenario_sha256: &str) -> String {
+        use sha2::{Digest, Sha256};
+        let canonical = Canonical {
+            scenario_sha256,
+            varies: &self.varies,
+            mode: self.mode,
+            samples: self.samples,
+            seed: self.seed,
+        };
+        let bytes = serde_json::to_vec(&canonical).expect("a sweep definition serialises");
+        Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+}
+
 /// Why a sweep cannot run at all (each point's own troubles are rows).
 #[derive(Debug, thiserror::Error)]
 pub enum SweepError {
@@ -505,6 +584,10 @@ pub struct Prepared {
     pub base: toml::Table,
     /// One list of overrides per point, in run order.
     pub points: Vec<Vec<Override>>,
+    /// The ids of the points to run (all of them, or one shard's).
+    pub ids: Vec<usize>,
+    /// The definition's SHA-256 ([`Sweep::definition_sha256`]).
+    pub definition_sha256: String,
     /// `[scenario] name` of the base (for the default output folder).
     pub name: String,
     /// Whether the base has a `[horizon]` (its plans have a year column).
@@ -528,6 +611,8 @@ impl Sweep {
         let name = file.name().unwrap_or_else(|| "scenario".into());
         let settings = settings_for(&file);
         Ok(Prepared {
+            ids: (0..points.len()).collect(),
+            definition_sha256: self.definition_sha256(file.sha256()),
             file,
             horizon: base.contains_key("horizon"),
             disruptions: base.contains_key("disruptions"),
@@ -540,15 +625,29 @@ impl Sweep {
 }
 
 impl Prepared {
-    /// Runs every point on `jobs` threads; `finish` sees each point as soon
-    /// as it is solved (to stream its rows) and its results come back in
-    /// point order, whatever order the points ran in.
+    /// Keeps only the runs of `shard`.
+    pub fn restrict(&mut self, shard: Shard) {
+        self.ids = shard.ids(self.points.len()).collect();
+    }
+
+    /// Runs every point of [`Prepared::ids`] on `jobs` threads; `finish`
+    /// sees each point (with its run id) as soon as it is solved (to stream
+    /// its rows) and its results come back in id order, whatever order the
+    /// points ran in.
     pub fn execute<T: Send>(
         &self,
         jobs: usize,
         finish: impl Fn(usize, &[Override], RunResult) -> T + Sync,
     ) -> Result<Vec<T>, SweepError> {
-        execute(&self.file, &self.base, &self.points, &self.settings, jobs, finish)
+        let points: Vec<&[Override]> = self.ids.iter().map(|&id| self.points[id].as_slice()).collect();
+        execute(
+            &self.file,
+            &self.base,
+            &points,
+            &self.settings,
+            jobs,
+            |k, point, result| finish(self.ids[k], point, result),
+        )
     }
 }
 
@@ -597,10 +696,10 @@ pub fn settings_for(file: &ScenarioFile) -> SolveSettings {
 /// Runs every point on `jobs` threads; `finish` sees each point as soon as
 /// it is solved (to stream its rows) and its results come back in point
 /// order, whatever order the points ran in.
-pub fn execute<T: Send>(
+pub fn execute<T: Send, P: AsRef<[Override]> + Sync>(
     file: &ScenarioFile,
     base: &toml::Table,
-    points: &[Vec<Override>],
+    points: &[P],
     settings: &SolveSettings,
     jobs: usize,
     finish: impl Fn(usize, &[Override], RunResult) -> T + Sync,
@@ -617,7 +716,10 @@ pub fn execute<T: Send>(
         points
             .par_iter()
             .enumerate()
-            .map(|(index, point)| finish(index, point, run_point(file, base, point, settings)))
+            .map(|(index, point)| {
+                let point = point.as_ref();
+                finish(index, point, run_point(file, base, point, settings))
+            })
             .collect()
     }))
 }
@@ -632,5 +734,25 @@ mod tests {
         let lists = [a.as_slice(), b.as_slice()];
         let choices: Vec<Vec<usize>> = (0..6).map(|k| grid_choice(k, &lists)).collect();
         assert_eq!(choices, [[0, 0], [0, 1], [0, 2], [1, 0], [1, 1], [1, 2]]);
+    }
+
+    #[test]
+    fn shards_partition_the_runs() {
+        for points in [0, 1, 5, 6, 7, 20] {
+            for count in 1..=7 {
+                let mut seen = vec![0; points];
+                for index in 1..=count {
+                    let shard = Shard::parse(&format!("{index}/{count}")).unwrap();
+                    for id in shard.ids(points) {
+                        assert!(shard.holds(id));
+                        seen[id] += 1;
+                    }
+                }
+                assert!(seen.iter().all(|&n| n == 1), "{points} points, {count} shards");
+            }
+        }
+        for bad in ["0/3", "4/3", "1/0", "3", "a/b", "-1/2"] {
+            assert!(Shard::parse(bad).is_err(), "{bad}");
+        }
     }
 }

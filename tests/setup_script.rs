@@ -69,3 +69,13 @@ fn a_later_folder_is_searched_when_the_first_has_none() {
         .code(0)
         .stdout(expected);
 }
+
+#[test]
+fn setup_refuses_an_unknown_argument_before_installing_anything() {
+    Command::new("bash")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/setup.sh"))
+        .arg("--with-slurmm")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("unknown argument --with-slurmm"));
+}

@@ -5,7 +5,7 @@ use super::csv::{plan_rows, summary_rows, PLAN_COLUMNS, SUMMARY_COLUMNS};
 use super::{number, optional};
 use crate::metrics::{ElementMetrics, Metrics};
 use crate::scenario::overrides::Override;
-use crate::sweep::{count_statuses, RunResult, RunStatus, Sweep};
+use crate::sweep::{count_statuses, RunResult, RunStatus, Shard, Sweep};
 
 /// The fixed columns of `runs.csv` after `run` and the varied paths.
 pub const RUN_COLUMNS: [&str; 7] = [
@@ -73,15 +73,26 @@ pub struct FinishedRun {
     pub metrics: Option<Metrics>,
 }
 
+/// Which sweep the files belong to, for `sweep.json`.
+pub struct Identity<'a> {
+    /// The definition.
+    pub sweep: &'a Sweep,
+    /// Its SHA-256 ([`Sweep::definition_sha256`]).
+    pub definition_sha256: &'a str,
+    /// With `--shard`: the shard, and how many points the whole sweep has.
+    pub shard: Option<(Shard, usize)>,
+}
+
 /// The sweep's final files, runs in run order: the same whatever `--jobs`.
 pub fn final_files(
-    sweep: &Sweep,
+    identity: &Identity,
     horizon: bool,
     disruptions: bool,
     finished: &[FinishedRun],
     jobs: usize,
     wall_seconds: f64,
 ) -> Vec<(&'static str, Vec<u8>)> {
+    let sweep = identity.sweep;
     let (mut runs, mut plans, mut summary) = (
         runs_header(sweep, disruptions),
         plans_header(horizon),
@@ -94,11 +105,30 @@ pub fn final_files(
     }
     let mut files = vec![("runs.csv", runs), ("plans.csv", plans), ("summary.csv", summary)];
     if sweep.samples.is_some() {
-        let solved: Vec<&Metrics> = finished.iter().filter_map(|r| r.metrics.as_ref()).collect();
+        let solved: Vec<RunFigures> = finished
+            .iter()
+            .filter_map(|r| r.metrics.as_ref().map(RunFigures::of))
+            .collect();
         files.push(("percentiles.csv", percentiles_csv(&solved)));
     }
     let statuses: Vec<RunStatus> = finished.iter().map(|r| r.status).collect();
-    files.push(("sweep.json", sweep_json(sweep, &statuses, jobs, wall_seconds)));
+    let counts = count_statuses(&statuses);
+    let mut record = sweep_record(
+        serde_json::to_value(sweep).expect("a sweep definition serialises"),
+        identity.definition_sha256,
+        statuses.len(),
+        serde_json::to_value(counts).expect("counts serialise"),
+        jobs,
+        wall_seconds,
+    );
+    if let Some((shard, points)) = identity.shard {
+        record["shard"] = serde_json::json!({
+            "index": shard.index,
+            "count": shard.count,
+            "sweep_points": points,
+        });
+    }
+    files.push(("sweep.json", json_bytes(&record)));
     files
 }
 
@@ -172,33 +202,61 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
     sorted[low] + (sorted[high] - sorted[low]) * (rank - low as f64)
 }
 
+/// What `percentiles.csv` needs of one solved run: the figures of its
+/// `summary.csv` rows (so that `remopt merge` finds them there too).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunFigures {
+    /// Total cost.
+    pub total_cost: f64,
+    /// Total shortfall, tonnes.
+    pub total_shortfall_t: f64,
+    /// Per element, in the scenario's order: its symbol, mean risk and
+    /// top country's share.
+    pub elements: Vec<ElementFigures>,
+}
+
+/// An element's symbol, mean risk and top country's share.
+pub type ElementFigures = (String, Option<f64>, Option<f64>);
+
+impl RunFigures {
+    /// The figures of a run's metrics.
+    pub fn of(m: &Metrics) -> RunFigures {
+        RunFigures {
+            total_cost: m.total.cost,
+            total_shortfall_t: m.total.shortfall_t,
+            elements: m
+                .elements
+                .iter()
+                .map(|e| (e.symbol.clone(), e.mean_risk, e.top_country_share))
+                .collect(),
+        }
+    }
+}
+
 /// `percentiles.csv`: p5, p50 and p95 over the solved runs of the total
 /// cost, the shortfall, and each element's mean risk and top-country share.
-pub fn percentiles_csv(solved: &[&Metrics]) -> Vec<u8> {
+pub fn percentiles_csv(solved: &[RunFigures]) -> Vec<u8> {
     // Every solved point has the base scenario's elements.
     let symbols: Vec<&str> = solved
         .first()
-        .map(|m| m.elements.iter().map(|e| e.symbol.as_str()).collect())
+        .map(|m| m.elements.iter().map(|e| e.0.as_str()).collect())
         .unwrap_or_default();
     let mut metrics: Vec<(String, Vec<f64>)> = vec![
-        ("total_cost".into(), solved.iter().map(|m| m.total.cost).collect()),
+        ("total_cost".into(), solved.iter().map(|m| m.total_cost).collect()),
         (
             "total_shortfall_t".into(),
-            solved.iter().map(|m| m.total.shortfall_t).collect(),
+            solved.iter().map(|m| m.total_shortfall_t).collect(),
         ),
     ];
     for (e, symbol) in symbols.iter().enumerate() {
-        let per = |f: fn(&ElementMetrics) -> Option<f64>| -> Vec<f64> {
+        let per = |f: fn(&ElementFigures) -> Option<f64>| -> Vec<f64> {
             solved
                 .iter()
                 .filter_map(|m| m.elements.get(e).and_then(f))
                 .collect()
         };
-        metrics.push((format!("mean_risk_{symbol}"), per(|m| m.mean_risk)));
-        metrics.push((
-            format!("top_country_share_{symbol}"),
-            per(|m| m.top_country_share),
-        ));
+        metrics.push((format!("mean_risk_{symbol}"), per(|e| e.1)));
+        metrics.push((format!("top_country_share_{symbol}"), per(|e| e.2)));
     }
     let mut out = record(["metric", "runs", "p5", "p50", "p95"]);
     for (name, mut values) in metrics {
@@ -216,19 +274,31 @@ pub fn percentiles_csv(solved: &[&Metrics]) -> Vec<u8> {
     out
 }
 
-/// `sweep.json`: the definition, counts by status, wall time and throughput.
-pub fn sweep_json(sweep: &Sweep, statuses: &[RunStatus], jobs: usize, wall_seconds: f64) -> Vec<u8> {
-    let counts = count_statuses(statuses);
-    let record = serde_json::json!({
+/// The record of `sweep.json`: the definition and its SHA-256, the
+/// points written, counts by status, jobs, wall time and throughput.
+pub fn sweep_record(
+    sweep: serde_json::Value,
+    definition_sha256: &str,
+    points: usize,
+    status_counts: serde_json::Value,
+    jobs: usize,
+    wall_seconds: f64,
+) -> serde_json::Value {
+    serde_json::json!({
         "remopt_version": env!("CARGO_PKG_VERSION"),
         "sweep": sweep,
-        "points": statuses.len(),
-        "status_counts": counts,
+        "definition_sha256": definition_sha256,
+        "points": points,
+        "status_counts": status_counts,
         "jobs": jobs,
         "wall_seconds": wall_seconds,
-        "points_per_second": statuses.len() as f64 / wall_seconds.max(1e-9),
-    });
-    let mut bytes = serde_json::to_vec_pretty(&record).expect("sweep record serialises");
+        "points_per_second": points as f64 / wall_seconds.max(1e-9),
+    })
+}
+
+/// Pretty JSON with a final newline.
+pub fn json_bytes(record: &serde_json::Value) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(record).expect("sweep record serialises");
     bytes.push(b'\n');
     bytes
 }

@@ -557,6 +557,11 @@ pub struct ScenarioFile {
 }
 
 impl ScenarioFile {
+    /// The SHA-256 of the file's bytes, in hexadecimal.
+    pub fn sha256(&self) -> &str {
+        &self.sha256
+    }
+
     /// Reads the file at `path`.
     pub fn read(path: &Path) -> Result<ScenarioFile, InvalidScenario> {
         let bytes = std::fs::read(path)
