@@ -372,6 +372,7 @@ impl Stages<'_> {
                 (Stage::Cost, None) => self.settings.warm_start.as_deref(),
                 _ => None,
             },
+            interior_point: false,
         };
         let failure = |e: SolveError| match e {
             SolveError::Infeasible if fixed.is_some() => Failure::Solver(SolveError::Solver(
@@ -412,7 +413,26 @@ impl Stages<'_> {
             session
                 .set_time_limit(self.time_left(fixed))
                 .map_err(Failure::Solver)?;
-            solved = session.solve().map_err(failure)?;
+            solved = match session.solve() {
+                // A re-solve from the last basis can end without a status
+                // on a cut model at the edge of infeasible: solve the model
+                // with every cut so far from scratch instead.
+                Err(SolveError::Solver(_)) => {
+                    let cuts = &self.cuts;
+                    let fresh = model::build_given(scenario, stage, fixed, cuts, first_stage);
+                    let rebuild = || model::build_given(scenario, stage, fixed, cuts, first_stage).problem;
+                    let options = SolveOptions {
+                        time_limit: self.time_left(fixed),
+                        ..options
+                    };
+                    let (fresh_session, fresh_solved) =
+                        Session::start_or_retry(fresh.problem, rebuild, layout.is_mip(), &options)
+                            .map_err(failure)?;
+                    (session, layout) = (fresh_session, fresh.layout);
+                    fresh_solved
+                }
+                other => other.map_err(failure)?,
+            };
             self.count(&solved);
         }
         // Stopped by the time limit with a plan that breaks an HHI cap: no

@@ -24,6 +24,10 @@ pub struct SolveOptions<'a> {
     pub warm_start: Option<&'a Basis>,
     /// Whether to ask HiGHS for ranging (sensitivity) after an LP.
     pub ranging: bool,
+    /// Solve an LP by interior point rather than dual simplex (the last
+    /// retry: a badly scaled LP, such as an HHI cap's cuts near
+    /// infeasibility, can leave the simplex without a status).
+    pub interior_point: bool,
 }
 
 impl Default for SolveOptions<'_> {
@@ -34,6 +38,7 @@ impl Default for SolveOptions<'_> {
             presolve: true,
             warm_start: None,
             ranging: true,
+            interior_point: false,
         }
     }
 }
@@ -129,10 +134,11 @@ pub enum SolveError {
 }
 
 /// Solves `problem`; when HiGHS itself fails (its presolve, on some
-/// models), solves `rebuild()` once more without presolve.
+/// models), solves `rebuild()` once more without presolve, and an LP a
+/// last time by interior point.
 pub fn solve_or_retry(
     problem: HighsProblem,
-    rebuild: impl FnOnce() -> HighsProblem,
+    rebuild: impl Fn() -> HighsProblem,
     is_mip: bool,
     options: &SolveOptions,
 ) -> Result<Solved, SolveError> {
@@ -184,6 +190,9 @@ impl Session {
         if !options.presolve {
             set(&mut highs_model, "presolve", "off")?;
         }
+        if options.interior_point {
+            set(&mut highs_model, "solver", "ipm")?;
+        }
         if is_mip {
             set(
                 &mut highs_model,
@@ -219,24 +228,31 @@ impl Session {
     /// presolve.
     pub fn start_or_retry(
         problem: HighsProblem,
-        rebuild: impl FnOnce() -> HighsProblem,
+        rebuild: impl Fn() -> HighsProblem,
         is_mip: bool,
         options: &SolveOptions,
     ) -> Result<(Session, Solved), SolveError> {
-        let first = Session::new(problem, is_mip, options).and_then(|mut session| {
-            let solved = session.solve()?;
-            Ok((session, solved))
-        });
-        match first {
-            Err(SolveError::Solver(_)) if options.presolve => {
-                let options = SolveOptions {
-                    presolve: false,
-                    ..*options
-                };
-                let mut session = Session::new(rebuild(), is_mip, &options)?;
+        let attempt = |problem: HighsProblem, options: &SolveOptions| {
+            Session::new(problem, is_mip, options).and_then(|mut session| {
                 let solved = session.solve()?;
                 Ok((session, solved))
-            }
+            })
+        };
+        let without_presolve = SolveOptions {
+            presolve: false,
+            ..*options
+        };
+        match attempt(problem, options) {
+            Err(SolveError::Solver(_)) if options.presolve => match attempt(rebuild(), &without_presolve) {
+                Err(SolveError::Solver(_)) if !is_mip => {
+                    let interior_point = SolveOptions {
+                        interior_point: true,
+                        ..without_presolve
+                    };
+                    attempt(rebuild(), &interior_point)
+                }
+                result => result,
+            },
             result => result,
         }
     }

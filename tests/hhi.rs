@@ -224,3 +224,38 @@ max_hhi = 1e-8
     let (_, out) = solve(body);
     relative(out.objective, 4_999_600.0, 1e-5);
 }
+
+#[test]
+fn a_cap_just_below_the_least_hhi_is_infeasible_not_a_solver_failure() {
+    // Three countries can spread Nd no thinner than HHI 1/3: a cap of
+    // 0.3295 is infeasible. The cut model is badly scaled there, and
+    // HiGHS's dual simplex once ended without a status (found by the
+    // random test above): remopt must say "infeasible", by interior point
+    // if need be.
+    let text = r#"[scenario]
+name = "hhi-case"
+[demand]
+Nd = 90.669
+[suppliers.s0]
+country = "CN"
+kind = "mine"
+offers.Nd = { price_per_kg = 90.931, capacity_t = 151.064 }
+[suppliers.s1]
+country = "AU"
+kind = "mine"
+offers.Nd = { price_per_kg = 85.523, capacity_t = 165.463 }
+[suppliers.s2]
+country = "US"
+kind = "mine"
+offers.Nd = { price_per_kg = 87.815, capacity_t = 143.573 }
+[policy]
+max_hhi = 0.3295
+"#;
+    let scenario = remopt::scenario::parse(std::path::Path::new("hhi-case.toml"), text.as_bytes()).unwrap();
+    let result = remopt::pipeline::optimise(&scenario, &remopt::pipeline::SolveSettings::default());
+    assert!(
+        matches!(result, Err(remopt::pipeline::Failure::Infeasible)),
+        "{:?}",
+        result.err()
+    );
+}
