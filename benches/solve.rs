@@ -7,6 +7,10 @@
 //! (remopt's work) can be compared with the HiGHS solve.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+
+/// The allocator the `remopt` binary runs with (see src/main.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use remopt::model::{self, Stage};
 use remopt::pipeline::{optimise, SolveSettings};
 use remopt::scenario::{self, Scenario};

@@ -2,6 +2,12 @@
 //! [`run`].
 
 use clap::Parser;
+
+/// A model row is a small map of coefficients, and a large model has
+/// hundreds of thousands: mimalloc serves such small allocations faster
+/// than the system allocator (the horizon benchmark in README.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use remopt::cli::{
     CheckArgs, Cli, Command, CompareArgs, ExportArgs, FrontierArgs, MergeArgs, SolveArgs, SweepArgs,
     SweepMode,
