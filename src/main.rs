@@ -682,6 +682,7 @@ fn report_infeasible(
         ("diagnosis.txt", text.clone().into_bytes()),
         ("diagnosis.csv", report::diagnosis::csv(scenario, &diagnosis)),
         ("run.json", report::diagnosis::run_json(scenario, &diagnosis)),
+        ("report.html", report::html::diagnosis_html(&scenario.name, &text)),
     ];
     add_workbook(&mut files)?;
     report::write::replace_dir(out_dir, &files).map_err(|e| {
@@ -691,7 +692,7 @@ fn report_infeasible(
         ))
     })?;
     Ok(format!(
-        "{text}diagnosis written to {}/ (diagnosis.txt, diagnosis.csv, run.json{})",
+        "{text}diagnosis written to {}/ (diagnosis.txt, diagnosis.csv, run.json, report.html{})",
         out_dir.display(),
         workbook_note()
     ))

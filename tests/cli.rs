@@ -69,9 +69,9 @@ fn solve_writes_the_files_with_the_spec_columns_and_exits_0() {
     assert_eq!(run["model"]["columns"], 2);
     assert_eq!(run["scenario"]["sha256"].as_str().unwrap().len(), 64);
     // The four core files (plan, summary, constraints, run.json), plus
-    // sensitivity.csv, security.csv and stages.csv; plan.xlsx only with
-    // --xlsx (tests/xlsx.rs).
-    assert_eq!(fs::read_dir(&out).unwrap().count(), 7);
+    // sensitivity.csv, security.csv, stages.csv and report.html; plan.xlsx
+    // only with --xlsx (tests/xlsx.rs).
+    assert_eq!(fs::read_dir(&out).unwrap().count(), 8);
     assert!(!out.join("plan.xlsx").exists());
     assert_eq!(
         read(&out, "stages.csv"),

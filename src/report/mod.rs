@@ -7,6 +7,7 @@ pub mod csv;
 pub mod diagnosis;
 pub mod disruptions;
 pub mod frontier;
+pub mod html;
 pub mod json;
 pub mod sensitivity;
 pub mod stages;
@@ -87,6 +88,8 @@ pub fn solve_files(
     if let Some(sensitivity) = sensitivity {
         files.push(("sensitivity.csv", sensitivity));
     }
+    let page = html::report_html(record, security, &files);
+    files.push(("report.html", page));
     files.push(("run.json", json::run_json(record)));
     files
 }

@@ -1,0 +1,407 @@
+//! `report.html` (docs/outputs.md): one self-contained page per run (inline
+//! style, inline SVG charts drawn by plotters, no script, no external
+//! resource), rendered from the same rows as the CSV files.
+
+use super::compare::escape;
+use super::json::RunRecord;
+use super::sensitivity::SecurityPrice;
+use plotters::coord::ranged1d::SegmentValue;
+use plotters::prelude::*;
+use std::collections::BTreeMap;
+
+/// The embedded font (DejaVu Sans, see assets/README.md): plotters measures
+/// text with it, so a machine without fonts draws the same charts.
+static FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
+const FAMILY: &str = "sans-serif";
+
+/// Okabe–Ito, a palette colour-blind readers can tell apart.
+const PALETTE: [RGBColor; 8] = [
+    RGBColor(0xE6, 0x9F, 0x00),
+    RGBColor(0x56, 0xB4, 0xE9),
+    RGBColor(0x00, 0x9E, 0x73),
+    RGBColor(0xF0, 0xE4, 0x42),
+    RGBColor(0x00, 0x72, 0xB2),
+    RGBColor(0xD5, 0x5E, 0x00),
+    RGBColor(0xCC, 0x79, 0xA7),
+    RGBColor(0x00, 0x00, 0x00),
+];
+
+const STYLE: &str = "body { font-family: sans-serif; margin: 2em; max-width: 72em; }\n\
+table { border-collapse: collapse; margin-bottom: 1em; }\n\
+th, td { border: 1px solid #bbb; padding: 0.2em 0.6em; }\n\
+td.n { text-align: right; font-variant-numeric: tabular-nums; }\n\
+.charts { display: flex; flex-wrap: wrap; gap: 1em; }\n\
+figure.chart { margin: 0; }\n\
+svg { max-width: 100%; height: auto; }\n\
+pre { background: #f4f4f4; padding: 1em; white-space: pre-wrap; }\n\
+@media print {\n  body { margin: 0; max-width: none; font-size: 10pt; }\n  figure.chart, tr, li { break-inside: avoid; page-break-inside: avoid; }\n  h2 { break-after: avoid; page-break-after: avoid; }\n}\n";
+
+fn register_font() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // The bytes are a valid TrueType font, checked by a test.
+        let _ = plotters::style::register_font(FAMILY, FontStyle::Normal, FONT);
+    });
+}
+
+fn page_start(title: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{t}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n<h1>{t}</h1>\n",
+        t = escape(title)
+    )
+}
+
+const PAGE_END: &str = "</body>\n</html>\n";
+
+/// Rows of a CSV file as header-keyed maps; a `[horizon]` file's `year`
+/// column is kept like any other.
+fn rows(files: &[(&str, Vec<u8>)], name: &str) -> (Vec<String>, Vec<BTreeMap<String, String>>) {
+    let Some((_, bytes)) = files.iter().find(|(n, _)| *n == name) else {
+        return (Vec::new(), Vec::new());
+    };
+    let mut reader = ::csv::Reader::from_reader(&bytes[..]);
+    let header: Vec<String> = reader
+        .headers()
+        .map(|h| h.iter().map(str::to_string).collect())
+        .unwrap_or_default();
+    let rows = reader
+        .records()
+        .filter_map(Result::ok)
+        .map(|r| header.iter().cloned().zip(r.iter().map(str::to_string)).collect())
+        .collect();
+    (header, rows)
+}
+
+fn num(row: &BTreeMap<String, String>, column: &str) -> f64 {
+    row.get(column).and_then(|v| v.parse().ok()).unwrap_or(0.0)
+}
+
+/// Money as text: millions with two decimals.
+fn money(x: f64, currency: &str) -> String {
+    format!("{:.2} M {currency}", x / 1e6)
+}
+
+/// `report.html` of a solved run, from its rendered files (`plan.csv`,
+/// `summary.csv`, `stages.csv`), its record and its priced binding caps.
+pub fn report_html(record: &RunRecord, security: &[SecurityPrice], files: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    register_font();
+    let currency = record.currency;
+    let mut html = page_start(&format!("remopt report: {}", record.scenario.name));
+    if !record.scenario.title.is_empty() {
+        html.push_str(&format!("<p>{}</p>\n", escape(record.scenario.title)));
+    }
+
+    // Key figures.
+    html.push_str("<h2>Key figures</h2>\n<table>\n<tbody>\n");
+    let mut figure = |label: &str, value: String| {
+        html.push_str(&format!(
+            "<tr><th scope=\"row\">{}</th><td class=\"n\">{}</td></tr>\n",
+            escape(label),
+            escape(&value)
+        ));
+    };
+    figure(
+        "objective",
+        format!(
+            "{} ({})",
+            money(record.objective, currency),
+            record.objective_kind
+        ),
+    );
+    figure("total cost", money(record.total_cost, currency));
+    figure("shortfall", format!("{:.1} t", record.total_shortfall_t));
+    figure("problem", record.problem_type.to_string());
+    figure("status", record.status.to_string());
+    if let Some(years) = &record.cost_by_year {
+        for (year, cost) in years {
+            figure(&format!("cost in {year}"), money(*cost, currency));
+        }
+    }
+    if let Some(x) = record.expected_cost {
+        figure("expected cost", money(x, currency));
+    }
+    if let Some(x) = record.cvar {
+        figure("CVaR", money(x, currency));
+    }
+    if let Some(x) = record.vss {
+        figure("value of the stochastic solution (VSS)", money(x, currency));
+    }
+    html.push_str("</tbody>\n</table>\n");
+
+    // Binding caps.
+    html.push_str("<h2>Binding caps and their price of security</h2>\n");
+    if security.is_empty() {
+        html.push_str("<p>No binding risk cap has a price.</p>\n");
+    } else {
+        html.push_str("<ul>\n");
+        for price in security {
+            html.push_str(&format!(
+                "<li><code>{}</code>: {}</li>\n",
+                escape(&price.constraint),
+                escape(&price.statement(currency))
+            ));
+        }
+        html.push_str("</ul>\n");
+    }
+
+    // Charts.
+    let (_, stages) = rows(files, "stages.csv");
+    let (_, summary) = rows(files, "summary.csv");
+    let horizon = record.cost_by_year.is_some();
+    html.push_str("<h2>Charts</h2>\n<div class=\"charts\">\n");
+    let countries: Vec<&str> = {
+        let mut c: Vec<&str> = stages.iter().map(|r| r["country"].as_str()).collect();
+        c.sort_unstable();
+        c.dedup();
+        c
+    };
+    let mut by_element: BTreeMap<&str, BTreeMap<(&str, &str), f64>> = BTreeMap::new();
+    for r in &stages {
+        *by_element
+            .entry(r["element"].as_str())
+            .or_default()
+            .entry((r["stage"].as_str(), r["country"].as_str()))
+            .or_default() += num(r, "quantity_t");
+    }
+    for (element, tonnes) in &by_element {
+        let title = format!("{element}: supply by country and stage");
+        let svg = stage_chart(&title, tonnes, &countries, horizon);
+        html.push_str(&format!("<figure class=\"chart\">{svg}</figure>\n"));
+    }
+    let mut costs: BTreeMap<&str, f64> = BTreeMap::new();
+    for r in &summary {
+        let element = r["element"].as_str();
+        if element != "TOTAL" {
+            *costs.entry(element).or_default() += num(r, "cost");
+        }
+    }
+    let svg = cost_chart("Cost by element", &costs, currency, horizon);
+    html.push_str(&format!("<figure class=\"chart\">{svg}</figure>\n</div>\n"));
+
+    // Plan table.
+    let (header, plan) = rows(files, "plan.csv");
+    html.push_str("<h2>Plan</h2>\n<table>\n<thead>\n<tr>");
+    for h in &header {
+        html.push_str(&format!("<th>{}</th>", escape(h)));
+    }
+    html.push_str("</tr>\n</thead>\n<tbody>\n");
+    for r in &plan {
+        html.push_str("<tr>");
+        for h in &header {
+            let v = &r[h];
+            let class = if v.parse::<f64>().is_ok() {
+                " class=\"n\""
+            } else {
+                ""
+            };
+            html.push_str(&format!("<td{class}>{}</td>", escape(v)));
+        }
+        html.push_str("</tr>\n");
+    }
+    html.push_str(
+        "</tbody>\n</table>\n<p>The same figures, unrounded, are in the CSV files beside this page.</p>\n",
+    );
+    html.push_str(PAGE_END);
+    html.into_bytes()
+}
+
+/// `report.html` of an infeasible run: the diagnosis text.
+pub fn diagnosis_html(name: &str, text: &str) -> Vec<u8> {
+    let mut html = page_start(&format!("remopt report: {name}"));
+    html.push_str("<p><b>No plan exists</b> under the scenario's caps (exit 3). The diagnosis:</p>\n<pre>");
+    html.push_str(&escape(text));
+    html.push_str("</pre>\n");
+    html.push_str(PAGE_END);
+    html.into_bytes()
+}
+
+fn colour(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
+
+/// Draws into an SVG string; a drawing error leaves the chart's text
+/// out but never fails the run.
+type Drawn = Result<(), Box<dyn std::error::Error>>;
+
+fn svg(
+    size: (u32, u32),
+    draw: impl for<'a, 'b> FnOnce(&'b DrawingArea<SVGBackend<'a>, plotters::coord::Shift>) -> Drawn,
+) -> String {
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, size).into_drawing_area();
+        let _ = draw(&root).and_then(|()| {
+            root.present()
+                .map_err(|e| Box::new(e) as Box<dyn std::error::Error>)
+        });
+    }
+    out
+}
+
+/// A stacked bar per stage (processing, mining), a segment per country.
+fn stage_chart(
+    title: &str,
+    tonnes: &BTreeMap<(&str, &str), f64>,
+    countries: &[&str],
+    horizon: bool,
+) -> String {
+    const STAGES: [&str; 2] = ["processing", "mining"];
+    let top = STAGES
+        .iter()
+        .map(|s| {
+            tonnes
+                .iter()
+                .filter(|((st, _), _)| st == s)
+                .map(|(_, q)| q)
+                .sum::<f64>()
+        })
+        .fold(0.0_f64, f64::max)
+        .max(1e-9);
+    let y_label = if horizon {
+        "tonnes, all years"
+    } else {
+        "tonnes per year"
+    };
+    svg((560, 360), |root| {
+        root.fill(&WHITE)?;
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, (FAMILY, 18))
+            .margin(10)
+            .x_label_area_size(35)
+            .y_label_area_size(70)
+            .right_y_label_area_size(0)
+            .build_cartesian_2d((0i32..2).into_segmented(), 0.0..top * 1.05)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .max_light_lines(0)
+            .x_desc("stage")
+            .y_desc(y_label)
+            .x_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => {
+                    STAGES.get(*i as usize).copied().unwrap_or("").to_string()
+                }
+                SegmentValue::Last => String::new(),
+            })
+            .label_style((FAMILY, 13))
+            .axis_desc_style((FAMILY, 14))
+            .draw()?;
+        let mut base = [0.0_f64; 2];
+        for (c, country) in countries.iter().enumerate() {
+            let mut bars = Vec::new();
+            for (s, stage) in STAGES.iter().enumerate() {
+                let q = tonnes.get(&(*stage, *country)).copied().unwrap_or(0.0);
+                if q > 0.0 {
+                    let style = colour(c).filled();
+                    let mut bar = Rectangle::new(
+                        [
+                            (SegmentValue::Exact(s as i32), base[s]),
+                            (SegmentValue::Exact(s as i32 + 1), base[s] + q),
+                        ],
+                        style,
+                    );
+                    bar.set_margin(0, 0, 30, 30);
+                    bars.push(bar);
+                    base[s] += q;
+                }
+            }
+            if bars.is_empty() {
+                continue;
+            }
+            let label = if *country == super::stages::NO_COUNTRY {
+                "no country".to_string()
+            } else {
+                country.to_string()
+            };
+            chart
+                .draw_series(bars)?
+                .label(label)
+                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], colour(c).filled()));
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .label_font((FAMILY, 13))
+            .draw()?;
+        Ok(())
+    })
+}
+
+/// A bar per element: the cost of its offers, in millions.
+fn cost_chart(title: &str, costs: &BTreeMap<&str, f64>, currency: &str, horizon: bool) -> String {
+    let elements: Vec<&str> = costs.keys().copied().collect();
+    let n = elements.len().max(1) as i32 - 1;
+    let top = costs.values().fold(0.0_f64, |a, b| a.max(*b)) / 1e6;
+    let top = if top > 0.0 { top * 1.25 } else { 1.0 };
+    let y_label = if horizon {
+        format!("million {currency}, all years")
+    } else {
+        format!("million {currency} per year")
+    };
+    svg((560, 360), |root| {
+        root.fill(&WHITE)?;
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, (FAMILY, 18))
+            .margin(10)
+            .x_label_area_size(35)
+            .y_label_area_size(70)
+            .build_cartesian_2d((0i32..n).into_segmented(), 0.0..top)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .max_light_lines(0)
+            .x_labels(elements.len().max(1))
+            .x_desc("element")
+            .y_desc(y_label.as_str())
+            .x_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => {
+                    elements.get(*i as usize).copied().unwrap_or("").to_string()
+                }
+                SegmentValue::Last => String::new(),
+            })
+            .label_style((FAMILY, 13))
+            .axis_desc_style((FAMILY, 14))
+            .draw()?;
+        chart
+            .draw_series(elements.iter().enumerate().map(|(i, e)| {
+                let mut bar = Rectangle::new(
+                    [
+                        (SegmentValue::Exact(i as i32), 0.0),
+                        (SegmentValue::Exact(i as i32 + 1), costs[e] / 1e6),
+                    ],
+                    colour(4).filled(),
+                );
+                bar.set_margin(0, 0, 10, 10);
+                bar
+            }))?
+            .label("cost of the element's offers")
+            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], colour(4).filled()));
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .label_font((FAMILY, 13))
+            .draw()?;
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_font_is_a_font() {
+        assert!(plotters::style::register_font("remopt-test", FontStyle::Normal, FONT).is_ok());
+    }
+
+    #[test]
+    fn the_diagnosis_page_escapes_its_text() {
+        let page = String::from_utf8(diagnosis_html("x", "a < b & c")).unwrap();
+        assert!(page.contains("a &lt; b &amp; c"));
+        assert!(!page.contains("<script"));
+    }
+}
