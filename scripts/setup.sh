@@ -6,14 +6,18 @@
 # is reported now and not after the 4-minute HiGHS build. Safe to run again.
 # With --with-slurm it also installs Slurm (slurm-wlm) and munge, which the
 # real-Slurm test (tests/slurm.rs) starts on this one machine.
+# With --with-chromium it also installs Debian's chromium, which the browser
+# test of report.html (tests/report_html.rs) runs headless.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 
 with_slurm=0
+with_chromium=0
 for arg in "$@"; do
   case "$arg" in
     --with-slurm) with_slurm=1 ;;
-    *) echo "setup: unknown argument $arg (known: --with-slurm)" >&2; exit 2 ;;
+    --with-chromium) with_chromium=1 ;;
+    *) echo "setup: unknown argument $arg (known: --with-slurm, --with-chromium)" >&2; exit 2 ;;
   esac
 done
 
@@ -28,6 +32,9 @@ if [ "$with_slurm" -eq 1 ]; then
     command -v "$tool" >/dev/null 2>&1 || { missing+=(slurm-wlm); break; }
   done
   command -v munged >/dev/null 2>&1 || missing+=(munge)
+fi
+if [ "$with_chromium" -eq 1 ]; then
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
@@ -58,9 +65,13 @@ if [ "$with_slurm" -eq 1 ]; then
     command -v "$tool" >/dev/null 2>&1 || problems+=("$tool is not on PATH (packages slurm-wlm and munge)")
   done
 fi
+if [ "$with_chromium" -eq 1 ]; then
+  command -v chromium >/dev/null 2>&1 || problems+=("chromium is not on PATH (package chromium)")
+fi
 if [ ${#problems[@]} -gt 0 ]; then
   for p in "${problems[@]}"; do echo "setup: $p" >&2; done
   exit 1
 fi
 echo "setup: cmake, g++, make, cargo and libclang ($libclang) are present" >&2
 if [ "$with_slurm" -eq 1 ]; then echo "setup: slurm and munge are present" >&2; fi
+if [ "$with_chromium" -eq 1 ]; then echo "setup: chromium is present" >&2; fi
