@@ -363,9 +363,13 @@ fn frontier(args: FrontierArgs) -> Result<(), Stop> {
         FrontierError::Solve(f) => Stop::Internal(f.to_string()),
     })?;
     bar.finish_and_clear();
+    let frontier_csv = report::frontier::frontier_csv(&scenario, &points);
+    let page =
+        report::html::frontier_html(&scenario.name, &scenario.title, &scenario.currency, &frontier_csv);
     let mut files = vec![
-        ("frontier.csv", report::frontier::frontier_csv(&scenario, &points)),
+        ("frontier.csv", frontier_csv),
         ("plans.csv", report::frontier::plans_csv(&scenario, &points)),
+        ("report.html", page),
     ];
     add_workbook(&mut files)?;
     report::write::replace_dir(&out_dir, &files).map_err(|e| {

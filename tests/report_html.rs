@@ -148,4 +148,26 @@ fn report_html_renders_in_headless_chromium() {
     assert_eq!(dom.matches("<svg").count(), 0);
     assert!(dom.contains("No plan exists"));
     assert!(dom.contains("recycling is"), "{dom}");
+
+    // A frontier: its curve.
+    let frontier = dir.path().join("frontier");
+    remopt()
+        .args([
+            "frontier",
+            &format!("{ROOT}/inputs/japan.toml"),
+            "--points",
+            "3",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&frontier)
+        .assert()
+        .code(0);
+    let page = frontier.join("report.html");
+    self_contained(&fs::read_to_string(&page).unwrap());
+    let shots = dir.path().join("frontier-browser");
+    fs::create_dir(&shots).unwrap();
+    let dom = load(&page, &shots);
+    assert_eq!(dom.matches("<svg").count(), 1);
+    assert!(dom.contains("Cost versus risk"));
 }

@@ -215,6 +215,88 @@ pub fn diagnosis_html(name: &str, text: &str) -> Vec<u8> {
     html.into_bytes()
 }
 
+/// `report.html` of `remopt frontier`: its curve, total cost against the
+/// risk level, from the rows of `frontier.csv`, and those rows as a table.
+pub fn frontier_html(name: &str, title: &str, currency: &str, frontier_csv: &[u8]) -> Vec<u8> {
+    register_font();
+    let files = [("frontier.csv", frontier_csv.to_vec())];
+    let (header, points) = rows(&files, "frontier.csv");
+    let mut html = page_start(&format!("remopt frontier: {name}"));
+    if !title.is_empty() {
+        html.push_str(&format!("<p>{}</p>\n", escape(title)));
+    }
+    let curve: Vec<(f64, f64)> = points
+        .iter()
+        .map(|r| (num(r, "risk_level"), num(r, "total_cost") / 1e6))
+        .collect();
+    let (x0, x1) = curve
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (x, _)| {
+            (a.min(*x), b.max(*x))
+        });
+    let (y0, y1) = curve
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (_, y)| {
+            (a.min(*y), b.max(*y))
+        });
+    let pad = |lo: f64, hi: f64| {
+        if lo.is_finite() && hi > lo {
+            (lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo))
+        } else if lo.is_finite() {
+            (lo - 1.0, lo + 1.0)
+        } else {
+            (0.0, 1.0)
+        }
+    };
+    let ((x0, x1), (y0, y1)) = (pad(x0, x1), pad(y0, y1));
+    let y_label = format!("total cost, million {currency}");
+    let chart = svg((720, 420), |root| {
+        root.fill(&WHITE)?;
+        let mut chart = ChartBuilder::on(root)
+            .caption("Cost versus risk", (FAMILY, 18))
+            .margin(10)
+            .x_label_area_size(40)
+            .y_label_area_size(80)
+            .build_cartesian_2d(x0..x1, y0..y1)?;
+        chart
+            .configure_mesh()
+            .max_light_lines(0)
+            .x_desc("risk level: sum of the elements' mean risks")
+            .y_desc(y_label.as_str())
+            .label_style((FAMILY, 13))
+            .axis_desc_style((FAMILY, 14))
+            .draw()?;
+        chart
+            .draw_series(LineSeries::new(curve.iter().copied(), colour(4).stroke_width(2)))?
+            .label("cheapest plan at each risk level")
+            .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], colour(4).stroke_width(2)));
+        chart.draw_series(curve.iter().map(|p| Circle::new(*p, 4, colour(5).filled())))?;
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .label_font((FAMILY, 13))
+            .draw()?;
+        Ok(())
+    });
+    html.push_str(&format!("<h2>Frontier</h2>\n<figure class=\"chart\">{chart}</figure>\n<h2>Points</h2>\n<table>\n<thead>\n<tr>"));
+    for h in &header {
+        html.push_str(&format!("<th>{}</th>", escape(h)));
+    }
+    html.push_str("</tr>\n</thead>\n<tbody>\n");
+    for r in &points {
+        html.push_str("<tr>");
+        for h in &header {
+            html.push_str(&format!("<td class=\"n\">{}</td>", escape(&r[h])));
+        }
+        html.push_str("</tr>\n");
+    }
+    html.push_str("</tbody>\n</table>\n");
+    html.push_str(PAGE_END);
+    html.into_bytes()
+}
+
 fn colour(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }
