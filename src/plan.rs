@@ -53,3 +53,20 @@ pub struct ScenarioPlan {
     /// `w[w,e,t]`: tonnes resold, per resale entry.
     pub resold_t: Vec<Vec<f64>>,
 }
+
+impl ScenarioPlan {
+    /// The base scenario as a second stage: the contracted plan's own
+    /// shortfall, stock and resale, no spot purchase.
+    pub fn of_base(schedule: &Schedule) -> ScenarioPlan {
+        ScenarioPlan {
+            spot_t: schedule
+                .years
+                .iter()
+                .map(|p| vec![0.0; p.quantities_t.len()])
+                .collect(),
+            shortfall_t: schedule.years.iter().map(|p| p.shortfall_t.clone()).collect(),
+            stock_t: schedule.stock_t.clone(),
+            resold_t: schedule.years.iter().map(|p| p.resold_t.clone()).collect(),
+        }
+    }
+}

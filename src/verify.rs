@@ -725,12 +725,8 @@ pub fn verify_recourse(
                         format!("{phi} x {x} t delivered + {v} t spot > {phi} x {capacity} t"),
                     ));
                 }
-                let spot_price = match &offer.pricing {
-                    Pricing::Flat(p) => *p,
-                    Pricing::Tiers(tiers) => tiers.last().map_or(0.0, |t| t.price_per_kg),
-                };
                 year_cost += phi * offer.cost_of(x)
-                    + KG_PER_TONNE * (1.0 + disruptions.spot_premium) * price_factor * spot_price * v;
+                    + KG_PER_TONNE * disruptions.spot_price_per_kg(offer, price_factor) * v;
             }
             for (s, supplier) in slice.suppliers.iter().enumerate() {
                 if let Some(basket) = &supplier.basket {

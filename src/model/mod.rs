@@ -182,14 +182,7 @@ impl Layout {
     /// base scenario's, `schedule`, before a disruption's first year).
     pub fn recourse(&self, values: &[f64], schedule: &Schedule, disruptions: usize) -> Vec<ScenarioPlan> {
         let clean = |v: f64| if v.abs() < 1e-9 { 0.0 } else { v };
-        let years = schedule.years.len();
-        let base = ScenarioPlan {
-            spot_t: vec![vec![0.0; self.offer_count]; years],
-            shortfall_t: schedule.years.iter().map(|p| p.shortfall_t.clone()).collect(),
-            stock_t: schedule.stock_t.clone(),
-            resold_t: schedule.years.iter().map(|p| p.resold_t.clone()).collect(),
-        };
-        let mut plans = vec![base; disruptions];
+        let mut plans = vec![ScenarioPlan::of_base(schedule); disruptions];
         for (id, &value) in self.columns.iter().zip(values) {
             let Some(w) = id.scenario else { continue };
             let (plan, t) = (&mut plans[usize::from(w) - 1], self.year_index(id.year));

@@ -4,7 +4,7 @@
 use super::csv::CellWriter;
 use crate::pipeline::{Outcome, Stochastic};
 use crate::plan::ScenarioPlan;
-use crate::scenario::{Disruptions, Pricing, Scenario, KG_PER_TONNE};
+use crate::scenario::{Disruptions, Scenario, KG_PER_TONNE};
 
 /// Header of `scenarios.csv`.
 pub const SCENARIO_COLUMNS: [&str; 7] = [
@@ -50,28 +50,12 @@ pub struct ScenarioFigures {
     pub stock_drawn_t: f64,
 }
 
-/// The base scenario as a second stage: the contracted plan's own
-/// shortfall and stock, no spot purchase.
-fn base_plan(outcome: &Outcome) -> ScenarioPlan {
-    let schedule = &outcome.schedule;
-    ScenarioPlan {
-        spot_t: schedule
-            .years
-            .iter()
-            .map(|p| vec![0.0; p.quantities_t.len()])
-            .collect(),
-        shortfall_t: schedule.years.iter().map(|p| p.shortfall_t.clone()).collect(),
-        stock_t: schedule.stock_t.clone(),
-        resold_t: schedule.years.iter().map(|p| p.resold_t.clone()).collect(),
-    }
-}
-
 /// Every scenario's figures, the base first.
 pub fn figures(scenario: &Scenario, outcome: &Outcome) -> Vec<ScenarioFigures> {
     let (Some(disruptions), Some(stochastic)) = (&scenario.disruptions, &outcome.stochastic) else {
         return Vec::new();
     };
-    let base = base_plan(outcome);
+    let base = ScenarioPlan::of_base(&outcome.schedule);
     let plans = std::iter::once(&base).chain(&stochastic.recourse);
     plans
         .enumerate()
@@ -94,12 +78,8 @@ fn one(
                 continue;
             }
             let price_factor = disruptions.list[w - 1].offer_factors(slice, o).1;
-            let price = match &offer.pricing {
-                Pricing::Flat(p) => *p,
-                Pricing::Tiers(tiers) => tiers.last().map_or(0.0, |t| t.price_per_kg),
-            };
             spot_t += v;
-            spot_cost += KG_PER_TONNE * (1.0 + disruptions.spot_premium) * price_factor * price * v;
+            spot_cost += KG_PER_TONNE * disruptions.spot_price_per_kg(offer, price_factor) * v;
         }
         if let Some(stockpile) = scenario.stockpile() {
             for stocked in &stockpile.elements {
@@ -149,7 +129,7 @@ pub fn recourse_csv(scenario: &Scenario, outcome: &Outcome) -> Vec<u8> {
     let (Some(disruptions), Some(stochastic)) = (&scenario.disruptions, &outcome.stochastic) else {
         return file.finish();
     };
-    let base = base_plan(outcome);
+    let base = ScenarioPlan::of_base(&outcome.schedule);
     let plans = std::iter::once(&base).chain(&stochastic.recourse);
     for (w, plan) in plans.enumerate() {
         let name = disruptions.name(w);

@@ -42,6 +42,17 @@ impl Disruptions {
         }
     }
 
+    /// What a kg of `offer` costs spot under `price_factor`:
+    /// `(1 + spot_premium) * price_factor` times its price (a tiered
+    /// offer's last band's).
+    pub fn spot_price_per_kg(&self, offer: &super::Offer, price_factor: f64) -> f64 {
+        let price = match &offer.pricing {
+            super::Pricing::Flat(p) => *p,
+            super::Pricing::Tiers(tiers) => tiers.last().map_or(0.0, |t| t.price_per_kg),
+        };
+        (1.0 + self.spot_premium) * price_factor * price
+    }
+
     /// The number of scenarios, the base included.
     pub fn scenario_count(&self) -> usize {
         self.list.len() + 1

@@ -14,7 +14,7 @@ use crate::model::families::stock::{year_u16, StockVars};
 use crate::model::objective::cost_in;
 use crate::model::rows::Rows;
 use crate::model::{Column, Family, Stage};
-use crate::scenario::{Pricing, Scenario, KG_PER_TONNE};
+use crate::scenario::{Scenario, KG_PER_TONNE};
 use good_lp::{variable, Expression, Variable};
 
 /// Disruption `w`'s second stage in one year.
@@ -87,13 +87,7 @@ pub(in crate::model) fn define_recourse_columns(
                         .offers
                         .iter()
                         .zip(&factors)
-                        .map(|(offer, &(_, price_factor))| {
-                            let price = match &offer.pricing {
-                                Pricing::Flat(p) => *p,
-                                Pricing::Tiers(tiers) => tiers.last().map_or(0.0, |t| t.price_per_kg),
-                            };
-                            (1.0 + disruptions.spot_premium) * price_factor * price
-                        })
+                        .map(|(offer, &(_, price_factor))| disruptions.spot_price_per_kg(offer, price_factor))
                         .collect();
                     let shortfall = slice
                         .elements
