@@ -40,6 +40,14 @@ capacity_factor = 0.0
     )
 }
 
+/// The embargo case (premium 0.5) as a scenario file in `dir`.
+fn embargo_file(dir: &std::path::Path) -> std::path::PathBuf {
+    let scenario = dir.join("embargo.toml");
+    let text = format!("[scenario]\nname = \"embargo\"\n{}", embargo(0.5, ""));
+    std::fs::write(&scenario, text).unwrap();
+    scenario
+}
+
 fn costs(out: &remopt::pipeline::Outcome) -> Vec<f64> {
     out.stochastic.as_ref().unwrap().costs.clone()
 }
@@ -155,12 +163,7 @@ fn a_mining_origin_cut_hits_offers_in_proportion_to_their_ore() {
 #[test]
 fn a_plan_facing_disruptions_writes_its_scenarios_and_recourse() {
     let dir = tempfile::tempdir().unwrap();
-    let scenario = dir.path().join("embargo.toml");
-    std::fs::write(
-        &scenario,
-        format!("[scenario]\nname = \"embargo\"\n{}", embargo(0.5, "")),
-    )
-    .unwrap();
+    let scenario = embargo_file(dir.path());
     let out = dir.path().join("out");
     let shown = common::remopt()
         .args([
@@ -296,12 +299,7 @@ fn the_rules_of_disruptions_are_named_with_their_key() {
 #[test]
 fn the_frontier_over_risk_aversion_trades_expected_cost_for_cvar() {
     let dir = tempfile::tempdir().unwrap();
-    let scenario = dir.path().join("embargo.toml");
-    std::fs::write(
-        &scenario,
-        format!("[scenario]\nname = \"embargo\"\n{}", embargo(0.5, "")),
-    )
-    .unwrap();
+    let scenario = embargo_file(dir.path());
     let out = dir.path().join("frontier");
     common::remopt()
         .args([
@@ -343,12 +341,7 @@ fn the_frontier_over_risk_aversion_trades_expected_cost_for_cvar() {
 #[test]
 fn a_sweep_of_disruptions_reports_expected_cost_and_cvar_per_run() {
     let dir = tempfile::tempdir().unwrap();
-    let scenario = dir.path().join("embargo.toml");
-    std::fs::write(
-        &scenario,
-        format!("[scenario]\nname = \"embargo\"\n{}", embargo(0.5, "")),
-    )
-    .unwrap();
+    let scenario = embargo_file(dir.path());
     let out = dir.path().join("sweep");
     common::remopt()
         .args([

@@ -112,7 +112,7 @@ pub(super) fn objective(years: &[Ctx], stock: &StockVars, elastic: &Elastic) -> 
         let weight = whole.horizon.as_ref().map_or(1.0, |h| h.discount(t));
         let mut year = year_objective(ctx, elastic);
         if matches!(stage, Stage::Cost | Stage::CostWithinRisk { .. }) {
-            year += holding_cost(whole, stock, t);
+            year += holding_cost(whole, stock.closing_in(t));
         }
         total.add_mul(weight_of(stage, weight), year);
     }

@@ -10,11 +10,11 @@
 
 use super::Ctx;
 use crate::model::columns::Columns;
-use crate::model::families::stock::{year_u16, StockVars};
+use crate::model::families::stock::{holding_cost, year_u16, StockVars};
 use crate::model::objective::cost_in;
 use crate::model::rows::Rows;
 use crate::model::{Column, Family, Stage};
-use crate::scenario::{Scenario, KG_PER_TONNE};
+use crate::scenario::Scenario;
 use good_lp::{variable, Expression, Variable};
 
 /// Disruption `w`'s second stage in one year.
@@ -256,7 +256,7 @@ pub(in crate::model) fn scenario_costs(
         .iter()
         .map(|ctx| {
             let mut year = cost_in(ctx, true, None);
-            year += super::stock::holding_cost(whole, stock, ctx.year);
+            year += holding_cost(whole, stock.closing_in(ctx.year));
             year
         })
         .collect();
@@ -274,13 +274,7 @@ pub(in crate::model) fn scenario_costs(
             None => base[t].clone(),
             Some(year) => {
                 let mut cost = cost_in(&years[t], true, Some(year));
-                if let Some(stockpile) = whole.stockpile() {
-                    for stocked in &stockpile.elements {
-                        if let Some(s) = year.closing[stocked.element] {
-                            cost.add_mul(KG_PER_TONNE * stocked.holding_cost_per_kg, s);
-                        }
-                    }
-                }
+                cost += holding_cost(whole, &year.closing);
                 cost
             }
         }));

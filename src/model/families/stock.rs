@@ -17,6 +17,11 @@ pub(in crate::model) struct StockVars {
 }
 
 impl StockVars {
+    /// Year `t`'s closing stock columns (none without a stockpile).
+    pub fn closing_in(&self, t: usize) -> &[Option<Variable>] {
+        self.closing.get(t).map_or(&[], Vec::as_slice)
+    }
+
     /// Element `e`'s stock: at the start of year `t` (a column, or the
     /// initial tonnes in the first year) and at its end.
     pub fn flow(&self, t: usize, e: usize, initial_t: f64) -> Option<(Result<Variable, f64>, Variable)> {
@@ -115,16 +120,13 @@ pub(in crate::model) fn define_stock_final(
 }
 
 /// The holding cost of year `t`'s closing stocks.
-pub(in crate::model) fn holding_cost(scenario: &Scenario, stock: &StockVars, t: usize) -> Expression {
+pub(in crate::model) fn holding_cost(scenario: &Scenario, closing: &[Option<Variable>]) -> Expression {
     let mut cost = Expression::default();
     let Some(stockpile) = scenario.stockpile() else {
         return cost;
     };
     for stocked in &stockpile.elements {
-        if let (Some(s), true) = (
-            stock.closing[t][stocked.element],
-            stocked.holding_cost_per_kg > 0.0,
-        ) {
+        if let (Some(s), true) = (closing[stocked.element], stocked.holding_cost_per_kg > 0.0) {
             cost.add_mul(crate::scenario::KG_PER_TONNE * stocked.holding_cost_per_kg, s);
         }
     }
