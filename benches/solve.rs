@@ -40,8 +40,8 @@ fn phases(c: &mut Criterion, label: &str, path: &Path, text: &[u8]) {
     });
     group.bench_function("solve (HiGHS)", |b| {
         b.iter_batched(
-            || model::build(&loaded, Stage::Cost, None).problem,
-            |problem| solve(problem, false, &SolveOptions::default()).unwrap(),
+            || model::build(&loaded, Stage::Cost, None).lp,
+            |lp| solve(&lp, false, &SolveOptions::default()).unwrap(),
             BatchSize::PerIteration,
         )
     });
@@ -249,12 +249,16 @@ fn mip(c: &mut Criterion) {
     group.finish();
 }
 
-/// Sweep throughput on Japan: 200 points (China's prices x 20, the mean
-/// risk cap x 10), with 1 and 2 worker threads; each point is validated and
-/// the model rebuilt (no hot start).
+/// Sweep throughput on Japan: 2,010 points (China's light-oxide prices x
+/// 201, China's share cap x 10), with 1 and 2 worker threads. Each point is
+/// validated and its model built; "cold" solves it in a new HiGHS instance
+/// from scratch, "warm" in a new instance from the base scenario's optimal
+/// basis, "kept" (what `remopt sweep` does) in the worker's one instance,
+/// whose costs and bounds change when the point's matrix is the base's,
+/// from the base's basis too. Writing the outputs is not included.
 fn sweep(c: &mut Criterion) {
     use rayon::prelude::*;
-    use remopt::sweep::{run_point, Mode, Sweep, Vary};
+    use remopt::sweep::{run_point, settings_for, Mode, Sweep, Vary};
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs/japan.toml");
     let file = scenario::ScenarioFile::read(&path).unwrap();
     let base = file.document().unwrap();
@@ -262,32 +266,34 @@ fn sweep(c: &mut Criterion) {
         scenario: path.clone(),
         mode: Mode::Grid,
         varies: vec![
-            Vary::parse("suppliers.cn-light.offers.*.price_per_kg*=0.5:2.4:0.1").unwrap(),
-            Vary::parse("policy.max_avg_risk=0.5:0.68:0.02").unwrap(),
+            Vary::parse("suppliers.cn-light.offers.Nd.price_per_kg*=0.5:2.5:0.01").unwrap(),
+            Vary::parse("countries.CN.max_share=0.6:0.96:0.04").unwrap(),
         ],
         samples: None,
         seed: 0,
     };
     let points = definition.points().unwrap();
     eprintln!("sweep: {} points", points.len());
+    let kept = settings_for(&file);
     let warm = SolveSettings {
-        warm_start: optimise(&file.scenario(&[]).unwrap(), &SolveSettings::default())
-            .unwrap()
-            .basis
-            .map(std::sync::Arc::new),
-        skip_sensitivity: true,
-        ..SolveSettings::default()
+        reuse_instance: false,
+        ..kept.clone()
     };
-    let mut group = c.benchmark_group("sweep-japan-200");
+    let cold = SolveSettings {
+        warm_start: None,
+        ..warm.clone()
+    };
+    let mut group = c.benchmark_group("sweep-japan-2010");
+    group.throughput(criterion::Throughput::Elements(points.len() as u64));
     for jobs in [1, 2] {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().unwrap();
-        for (start, settings) in [("cold", SolveSettings::default()), ("warm", warm.clone())] {
+        for (start, settings) in [("cold", &cold), ("warm", &warm), ("kept", &kept)] {
             group.bench_function(format!("{jobs} jobs, {start}"), |b| {
                 b.iter(|| {
                     pool.install(|| {
                         points
                             .par_iter()
-                            .map(|p| run_point(&file, &base, p, &settings).status())
+                            .map(|p| run_point(&file, &base, p, settings).status())
                             .count()
                     })
                 })
@@ -297,62 +303,10 @@ fn sweep(c: &mut Criterion) {
     group.finish();
 }
 
-/// Hot start against rebuild, on Japan: 20 values of China's light-oxide
-/// prices. "rebuild" validates the overridden scenario, builds the model and
-/// solves it from scratch (what `remopt sweep` does); "hot start" keeps one
-/// HiGHS instance and only changes the cost coefficients before re-solving
-/// from the previous basis.
-fn hot_start(c: &mut Criterion) {
-    use remopt::scenario::overrides::Override;
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs/japan.toml");
-    let file = scenario::ScenarioFile::read(&path).unwrap();
-    let base = file.document().unwrap();
-    let japan = file.scenario(&[]).unwrap();
-    let factors: Vec<f64> = (0..20).map(|i| 0.5 + 0.1 * i as f64).collect();
-    let china: Vec<(usize, f64)> = japan
-        .offers
-        .iter()
-        .enumerate()
-        .filter(|(_, o)| japan.supplier_of(o).id == "cn-light")
-        .map(|(i, o)| match o.pricing {
-            remopt::scenario::Pricing::Flat(p) => (i, 1000.0 * p),
-            _ => unreachable!("japan prices are flat"),
-        })
-        .collect();
-    let mut group = c.benchmark_group("hot-start-japan-20");
-    group.bench_function("rebuild", |b| {
-        b.iter(|| {
-            for &f in &factors {
-                let point =
-                    [Override::parse(&format!("suppliers.cn-light.offers.*.price_per_kg*={f}")).unwrap()];
-                black_box(remopt::sweep::run_point(&file, &base, &point, &SolveSettings::default()).status());
-            }
-        })
-    });
-    group.bench_function("hot start", |b| {
-        b.iter(|| {
-            let mut model = model::build(&japan, Stage::Cost, None).problem.into_inner();
-            model.set_option("output_flag", false);
-            model.set_option("threads", 1);
-            for &f in &factors {
-                let ptr = model.as_mut_ptr();
-                for &(column, cost) in &china {
-                    // SAFETY: a live instance; `column` is one of its columns.
-                    unsafe { highs_sys::Highs_changeColCost(ptr, column as highs_sys::HighsInt, cost * f) };
-                }
-                let solved = model.try_solve().unwrap();
-                black_box(solved.objective_value());
-                model = solved.into();
-            }
-        })
-    });
-    group.finish();
-}
-
 criterion_group! {
     name = sweeps;
     config = Criterion::default().sample_size(10).measurement_time(Duration::from_secs(10));
-    targets = sweep, hot_start
+    targets = sweep
 }
 
 criterion_group! {

@@ -81,14 +81,12 @@ pub fn diagnose(
 /// does not move: demand, the decision links).
 fn smallest_moves(scenario: &Scenario) -> Result<Vec<(RowInfo, f64)>, SolveError> {
     let options = SolveOptions::default();
-    let rebuild = |stage: Stage| move || model::build(scenario, stage, None).problem;
     let fewest = model::build(scenario, Stage::FewestRelaxations, None);
-    let (layout, solved) =
-        match solve::solve_or_retry(fewest.problem, rebuild(Stage::FewestRelaxations), true, &options) {
-            Ok(solved) => (fewest.layout, solved),
-            Err(SolveError::Infeasible) => return Ok(Vec::new()),
-            Err(e) => return Err(e),
-        };
+    let (layout, solved) = match solve::solve_or_retry(&fewest.lp, true, &options) {
+        Ok(solved) => (fewest.layout, solved),
+        Err(SolveError::Infeasible) => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
     let stage = Stage::SmallestRelaxations {
         count: layout.relaxed_count(&solved.columns) as f64,
     };
@@ -96,7 +94,7 @@ fn smallest_moves(scenario: &Scenario) -> Result<Vec<(RowInfo, f64)>, SolveError
     // With huge bounds (a minimum order of 1e9 t) the count found can rest
     // on a slack that the integrality tolerance lets through; then the
     // fewest-caps solution's own moves stand.
-    let (layout, solved) = match solve::solve_or_retry(smallest.problem, rebuild(stage), true, &options) {
+    let (layout, solved) = match solve::solve_or_retry(&smallest.lp, true, &options) {
         Ok(smallest_solved) => (smallest.layout, smallest_solved),
         Err(SolveError::Infeasible) => (layout, solved),
         Err(e) => return Err(e),
@@ -227,7 +225,6 @@ fn most_delivered(
     };
     let model = model::build(scenario, stage, None);
     let is_mip = model.layout.is_mip();
-    let rebuild = || model::build(scenario, stage, None).problem;
     // The first year's opening stock is a number, not a column: it is
     // delivered too.
     let initial = match (t, with_stock) {
@@ -237,7 +234,7 @@ fn most_delivered(
             .map_or(0.0, |s| s.initial_t),
         _ => 0.0,
     };
-    match solve::solve_or_retry(model.problem, rebuild, is_mip, &options) {
+    match solve::solve_or_retry(&model.lp, is_mip, &options) {
         Ok(solved) => Ok(Some(initial - solved.objective)),
         Err(SolveError::Infeasible) => Ok(None),
         Err(e) => Err(e),

@@ -47,7 +47,7 @@ pub fn export(scenario: &Scenario, path: &Path) -> Result<(), SolveError> {
         .suffix(&format!(".{extension}"))
         .tempfile_in(dir)
         .map_err(|e| SolveError::Solver(format!("cannot create a file in {}: {e}", dir.display())))?;
-    solve::write_model(model.problem, &columns, &rows, staging.path())?;
+    solve::write_model(&model.lp, &columns, &rows, staging.path())?;
     // A temporary file is private (0600); an exported model is for sharing.
     let mode = std::fs::Permissions::from_mode(0o644);
     std::fs::set_permissions(staging.path(), mode)

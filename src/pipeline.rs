@@ -26,6 +26,10 @@ pub struct SolveSettings {
     /// Skip the value of the stochastic solution (two more solves with
     /// disruptions): sweeps do not report it.
     pub skip_vss: bool,
+    /// Solve a least-cost LP in the thread's kept HiGHS instance when it
+    /// holds the same matrix, changing only costs and bounds (sweeps: one
+    /// instance per worker; every point still starts from `warm_start`).
+    pub reuse_instance: bool,
     /// With disruptions: hold the contracted plan at this one and optimise
     /// only the recourse (the value of the stochastic solution).
     pub first_stage: Option<std::sync::Arc<Schedule>>,
@@ -358,21 +362,18 @@ impl Stages<'_> {
         let scenario = self.scenario;
         let build_start = Instant::now();
         let first_stage = self.settings.first_stage.as_deref();
-        let model::Model { problem, mut layout } =
+        let model::Model { lp, mut layout } =
             model::build_given(scenario, stage, fixed, &self.cuts, first_stage);
         self.timing.build_seconds += build_start.elapsed().as_secs_f64();
-        let cuts = &self.cuts;
-        let rebuild = || model::build_given(scenario, stage, fixed, cuts, first_stage).problem;
+        let least_cost = matches!((stage, fixed), (Stage::Cost, None));
         let options = SolveOptions {
             time_limit: self.time_left(fixed),
             mip_gap: self.settings.mip_gap,
             presolve: true,
             ranging: !self.settings.skip_sensitivity,
-            warm_start: match (stage, fixed) {
-                (Stage::Cost, None) => self.settings.warm_start.as_deref(),
-                _ => None,
-            },
+            warm_start: self.settings.warm_start.as_deref().filter(|_| least_cost),
             interior_point: false,
+            reuse_instance: self.settings.reuse_instance && least_cost,
         };
         let failure = |e: SolveError| match e {
             SolveError::Infeasible if fixed.is_some() => Failure::Solver(SolveError::Solver(
@@ -383,7 +384,7 @@ impl Stages<'_> {
             SolveError::Solver(_) => Failure::Solver(e),
         };
         let (mut session, mut solved) =
-            Session::start_or_retry(problem, rebuild, layout.is_mip(), &options).map_err(failure)?;
+            Session::start_or_retry(&lp, layout.is_mip(), &options).map_err(failure)?;
         self.count(&solved);
         while fixed.is_none() && solved.status == Status::Optimal {
             let schedule = layout.schedule(&solved.columns);
@@ -420,14 +421,12 @@ impl Stages<'_> {
                 Err(SolveError::Solver(_)) => {
                     let cuts = &self.cuts;
                     let fresh = model::build_given(scenario, stage, fixed, cuts, first_stage);
-                    let rebuild = || model::build_given(scenario, stage, fixed, cuts, first_stage).problem;
                     let options = SolveOptions {
                         time_limit: self.time_left(fixed),
                         ..options
                     };
                     let (fresh_session, fresh_solved) =
-                        Session::start_or_retry(fresh.problem, rebuild, layout.is_mip(), &options)
-                            .map_err(failure)?;
+                        Session::start_or_retry(&fresh.lp, layout.is_mip(), &options).map_err(failure)?;
                     (session, layout) = (fresh_session, fresh.layout);
                     fresh_solved
                 }

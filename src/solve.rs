@@ -1,6 +1,7 @@
 //! The one place that talks to HiGHS: options, the solve, status and results.
 
-use good_lp::solvers::highs::HighsProblem;
+use crate::model::{Lp, Structure};
+use std::cell::RefCell;
 use std::time::Instant;
 
 /// The optimal basis of an LP (HiGHS's status of every column and row): a
@@ -28,6 +29,10 @@ pub struct SolveOptions<'a> {
     /// retry: a badly scaled LP, such as an HHI cap's cuts near
     /// infeasibility, can leave the simplex without a status).
     pub interior_point: bool,
+    /// Keep this thread's HiGHS instance after the solve, and solve in it
+    /// when it holds a model of the same matrix (only the costs and bounds
+    /// change): a sweep's worker keeps one instance for all its points.
+    pub reuse_instance: bool,
 }
 
 impl Default for SolveOptions<'_> {
@@ -39,6 +44,7 @@ impl Default for SolveOptions<'_> {
             warm_start: None,
             ranging: true,
             interior_point: false,
+            reuse_instance: false,
         }
     }
 }
@@ -133,25 +139,40 @@ pub enum SolveError {
     Solver(String),
 }
 
-/// Solves `problem`; when HiGHS itself fails (its presolve, on some
-/// models), solves `rebuild()` once more without presolve, and an LP a
-/// last time by interior point.
-pub fn solve_or_retry(
-    problem: HighsProblem,
-    rebuild: impl Fn() -> HighsProblem,
-    is_mip: bool,
-    options: &SolveOptions,
-) -> Result<Solved, SolveError> {
-    let (mut session, solved) = Session::start_or_retry(problem, rebuild, is_mip, options)?;
+/// Solves `lp`; when HiGHS itself fails (its presolve, on some models),
+/// solves it once more without presolve, and an LP a last time by
+/// interior point.
+pub fn solve_or_retry(lp: &Lp, is_mip: bool, options: &SolveOptions) -> Result<Solved, SolveError> {
+    let (mut session, solved) = Session::start_or_retry(lp, is_mip, options)?;
     Ok(session.finish(solved))
 }
 
-/// Solves `problem` with HiGHS, kept silent and on one thread. `is_mip`
-/// says whether it has integer columns (HiGHS reports a gap only then).
-pub fn solve(problem: HighsProblem, is_mip: bool, options: &SolveOptions) -> Result<Solved, SolveError> {
-    let mut session = Session::new(problem, is_mip, options)?;
+/// Solves `lp` with HiGHS, kept silent and on one thread. `is_mip` says
+/// whether it has integer columns (HiGHS reports a gap only then).
+pub fn solve(lp: &Lp, is_mip: bool, options: &SolveOptions) -> Result<Solved, SolveError> {
+    let mut session = Session::new(lp, is_mip, options)?;
     let solved = session.solve()?;
     Ok(session.finish(solved))
+}
+
+/// A HiGHS instance a thread keeps between solves, with the matrix it holds.
+struct Resident {
+    model: highs::Model,
+    structure: Structure,
+}
+
+thread_local! {
+    /// This thread's kept instance ([`SolveOptions::reuse_instance`]).
+    /// Thread-local because a HiGHS instance may not move between threads.
+    static RESIDENT: RefCell<Option<Resident>> = const { RefCell::new(None) };
+    /// How many solves on this thread reused its kept instance.
+    static REUSES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// How many solves on the calling thread ran in its kept instance (rather
+/// than a new one): what tests and benchmarks check the reuse by.
+pub fn reuses_on_this_thread() -> usize {
+    REUSES.with(|count| count.get())
 }
 
 /// One HiGHS instance kept between solves, so that rows can be added to a
@@ -164,15 +185,25 @@ pub struct Session {
     solved: Option<highs::SolvedModel>,
     is_mip: bool,
     ranging: bool,
+    /// The matrix the instance holds, when it goes back to the thread's
+    /// [`RESIDENT`] once the session ends.
+    keep: Option<Structure>,
 }
 
 impl Session {
-    /// Loads `problem` and sets HiGHS's options: silent, one thread, the
+    /// Loads `lp` (into the thread's kept instance when asked and it holds
+    /// the same matrix) and sets HiGHS's options: silent, one thread, the
     /// time limit and MIP gap, and the warm start when the shapes match.
-    pub fn new(problem: HighsProblem, is_mip: bool, options: &SolveOptions) -> Result<Session, SolveError> {
-        let mut highs_model = problem
-            .try_into_inner()
-            .map_err(|e| SolveError::Solver(format!("could not load the model: {e}")))?;
+    pub fn new(lp: &Lp, is_mip: bool, options: &SolveOptions) -> Result<Session, SolveError> {
+        let reuse = options.reuse_instance && !is_mip;
+        let resident = reuse.then(|| take_resident(&lp.structure)).flatten();
+        let mut highs_model = match resident {
+            Some(mut model) => {
+                change_numbers(&mut model, lp)?;
+                model
+            }
+            None => load(lp)?,
+        };
         let debug = std::env::var_os("REMOPT_DEBUG_HIGHS").is_some();
         set(&mut highs_model, "output_flag", debug)?;
         set(&mut highs_model, "log_to_console", debug)?;
@@ -187,12 +218,17 @@ impl Session {
             "time_limit",
             options.time_limit.unwrap_or(f64::INFINITY),
         )?;
-        if !options.presolve {
-            set(&mut highs_model, "presolve", "off")?;
-        }
-        if options.interior_point {
-            set(&mut highs_model, "solver", "ipm")?;
-        }
+        // Both set either way: a kept instance remembers the last solve's.
+        set(
+            &mut highs_model,
+            "presolve",
+            if options.presolve { "choose" } else { "off" },
+        )?;
+        set(
+            &mut highs_model,
+            "solver",
+            if options.interior_point { "ipm" } else { "choose" },
+        )?;
         if is_mip {
             set(
                 &mut highs_model,
@@ -220,20 +256,20 @@ impl Session {
             solved: None,
             is_mip,
             ranging: options.ranging,
+            keep: reuse.then(|| lp.structure.clone()),
         })
     }
 
     /// [`Session::new`] and a first solve; when HiGHS itself fails (its
-    /// presolve, on some models), starts again from `rebuild()` without
-    /// presolve.
+    /// presolve, on some models), starts again without presolve, and an
+    /// LP a last time by interior point.
     pub fn start_or_retry(
-        problem: HighsProblem,
-        rebuild: impl Fn() -> HighsProblem,
+        lp: &Lp,
         is_mip: bool,
         options: &SolveOptions,
     ) -> Result<(Session, Solved), SolveError> {
-        let attempt = |problem: HighsProblem, options: &SolveOptions| {
-            Session::new(problem, is_mip, options).and_then(|mut session| {
+        let attempt = |options: &SolveOptions| {
+            Session::new(lp, is_mip, options).and_then(|mut session| {
                 let solved = session.solve()?;
                 Ok((session, solved))
             })
@@ -242,15 +278,12 @@ impl Session {
             presolve: false,
             ..*options
         };
-        match attempt(problem, options) {
-            Err(SolveError::Solver(_)) if options.presolve => match attempt(rebuild(), &without_presolve) {
-                Err(SolveError::Solver(_)) if !is_mip => {
-                    let interior_point = SolveOptions {
-                        interior_point: true,
-                        ..without_presolve
-                    };
-                    attempt(rebuild(), &interior_point)
-                }
+        match attempt(options) {
+            Err(SolveError::Solver(_)) if options.presolve => match attempt(&without_presolve) {
+                Err(SolveError::Solver(_)) if !is_mip => attempt(&SolveOptions {
+                    interior_point: true,
+                    ..without_presolve
+                }),
                 result => result,
             },
             result => result,
@@ -268,6 +301,9 @@ impl Session {
             .try_solve()
             .map_err(|e| SolveError::Solver(format!("the solve failed: {e:?}")))?;
         let seconds = start.elapsed().as_secs_f64();
+        // Kept even when the solve ends in an error: the instance can be
+        // reused by the next point.
+        let solved = self.solved.insert(solved);
         let status = match solved.status() {
             S::Optimal => Status::Optimal,
             // Every remopt LP has a cost bounded below by 0, so "unbounded or
@@ -300,7 +336,6 @@ impl Session {
             iterations: solved.simplex_iteration_count(),
             seconds,
         };
-        self.solved = Some(solved);
         Ok(result)
     }
 
@@ -319,6 +354,8 @@ impl Session {
             values.extend_from_slice(coefficients);
         }
         let mut model = self.take_model();
+        // Its matrix is no longer the one kept instances are matched on.
+        self.keep = None;
         // SAFETY: a live instance; `lower`, `upper` and `starts` hold one
         // entry per row, `indices` and `values` one per non-zero, and every
         // index names an existing column.
@@ -369,6 +406,134 @@ impl Session {
             (None, None) => unreachable!("a session always holds its instance"),
         }
     }
+}
+
+impl Drop for Session {
+    /// Hands a kept instance back to the thread.
+    fn drop(&mut self) {
+        let Some(structure) = self.keep.take() else { return };
+        let model = match (self.model.take(), self.solved.take()) {
+            (Some(model), _) => model,
+            (None, Some(solved)) => solved.into(),
+            (None, None) => return,
+        };
+        RESIDENT.with(|slot| *slot.borrow_mut() = Some(Resident { model, structure }));
+    }
+}
+
+/// A fresh HiGHS instance holding `lp`.
+fn load(lp: &Lp) -> Result<highs::Model, SolveError> {
+    let mut model = highs::Model::try_new(highs::ColProblem::default())
+        .map_err(|e| SolveError::Solver(format!("could not create a HiGHS instance: {e:?}")))?;
+    let structure = &lp.structure;
+    let count = |n: usize| {
+        highs_sys::HighsInt::try_from(n).map_err(|_| SolveError::Solver(format!("{n} is too many for HiGHS")))
+    };
+    let (columns, rows, nonzeros) = (count(lp.columns())?, count(lp.rows())?, count(lp.nonzeros())?);
+    let ptr = model.as_mut_ptr();
+    // SAFETY: a live instance; every array holds one entry per column, per
+    // row or per non-zero as its name says (`starts` one more), and
+    // `integrality`, when passed, one per column.
+    let status = unsafe {
+        if structure.integrality.is_empty() {
+            highs_sys::Highs_passLp(
+                ptr,
+                columns,
+                rows,
+                nonzeros,
+                highs_sys::MATRIX_FORMAT_COLUMN_WISE,
+                highs_sys::OBJECTIVE_SENSE_MINIMIZE,
+                0.0,
+                lp.costs.as_ptr(),
+                lp.column_lower.as_ptr(),
+                lp.column_upper.as_ptr(),
+                lp.row_lower.as_ptr(),
+                lp.row_upper.as_ptr(),
+                structure.starts.as_ptr(),
+                structure.indices.as_ptr(),
+                structure.values.as_ptr(),
+            )
+        } else {
+            highs_sys::Highs_passMip(
+                ptr,
+                columns,
+                rows,
+                nonzeros,
+                highs_sys::MATRIX_FORMAT_COLUMN_WISE,
+                highs_sys::OBJECTIVE_SENSE_MINIMIZE,
+                0.0,
+                lp.costs.as_ptr(),
+                lp.column_lower.as_ptr(),
+                lp.column_upper.as_ptr(),
+                lp.row_lower.as_ptr(),
+                lp.row_upper.as_ptr(),
+                structure.starts.as_ptr(),
+                structure.indices.as_ptr(),
+                structure.values.as_ptr(),
+                structure.integrality.as_ptr(),
+            )
+        }
+    };
+    check_status(status, "Highs_passLp")?;
+    Ok(model)
+}
+
+/// The thread's kept instance, when it holds `structure`'s matrix.
+fn take_resident(structure: &Structure) -> Option<highs::Model> {
+    RESIDENT.with(|slot| {
+        let mut slot = slot.borrow_mut();
+        match slot.as_ref() {
+            Some(resident) if resident.structure == *structure => {
+                REUSES.with(|count| count.set(count.get() + 1));
+                slot.take().map(|r| r.model)
+            }
+            _ => None,
+        }
+    })
+}
+
+/// Gives a kept instance `lp`'s costs and bounds (its matrix is already
+/// `lp`'s) and forgets its last solve, so that the solve that follows
+/// starts as it would in a fresh instance, whatever the instance solved
+/// before.
+fn change_numbers(model: &mut highs::Model, lp: &Lp) -> Result<(), SolveError> {
+    let ptr = model.as_mut_ptr();
+    let last_column = lp.columns() as highs_sys::HighsInt - 1;
+    let last_row = lp.rows() as highs_sys::HighsInt - 1;
+    // SAFETY: a live instance holding a model of `lp`'s shape; the arrays
+    // hold one entry per column or per row.
+    unsafe {
+        check_status(highs_sys::Highs_clearSolver(ptr), "Highs_clearSolver")?;
+        if last_column >= 0 {
+            check_status(
+                highs_sys::Highs_changeColsCostByRange(ptr, 0, last_column, lp.costs.as_ptr()),
+                "Highs_changeColsCostByRange",
+            )?;
+            check_status(
+                highs_sys::Highs_changeColsBoundsByRange(
+                    ptr,
+                    0,
+                    last_column,
+                    lp.column_lower.as_ptr(),
+                    lp.column_upper.as_ptr(),
+                ),
+                "Highs_changeColsBoundsByRange",
+            )?;
+        }
+        if last_row >= 0 {
+            check_status(
+                highs_sys::Highs_changeRowsBoundsByRange(
+                    ptr,
+                    0,
+                    last_row,
+                    lp.row_lower.as_ptr(),
+                    lp.row_upper.as_ptr(),
+                ),
+                "Highs_changeRowsBoundsByRange",
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// The basis of a solved LP; `None` when HiGHS has none.
@@ -464,18 +629,16 @@ pub fn highs_version() -> String {
         .into_owned()
 }
 
-/// Writes `problem` to `path` in the format its extension names (`.lp` or
+/// Writes `lp` to `path` in the format its extension names (`.lp` or
 /// `.mps`), with the given column and row names.
 pub fn write_model(
-    problem: HighsProblem,
+    lp: &Lp,
     column_names: &[String],
     row_names: &[String],
     path: &std::path::Path,
 ) -> Result<(), SolveError> {
     use std::ffi::CString;
-    let mut model = problem
-        .try_into_inner()
-        .map_err(|e| SolveError::Solver(format!("could not load the model: {e}")))?;
+    let mut model = load(lp)?;
     set(&mut model, "output_flag", false)?;
     let c_string = |text: &str| {
         CString::new(text).map_err(|_| SolveError::Solver(format!("name {text:?} contains a NUL byte")))

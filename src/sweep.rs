@@ -689,6 +689,7 @@ pub fn settings_for(file: &ScenarioFile) -> SolveSettings {
         warm_start,
         skip_sensitivity: true,
         skip_vss: true,
+        reuse_instance: true,
         ..SolveSettings::default()
     }
 }

@@ -242,3 +242,98 @@ fn the_shipped_sweep_file_runs() {
         .code(0)
         .stdout(predicate::str::contains("16 runs"));
 }
+
+/// A sweep's worker solves its points in one kept HiGHS instance, changing
+/// only costs and bounds: every point must come out bit for bit as it does
+/// alone in a new instance started from the same basis, whatever the
+/// instance solved before it (infeasible points, points whose model has
+/// another shape, the points in reverse order).
+#[test]
+fn points_solved_in_a_kept_instance_match_points_solved_alone() {
+    use remopt::pipeline::SolveSettings;
+    use remopt::scenario::ScenarioFile;
+    use remopt::sweep::{run_point, settings_for, RunResult};
+    let path = Path::new(ROOT).join("inputs/japan.toml");
+    let file = ScenarioFile::read(&path).unwrap();
+    let base = file.document().unwrap();
+    let definition = Sweep {
+        scenario: path,
+        ..sweep(
+            &[
+                // No demand for Y drops its rows: another shape.
+                "demand.Y=0,1160",
+                "suppliers.cn-light.offers.Nd.price_per_kg*=0.5:2.5:0.5",
+                // 0.3 leaves no plan.
+                "countries.CN.max_share=0.3,0.6,0.8,1.0",
+            ],
+            Mode::Grid,
+        )
+    };
+    let points = definition.points().unwrap();
+    let kept = settings_for(&file);
+    let alone = SolveSettings {
+        reuse_instance: false,
+        ..kept.clone()
+    };
+    let signature = |result: RunResult| match result {
+        RunResult::Solved(solved) => {
+            let (_, outcome) = *solved;
+            let duals: Vec<u64> = outcome.constraints().map(|c| c.shadow_price.to_bits()).collect();
+            Some((
+                outcome.objective.to_bits(),
+                format!("{:?}", outcome.schedule),
+                duals,
+            ))
+        }
+        other => {
+            assert!(matches!(other, RunResult::Infeasible), "{:?}", other.status());
+            None
+        }
+    };
+    // Run on a thread of its own so that the count of reuses is this test's.
+    let (expected, forward, backward, reuses) = std::thread::scope(|s| {
+        s.spawn(|| {
+            let expected: Vec<_> = points
+                .iter()
+                .map(|p| signature(run_point(&file, &base, p, &alone)))
+                .collect();
+            assert_eq!(remopt::solve::reuses_on_this_thread(), 0);
+            let forward: Vec<_> = points
+                .iter()
+                .map(|p| signature(run_point(&file, &base, p, &kept)))
+                .collect();
+            let mut backward: Vec<_> = points
+                .iter()
+                .rev()
+                .map(|p| signature(run_point(&file, &base, p, &kept)))
+                .collect();
+            backward.reverse();
+            (
+                expected,
+                forward,
+                backward,
+                remopt::solve::reuses_on_this_thread(),
+            )
+        })
+        .join()
+        .unwrap()
+    });
+    let solved = expected.iter().filter(|e| e.is_some()).count();
+    assert!(
+        solved >= 10 && solved < points.len(),
+        "{solved} of {} points solved",
+        points.len()
+    );
+    let shapes: std::collections::BTreeSet<usize> = expected
+        .iter()
+        .flatten()
+        .map(|(_, _, duals)| duals.len())
+        .collect();
+    assert!(shapes.len() >= 2, "every point has the same shape: {shapes:?}");
+    assert!(
+        reuses >= points.len(),
+        "only {reuses} solves reused the kept instance"
+    );
+    assert_eq!(forward, expected);
+    assert_eq!(backward, expected);
+}

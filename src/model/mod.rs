@@ -20,10 +20,12 @@ mod columns;
 mod elastic;
 mod families;
 pub mod ids;
+mod lp;
 mod objective;
 mod rows;
 
 pub use ids::{Column, ColumnId, ConstraintKind, CountryCode, Family, Relax, RowId};
+pub use lp::{Lp, Structure};
 pub use rows::RowInfo;
 
 use crate::plan::{Plan, ScenarioPlan, Schedule};
@@ -32,7 +34,6 @@ pub use families::hhi::{cut_terms, hhi_row_scale, HhiCut, HHI_ROW_SCALE};
 use families::{
     baskets, budget, capacity, decisions, demand, groups, hhi, recourse, shares, stock, tiers, Ctx,
 };
-use good_lp::solvers::highs::{highs, HighsProblem};
 
 /// Which objective this build minimises (models/README.md, "Objectives").
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -89,11 +90,11 @@ pub struct ModelSize {
     pub nonzeros: usize,
 }
 
-/// A built model: the problem handed to [`crate::solve::solve`], and the
+/// A built model: the arrays handed to [`crate::solve::solve`], and the
 /// layout that reads its results back.
 pub struct Model {
-    /// The good_lp problem, HiGHS backend.
-    pub problem: HighsProblem,
+    /// Costs, bounds and matrix, as HiGHS takes them.
+    pub lp: Lp,
     /// Names of rows and meaning of columns.
     pub layout: Layout,
 }
@@ -411,18 +412,16 @@ pub fn build_given(
         binaries,
         ..
     } = cols;
-    let mut problem = variables.minimise(objective).using(highs);
-    let (rows, nonzeros) = rows.add_to(&mut problem);
+    let lp = Lp::new(&variables, &objective, &rows.info, &rows.lhs);
     Model {
-        problem,
         layout: Layout {
             size: ModelSize {
-                rows: rows.len(),
-                columns: columns.len(),
+                rows: lp.rows(),
+                columns: lp.columns(),
                 binaries,
-                nonzeros,
+                nonzeros: lp.nonzeros(),
             },
-            rows,
+            rows: rows.info,
             columns,
             stage,
             decisions,
@@ -435,5 +434,6 @@ pub fn build_given(
             supplier_count: scenario.suppliers.len(),
             resale_count: scenario.policy.resale.len(),
         },
+        lp,
     }
 }

@@ -1,10 +1,10 @@
 //! The model's rows: each added under its [`RowId`] with the diagnosis's
 //! [`Relax`] rule that its family's definition states, kept in the order
-//! added (the order of `constraints.csv`), and handed to HiGHS only once the
-//! objective is known.
+//! added (the order of `constraints.csv`), and made into the model's
+//! [`super::Lp`] once the objective is known.
 
 use super::{Relax, RowId};
-use good_lp::{constraint, Expression, IntoAffineExpression};
+use good_lp::Expression;
 
 /// One row: `lower <= activity <= upper`, with its identity.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -102,22 +102,5 @@ impl Rows {
             relax,
         });
         self.lhs.push(lhs);
-    }
-
-    /// Adds every row to `problem`; returns the number of non-zeros.
-    pub fn add_to(self, problem: &mut impl good_lp::SolverModel) -> (Vec<RowInfo>, usize) {
-        let mut nonzeros = 0;
-        for (info, lhs) in self.info.iter().zip(self.lhs) {
-            nonzeros += (&lhs).linear_coefficients().filter(|(_, c)| *c != 0.0).count();
-            let row = if info.lower == info.upper {
-                constraint::eq(lhs, info.upper)
-            } else if info.upper.is_finite() {
-                constraint::leq(lhs, info.upper)
-            } else {
-                constraint::geq(lhs, info.lower)
-            };
-            problem.add_constraint(row);
-        }
-        (self.info, nonzeros)
     }
 }
