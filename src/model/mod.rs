@@ -120,6 +120,9 @@ pub struct Layout {
     year_starts: Vec<usize>,
     /// The label of the first year, with a horizon.
     first_year: Option<i64>,
+    /// Each column's position, built on the first lookup of a column other
+    /// than an `x` (the HHI rounds look up every cut's terms).
+    positions: std::sync::OnceLock<rustc_hash::FxHashMap<ColumnId, usize>>,
     offer_count: usize,
     element_count: usize,
     supplier_count: usize,
@@ -271,7 +274,17 @@ impl Layout {
     pub fn column_index(&self, column: ColumnId) -> Option<usize> {
         match column.column {
             Column::Quantity(o) => Some(self.year_starts[self.year_index(column.year)] + o),
-            _ => self.columns.iter().position(|c| *c == column),
+            _ => {
+                let positions = self.positions.get_or_init(|| {
+                    self.columns
+                        .iter()
+                        .enumerate()
+                        .rev()
+                        .map(|(i, &c)| (c, i))
+                        .collect()
+                });
+                positions.get(&column).copied()
+            }
         }
     }
 
@@ -429,6 +442,7 @@ pub fn build_given(
             relaxable: elastic.relaxable,
             year_starts,
             first_year: scenario.year_label(0),
+            positions: std::sync::OnceLock::new(),
             offer_count: scenario.offers.len(),
             element_count: scenario.elements.len(),
             supplier_count: scenario.suppliers.len(),
