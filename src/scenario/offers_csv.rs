@@ -203,13 +203,13 @@ fn missing_columns(list: &PriceList<'_>, header: &Header, expected: &[&str]) -> 
         .collect()
 }
 
-/// One data row, with what its errors name: its line, and the supplier and
-/// element it offers.
+/// One data row, with what its errors name: its line (counted only for an
+/// error: counting every row's would read the file once per row), and the
+/// supplier and element it offers.
 struct Row<'a> {
     list: &'a PriceList<'a>,
     header: &'a Header,
     record: &'a csv::StringRecord,
-    line: Option<usize>,
     supplier: String,
     element: String,
 }
@@ -229,7 +229,6 @@ impl<'a> Row<'a> {
             list,
             header,
             record,
-            line: list.line_of(record.position()),
             supplier,
             element: header.cell(record, "element").unwrap_or_default().to_string(),
         }
@@ -245,8 +244,9 @@ impl<'a> Row<'a> {
     }
 
     fn error(&self, column: &str, key_path: String, value: Option<String>, message: String) -> ScenarioError {
+        let line = self.list.line_of(self.record.position());
         self.list
-            .error_at(self.line, self.header.column(column), key_path, value, message)
+            .error_at(line, self.header.column(column), key_path, value, message)
     }
 
     /// The number under `name`: absent when the cell is empty (an error if
