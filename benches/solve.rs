@@ -67,36 +67,41 @@ fn synthetic(c: &mut Criterion) {
     );
 }
 
-/// Five years of the synthetic scenario (about 170,000 columns, with a
-/// stockpile, ramps and growth): remopt's whole solve — load, build, solve,
-/// verify and every output's bytes — against HiGHS's own solve of the
-/// exported model (read beforehand, outside the timing).
-fn horizon(c: &mut Criterion) {
-    let text = remopt::synthetic::horizon_toml(17, 2000, 5);
-    let path = Path::new("synthetic-years.toml");
-    let loaded = scenario::parse(path, text.as_bytes()).expect("valid scenario");
+/// remopt's whole solve at scale — read the scenario file (and its price
+/// list), validate, build, solve with the ranging `sensitivity.csv` needs,
+/// verify, render every output and write them to a folder — against
+/// HiGHS's own solve of the exported model (the file read beforehand,
+/// outside the timing), with and without that ranging. `files` are the
+/// scenario file (first) and any price list, written to a folder first.
+fn at_scale(c: &mut Criterion, label: &str, files: &[(&str, String)]) {
     let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let path = dir.path().join(files[0].0);
+    let load = || {
+        scenario::ScenarioFile::read(&path)
+            .and_then(|f| f.scenario(&[]))
+            .unwrap()
+    };
+    let loaded = load();
     let mps = dir.path().join("model.mps");
     remopt::export::export(&loaded, &mps).unwrap();
     let size = model::build(&loaded, Stage::Cost, None).layout.size;
     eprintln!(
-        "horizon-synthetic-17x2000x5: model {} rows x {} columns, {} non-zeros",
+        "{label}: model {} rows x {} columns, {} non-zeros",
         size.rows, size.columns, size.nonzeros
     );
-    let mut group = c.benchmark_group("horizon-synthetic-17x2000x5");
-    group.bench_function("load", |b| {
-        b.iter(|| scenario::parse(path, black_box(text.as_bytes())).unwrap())
-    });
+    let mut group = c.benchmark_group(label);
+    group.bench_function("load", |b| b.iter(load));
     group.bench_function("build", |b| {
         b.iter(|| model::build(black_box(&loaded), Stage::Cost, None))
     });
-    // remopt ranges every LP for sensitivity.csv: HiGHS alone is timed
-    // both without and with that work.
-    for (label, ranging) in [
+    for (name, ranging) in [
         ("HiGHS alone on the exported model", false),
         ("HiGHS alone on the exported model, with ranging", true),
     ] {
-        group.bench_function(label, |b| {
+        group.bench_function(name, |b| {
             b.iter_custom(|iterations| {
                 let mut total = Duration::ZERO;
                 for _ in 0..iterations {
@@ -106,18 +111,49 @@ fn horizon(c: &mut Criterion) {
             })
         });
     }
-    group.bench_function("remopt: load, build, solve, verify, outputs", |b| {
+    let out = dir.path().join("outputs");
+    let outcome = optimise(&loaded, &SolveSettings::default()).unwrap();
+    let render = || {
+        let security = remopt::report::sensitivity::security_prices(&loaded, &outcome);
+        let record = remopt::report::json::RunRecord::new(&loaded, &outcome, 0.0);
+        remopt::report::solve_files(&loaded, &outcome, &security, &record)
+    };
+    group.bench_function("outputs rendered", |b| b.iter(render));
+    let files = render();
+    group.bench_function("outputs written", |b| {
+        b.iter(|| remopt::report::write::replace_dir(&out, &files).unwrap())
+    });
+    group.bench_function("remopt: load, build, solve, verify, outputs written", |b| {
         b.iter(|| {
-            let scenario = scenario::parse(path, black_box(text.as_bytes())).unwrap();
+            let scenario = load();
             let outcome = optimise(&scenario, &SolveSettings::default()).unwrap();
             let security = remopt::report::sensitivity::security_prices(&scenario, &outcome);
             let record = remopt::report::json::RunRecord::new(&scenario, &outcome, 0.0);
-            black_box(remopt::report::solve_files(
-                &scenario, &outcome, &security, &record,
-            ));
+            let files = remopt::report::solve_files(&scenario, &outcome, &security, &record);
+            remopt::report::write::replace_dir(&out, &files).unwrap();
         })
     });
     group.finish();
+}
+
+/// One year of the synthetic 17 x 2,000 scenario, its 34,000 offers in the
+/// scenario file and in a CSV price list.
+fn one_year(c: &mut Criterion) {
+    let text = remopt::synthetic::scenario_toml(17, 2000);
+    at_scale(c, "at-scale-17x2000", &[("scenario.toml", text)]);
+    let (text, list) = remopt::synthetic::scenario_with_price_list(17, 2000);
+    at_scale(
+        c,
+        "at-scale-17x2000-price-list",
+        &[("scenario.toml", text), ("offers.csv", list)],
+    );
+}
+
+/// Five years of the synthetic scenario (about 170,000 columns, with a
+/// stockpile, ramps and growth).
+fn horizon(c: &mut Criterion) {
+    let text = remopt::synthetic::horizon_toml(17, 2000, 5);
+    at_scale(c, "horizon-synthetic-17x2000x5", &[("scenario.toml", text)]);
 }
 
 /// Disruptions: Japan 2026-2030 facing 50 and 200 generated disruptions,
@@ -317,7 +353,7 @@ criterion_group! {
 criterion_group! {
     name = large;
     config = Criterion::default().sample_size(10).measurement_time(Duration::from_secs(20));
-    targets = synthetic, hhi, horizon
+    targets = synthetic, one_year, hhi, horizon
 }
 criterion_group! {
     name = stochastic;

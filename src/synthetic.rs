@@ -15,7 +15,16 @@ const COUNTRIES: [&str; 12] = [
 /// offered by every one of `suppliers` suppliers, with every kind of LP cap
 /// set so that each constraint family appears.
 pub fn scenario_toml(elements: usize, suppliers: usize) -> String {
-    generate(elements, suppliers, false, 1)
+    generate(elements, suppliers, false, 1, None)
+}
+
+/// The same scenario with its offers in a price list (the scenario file
+/// and the list, to be saved as `offers.csv` beside it): how a planner
+/// keeps thousands of offers.
+pub fn scenario_with_price_list(elements: usize, suppliers: usize) -> (String, String) {
+    let mut list = String::from("supplier,element,price_per_kg,capacity_t,min_order_t\n");
+    let text = generate(elements, suppliers, false, 1, Some(&mut list));
+    (text, list)
 }
 
 /// The same scenario over `years` years from 2026 (at least 2): demand
@@ -23,18 +32,25 @@ pub fn scenario_toml(elements: usize, suppliers: usize) -> String {
 /// every tenth (from the fifth) ramping its capacity up by half from the
 /// third, and a stockpile of the first two elements held to 30 days.
 pub fn horizon_toml(elements: usize, suppliers: usize, years: usize) -> String {
-    generate(elements, suppliers, false, years.max(2))
+    generate(elements, suppliers, false, years.max(2), None)
 }
 
 /// The same scenario with yes/no decisions: a yearly contract cost per
 /// supplier and a minimum lot per offer, so that HiGHS has to branch.
 pub fn contracts_toml(elements: usize, suppliers: usize) -> String {
-    generate(elements, suppliers, true, 1)
+    generate(elements, suppliers, true, 1, None)
 }
 
 const FIRST_YEAR: usize = 2026;
 
-fn generate(elements: usize, suppliers: usize, contracts: bool, years: usize) -> String {
+/// The scenario's text; with `price_list`, its offers go there as CSV rows.
+fn generate(
+    elements: usize,
+    suppliers: usize,
+    contracts: bool,
+    years: usize,
+    mut price_list: Option<&mut String>,
+) -> String {
     let elements = &RARE_EARTHS[..elements.min(RARE_EARTHS.len())];
     let mut state: u64 = 0x2545_f491_4f6c_dd1d;
     let mut next = move || {
@@ -55,6 +71,9 @@ fn generate(elements: usize, suppliers: usize, contracts: bool, years: usize) ->
         "[scenario]\nname = \"{kind}-{}x{suppliers}\"\n",
         elements.len()
     );
+    if price_list.is_some() {
+        text.push_str("[data]\noffers_csv = \"offers.csv\"\n\n");
+    }
     if years > 1 {
         let list: Vec<String> = (0..years).map(|t| (FIRST_YEAR + t).to_string()).collect();
         let _ = writeln!(
@@ -118,7 +137,9 @@ fn generate(elements: usize, suppliers: usize, contracts: bool, years: usize) ->
         }
         for symbol in elements {
             let (price, capacity) = (20.0 + 80.0 * next(), per_element_capacity * (0.5 + next()));
-            if contracts {
+            if let Some(list) = price_list.as_deref_mut() {
+                let _ = writeln!(list, "s{s},{symbol},{price:.2},{capacity:.0},");
+            } else if contracts {
                 let _ = writeln!(
                     text,
                     "offers.{symbol} = {{ price_per_kg = {price:.2}, capacity_t = {capacity:.0}, min_order_t = {:.0} }}",

@@ -25,11 +25,29 @@ pub fn replace_dir(dir: &Path, files: &[(&str, Vec<u8>)]) -> io::Result<()> {
     let staging = tempfile::Builder::new()
         .prefix(&format!(".{name}.new-"))
         .tempdir_in(parent)?;
-    for (file, bytes) in files {
-        let mut f = fs::File::create(staging.path().join(file))?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-    }
+    // One thread per file: each waits on its own sync (on a large model
+    // writing them one after the other took longer than rendering them).
+    std::thread::scope(|scope| {
+        let writers: Vec<_> = files
+            .iter()
+            .map(|(file, bytes)| {
+                let path = staging.path().join(file);
+                scope.spawn(move || -> io::Result<()> {
+                    let mut f = fs::File::create(path)?;
+                    f.write_all(bytes)?;
+                    f.sync_all()
+                })
+            })
+            .collect();
+        writers
+            .into_iter()
+            .map(|writer| {
+                writer
+                    .join()
+                    .unwrap_or_else(|_| Err(io::Error::other("a writer thread panicked")))
+            })
+            .collect::<io::Result<Vec<()>>>()
+    })?;
     // A temporary folder is private (0700); outputs are for sharing.
     fs::set_permissions(staging.path(), fs::Permissions::from_mode(0o755))?;
     let staged = staging.keep();
