@@ -430,51 +430,35 @@ fn load(lp: &Lp) -> Result<highs::Model, SolveError> {
         highs_sys::HighsInt::try_from(n).map_err(|_| SolveError::Solver(format!("{n} is too many for HiGHS")))
     };
     let (columns, rows, nonzeros) = (count(lp.columns())?, count(lp.rows())?, count(lp.nonzeros())?);
-    let ptr = model.as_mut_ptr();
+    // HiGHS reads no integrality from a null pointer: an LP.
+    let integrality = match structure.integrality.is_empty() {
+        true => std::ptr::null(),
+        false => structure.integrality.as_ptr(),
+    };
     // SAFETY: a live instance; every array holds one entry per column, per
     // row or per non-zero as its name says (`starts` one more), and
-    // `integrality`, when passed, one per column.
+    // `integrality`, when not null, one per column.
     let status = unsafe {
-        if structure.integrality.is_empty() {
-            highs_sys::Highs_passLp(
-                ptr,
-                columns,
-                rows,
-                nonzeros,
-                highs_sys::MATRIX_FORMAT_COLUMN_WISE,
-                highs_sys::OBJECTIVE_SENSE_MINIMIZE,
-                0.0,
-                lp.costs.as_ptr(),
-                lp.column_lower.as_ptr(),
-                lp.column_upper.as_ptr(),
-                lp.row_lower.as_ptr(),
-                lp.row_upper.as_ptr(),
-                structure.starts.as_ptr(),
-                structure.indices.as_ptr(),
-                structure.values.as_ptr(),
-            )
-        } else {
-            highs_sys::Highs_passMip(
-                ptr,
-                columns,
-                rows,
-                nonzeros,
-                highs_sys::MATRIX_FORMAT_COLUMN_WISE,
-                highs_sys::OBJECTIVE_SENSE_MINIMIZE,
-                0.0,
-                lp.costs.as_ptr(),
-                lp.column_lower.as_ptr(),
-                lp.column_upper.as_ptr(),
-                lp.row_lower.as_ptr(),
-                lp.row_upper.as_ptr(),
-                structure.starts.as_ptr(),
-                structure.indices.as_ptr(),
-                structure.values.as_ptr(),
-                structure.integrality.as_ptr(),
-            )
-        }
+        highs_sys::Highs_passMip(
+            model.as_mut_ptr(),
+            columns,
+            rows,
+            nonzeros,
+            highs_sys::MATRIX_FORMAT_COLUMN_WISE,
+            highs_sys::OBJECTIVE_SENSE_MINIMIZE,
+            0.0,
+            lp.costs.as_ptr(),
+            lp.column_lower.as_ptr(),
+            lp.column_upper.as_ptr(),
+            lp.row_lower.as_ptr(),
+            lp.row_upper.as_ptr(),
+            structure.starts.as_ptr(),
+            structure.indices.as_ptr(),
+            structure.values.as_ptr(),
+            integrality,
+        )
     };
-    check_status(status, "Highs_passLp")?;
+    check_status(status, "Highs_passMip")?;
     Ok(model)
 }
 
