@@ -1,6 +1,9 @@
 //! The one place that talks to HiGHS: options, the solve, status and results.
 
+mod folding;
+
 use crate::model::{Lp, Structure};
+use folding::Folding;
 use std::cell::RefCell;
 use std::time::Instant;
 
@@ -33,6 +36,11 @@ pub struct SolveOptions<'a> {
     /// when it holds a model of the same matrix (only the costs and bounds
     /// change): a sweep's worker keeps one instance for all its points.
     pub reuse_instance: bool,
+    /// Hand HiGHS an LP's rows of one non-zero as column bounds while rows
+    /// are added and the LP solved again (the HHI caps' cut rounds), then
+    /// solve the whole LP once more from where that ended, for the plan,
+    /// duals and ranging reported.
+    pub fold_single_rows: bool,
 }
 
 impl Default for SolveOptions<'_> {
@@ -45,6 +53,7 @@ impl Default for SolveOptions<'_> {
             ranging: true,
             interior_point: false,
             reuse_instance: false,
+            fold_single_rows: false,
         }
     }
 }
@@ -188,6 +197,16 @@ pub struct Session {
     /// The matrix the instance holds, when it goes back to the thread's
     /// [`RESIDENT`] once the session ends.
     keep: Option<Structure>,
+    /// With [`SolveOptions::fold_single_rows`]: the whole LP, the rows
+    /// added since, and how HiGHS's LP was folded from them.
+    folded: Option<Folded>,
+}
+
+/// The whole LP of a session whose HiGHS instance holds it folded.
+struct Folded {
+    lp: Lp,
+    added: Vec<(Vec<usize>, Vec<f64>, f64, f64)>,
+    folding: Folding,
 }
 
 impl Session {
@@ -196,6 +215,15 @@ impl Session {
     /// time limit and MIP gap, and the warm start when the shapes match.
     pub fn new(lp: &Lp, is_mip: bool, options: &SolveOptions) -> Result<Session, SolveError> {
         let reuse = options.reuse_instance && !is_mip;
+        let fold = options.fold_single_rows && !is_mip && !reuse;
+        let (whole, lp) = match fold {
+            true => {
+                let (folded, folding) = folding::fold(lp);
+                (Some((lp, folding)), std::borrow::Cow::Owned(folded))
+            }
+            false => (None, std::borrow::Cow::Borrowed(lp)),
+        };
+        let lp = lp.as_ref();
         let resident = reuse.then(|| take_resident(&lp.structure)).flatten();
         let mut highs_model = match resident {
             Some(mut model) => {
@@ -236,28 +264,22 @@ impl Session {
                 options.mip_gap.unwrap_or(DEFAULT_MIP_GAP),
             )?;
         }
-        if let (Some(basis), false) = (options.warm_start, is_mip) {
-            let ptr = highs_model.as_mut_ptr();
-            // SAFETY: a live instance; the arrays are read only when they hold
-            // exactly one status per column and per row.
-            unsafe {
-                let shape = (
-                    highs_sys::Highs_getNumCol(ptr) as usize,
-                    highs_sys::Highs_getNumRow(ptr) as usize,
-                );
-                if shape == (basis.columns.len(), basis.rows.len()) {
-                    // A basis that HiGHS rejects only costs the warm start.
-                    highs_sys::Highs_setBasis(ptr, basis.columns.as_ptr(), basis.rows.as_ptr());
-                }
-            }
-        }
-        Ok(Session {
+        let mut session = Session {
             model: Some(highs_model),
             solved: None,
             is_mip,
             ranging: options.ranging,
             keep: reuse.then(|| lp.structure.clone()),
-        })
+            folded: whole.map(|(lp, folding)| Folded {
+                lp: lp.clone(),
+                added: Vec::new(),
+                folding,
+            }),
+        };
+        if let (Some(basis), false) = (options.warm_start, is_mip) {
+            session.set_basis(basis);
+        }
+        Ok(session)
     }
 
     /// [`Session::new`] and a first solve; when HiGHS itself fails (its
@@ -323,13 +345,23 @@ impl Session {
             dual_bound: solved.double_info_value(c"mip_dual_bound").unwrap_or(f64::NAN),
         });
         let solution = solved.get_solution();
+        let mut column_duals = solution.dual_columns().to_vec();
+        let (row_activity, row_duals) = match &self.folded {
+            Some(folded) => folded.folding.unfold_solution(
+                solution.columns(),
+                solution.rows(),
+                solution.dual_rows(),
+                &mut column_duals,
+            ),
+            None => (solution.rows().to_vec(), solution.dual_rows().to_vec()),
+        };
         let result = Solved {
             status,
             objective: solved.objective_value(),
             columns: solution.columns().to_vec(),
-            row_activity: solution.rows().to_vec(),
-            row_duals: solution.dual_rows().to_vec(),
-            column_duals: solution.dual_columns().to_vec(),
+            row_activity,
+            row_duals,
+            column_duals,
             mip,
             ranging: None,
             basis: None,
@@ -356,6 +388,10 @@ impl Session {
         let mut model = self.take_model();
         // Its matrix is no longer the one kept instances are matched on.
         self.keep = None;
+        if let Some(folded) = &mut self.folded {
+            folded.folding.add_rows(rows.len());
+            folded.added.extend_from_slice(rows);
+        }
         // SAFETY: a live instance; `lower`, `upper` and `starts` hold one
         // entry per row, `indices` and `values` one per non-zero, and every
         // index names an existing column.
@@ -384,8 +420,20 @@ impl Session {
     }
 
     /// The last solve, with its ranging (when asked for) and its basis,
-    /// for an LP solved to optimality.
-    pub fn finish(&mut self, mut solved: Solved) -> Solved {
+    /// for an LP solved to optimality. A folded LP's optimum is first
+    /// solved again as the whole LP, from the matching basis (no pivots
+    /// when HiGHS agrees it is optimal): the plan and duals reported are
+    /// the whole LP's.
+    pub fn finish(&mut self, solved: Solved) -> Solved {
+        let solved = match self.folded.take() {
+            Some(folded) if solved.status == Status::Optimal => self.solve_whole(folded, solved),
+            _ => solved,
+        };
+        self.finish_whole(solved)
+    }
+
+    /// [`Session::finish`] once the instance holds the whole LP.
+    fn finish_whole(&mut self, mut solved: Solved) -> Solved {
         if let (Some(model), false, Status::Optimal) = (self.solved.as_mut(), self.is_mip, solved.status) {
             // Ranging is HiGHS's work too: it counts as solver time.
             let start = Instant::now();
@@ -396,6 +444,69 @@ impl Session {
             solved.seconds += start.elapsed().as_secs_f64();
         }
         solved
+    }
+
+    /// Replaces the folded instance by the whole LP (`folded`, with the
+    /// rows added since) started from the folded optimum's basis, and
+    /// solves it. Should that fail, the folded solve stands, without
+    /// ranging.
+    fn solve_whole(&mut self, folded: Folded, last: Solved) -> Solved {
+        let Some(folded_basis) = self.solved.as_mut().and_then(basis) else {
+            return Solved {
+                ranging: None,
+                ..last
+            };
+        };
+        let start_basis = folded.folding.full_basis(&folded_basis);
+        // The folded instance is done with: free it before loading the whole.
+        (self.model, self.solved) = (None, None);
+        let options = SolveOptions {
+            ranging: self.ranging,
+            ..SolveOptions::default()
+        };
+        let whole = Session::new(&folded.lp, false, &options).and_then(|mut session| {
+            if !folded.added.is_empty() {
+                session.add_rows(&folded.added)?;
+            }
+            session.set_basis(&start_basis);
+            let solved = session.solve()?;
+            Ok((session, solved))
+        });
+        match whole {
+            Ok((session, solved)) if solved.status == Status::Optimal => {
+                let (seconds, iterations) =
+                    (last.seconds + solved.seconds, last.iterations + solved.iterations);
+                *self = session;
+                Solved {
+                    seconds,
+                    iterations,
+                    ..solved
+                }
+            }
+            _ => Solved {
+                ranging: None,
+                ..last
+            },
+        }
+    }
+
+    /// Starts the next solve from `basis` (when HiGHS accepts it: a basis
+    /// it rejects only costs the warm start).
+    fn set_basis(&mut self, basis: &Basis) {
+        let mut model = self.take_model();
+        let ptr = model.as_mut_ptr();
+        // SAFETY: a live instance; the arrays are read only when they hold
+        // exactly one status per column and per row.
+        unsafe {
+            let shape = (
+                highs_sys::Highs_getNumCol(ptr) as usize,
+                highs_sys::Highs_getNumRow(ptr) as usize,
+            );
+            if shape == (basis.columns.len(), basis.rows.len()) {
+                highs_sys::Highs_setBasis(ptr, basis.columns.as_ptr(), basis.rows.as_ptr());
+            }
+        }
+        self.model = Some(model);
     }
 
     /// The instance, ready to change or solve.
