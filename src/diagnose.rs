@@ -433,6 +433,7 @@ fn settings_for(
         | Family::OfferUsed { .. }
         | Family::ContractOffer { .. }
         | Family::HhiCut { .. }
+        | Family::HhiTonnes { .. }
         | Family::BasketContract { .. }
         | Family::ResaleSource { .. }
         | Family::RiskLevel

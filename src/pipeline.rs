@@ -194,13 +194,16 @@ impl Outcome {
 
     /// Every named row of the final stage with its activity and shadow
     /// price, as `constraints.csv` lists them: an HHI cap is one row
-    /// `hhi[e]`, not its cuts.
+    /// `hhi[e]`, not its cuts nor the rows that define its countries'
+    /// tonnes.
     pub fn constraints(&self) -> impl Iterator<Item = ConstraintResult<'_>> {
         self.rows
             .iter()
             .zip(self.row_activity.iter().zip(&self.row_duals))
             .enumerate()
-            .filter(|(_, (info, _))| !matches!(info.id.family, Family::HhiCut { .. }))
+            .filter(|(_, (info, _))| {
+                !matches!(info.id.family, Family::HhiCut { .. } | Family::HhiTonnes { .. })
+            })
             .map(|(index, (info, (&activity, &shadow_price)))| ConstraintResult {
                 index,
                 info,

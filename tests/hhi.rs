@@ -104,6 +104,23 @@ fn the_exported_model_holds_the_final_cuts() {
     remopt::export::export(&scenario, &path).unwrap();
     let lp = std::fs::read_to_string(&path).unwrap();
     assert!(lp.contains("hhi(Nd)#1:"), "{lp}");
+    // Each country's tonnes are one column, defined once, and every cut is
+    // written in it and the country's term alone (the cut at 0 t has no
+    // tonnes term: its slope is 0).
+    assert!(
+        lp.contains("hhi_tonnes(CN,Nd): -1 x(a,Nd) +1 p(CN,Nd) = +0"),
+        "{lp}"
+    );
+    let cuts: Vec<&str> = lp.lines().filter(|l| l.contains("hhi(Nd)#")).collect();
+    assert!(cuts.len() > 10, "{lp}");
+    for cut in cuts {
+        let terms = cut
+            .split_whitespace()
+            .filter(|w| w.starts_with("h(") || w.starts_with("p("))
+            .count();
+        assert_eq!(terms, if cut.contains(" p(") { 2 } else { 1 }, "{cut}");
+        assert_eq!(cut.matches("x(").count(), 0, "{cut}");
+    }
     // Read back, the cuts give the same optimum as the solve.
     let optimum = remopt::solve::solve_file(&path).unwrap();
     relative(optimum, common::solve(&scenario).objective, 1e-9);

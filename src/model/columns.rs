@@ -190,8 +190,9 @@ pub(super) struct Vars {
     pub w: Vec<Vec<Option<Variable>>>,
     /// Each offer's bounds.
     pub bounds: Vec<OfferBounds>,
-    /// `h[c,e]` per country offering each element with an HHI cap.
-    pub hhi_terms: Vec<Vec<(CountryCode, Variable)>>,
+    /// Per element with an HHI cap, each country offering it: its term
+    /// `h[c,e]` and its tonnes `p[c,e]`.
+    pub hhi_terms: Vec<Vec<HhiTerm>>,
     /// `b[s]` per supplier with a basket (its capacity is a row, which a
     /// diagnosis can move).
     pub baskets: Vec<Option<Variable>>,
@@ -314,17 +315,39 @@ pub(super) fn define_variables(
 
 /// `h[c,e] >= 0` for each country offering element `e`, when it has an HHI
 /// cap.
-fn define_hhi_terms(scenario: &Scenario, e: usize, cols: &mut Columns) -> Vec<(CountryCode, Variable)> {
+/// One country's part of an element's HHI: `h[c,e]`, its term, and
+/// `p[c,e]`, the tonnes processed there (so that each cut on the term
+/// names one column, not every offer of the country).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct HhiTerm {
+    pub country: CountryCode,
+    pub term: Variable,
+    pub tonnes: Variable,
+}
+
+fn define_hhi_terms(scenario: &Scenario, e: usize, cols: &mut Columns) -> Vec<HhiTerm> {
     if scenario.elements[e].caps.max_hhi.is_none() || scenario.elements[e].demand_t <= 0.0 {
         return Vec::new();
     }
-    scenario
-        .countries_offering(e)
-        .into_iter()
+    let countries = scenario.countries_offering(e);
+    let terms: Vec<(CountryCode, Variable)> = countries
+        .iter()
         .map(|c| {
             let country = CountryCode::new(c);
             let column = Column::HhiTerm { country, element: e };
             (country, cols.add(column, variable().min(0.0)))
+        })
+        .collect();
+    terms
+        .into_iter()
+        .map(|(country, term)| {
+            let column = Column::CountryTonnes { country, element: e };
+            let tonnes = cols.add(column, variable().min(0.0));
+            HhiTerm {
+                country,
+                term,
+                tonnes,
+            }
         })
         .collect()
 }

@@ -322,6 +322,9 @@ pub enum Family {
     /// `hhi[e]#k`: the k-th tangent cut of the HHI cap (from 1), on one
     /// country's term.
     HhiCut { element: usize, cut: usize },
+    /// `hhi_tonnes[c,e]`: `p[c,e]` is the tonnes of element e processed in
+    /// country c (what its HHI term's cuts are written in).
+    HhiTonnes { country: CountryCode, element: usize },
     /// `recycled_share[e]`
     RecycledShare { element: usize },
     /// `min_suppliers[e]`
@@ -407,7 +410,7 @@ impl Family {
             Family::GroupMax { .. } => ConstraintKind::GroupMax,
             Family::SupplierShare { .. } => ConstraintKind::SupplierShare,
             Family::AvgRisk { .. } => ConstraintKind::AvgRisk,
-            Family::Hhi { .. } | Family::HhiCut { .. } => ConstraintKind::Hhi,
+            Family::Hhi { .. } | Family::HhiCut { .. } | Family::HhiTonnes { .. } => ConstraintKind::Hhi,
             Family::RecycledShare { .. } => ConstraintKind::RecycledShare,
             Family::MinSuppliers { .. } => ConstraintKind::MinSuppliers,
             Family::MaxSuppliers { .. } => ConstraintKind::MaxSuppliers,
@@ -452,6 +455,7 @@ impl Family {
             | Family::AvgRisk { .. }
             | Family::Hhi { .. }
             | Family::HhiCut { .. }
+            | Family::HhiTonnes { .. }
             | Family::RecycledShare { .. }
             | Family::MinSuppliers { .. }
             | Family::MaxSuppliers { .. }
@@ -486,6 +490,7 @@ impl Family {
             | Family::AvgRisk { element }
             | Family::Hhi { element }
             | Family::HhiCut { element, .. }
+            | Family::HhiTonnes { element, .. }
             | Family::RecycledShare { element }
             | Family::MinSuppliers { element }
             | Family::MaxSuppliers { element }
@@ -607,9 +612,9 @@ impl RowId {
             | Family::StockTarget { element }
             | Family::StockCapacity { element }
             | Family::StockFinal { element } => vec![symbol(*element)],
-            Family::CountryShare { country, element } | Family::MiningShare { country, element } => {
-                vec![country.as_str(), symbol(*element)]
-            }
+            Family::CountryShare { country, element }
+            | Family::MiningShare { country, element }
+            | Family::HhiTonnes { country, element } => vec![country.as_str(), symbol(*element)],
             Family::GroupMin { rule, element } | Family::GroupMax { rule, element } => {
                 let share = &scenario.policy.group_shares[*rule];
                 vec![
@@ -643,6 +648,7 @@ impl RowId {
         };
         let family = match self.family {
             Family::RelaxLink { .. } => "relax",
+            Family::HhiTonnes { .. } => "hhi_tonnes",
             _ => self.kind().as_str(),
         };
         let mut name = String::with_capacity(family.len() + 32);
@@ -709,6 +715,14 @@ pub enum Column {
         /// Element index.
         element: usize,
     },
+    /// `p[c,e]`: `q_ce`, the tonnes of element e processed in country c
+    /// (an element with an HHI cap).
+    CountryTonnes {
+        /// The processing country.
+        country: CountryCode,
+        /// Element index.
+        element: usize,
+    },
     /// `s[e]`: a stocked element's closing stock (of a year).
     Stock(usize),
     /// `v[s,e]`: tonnes bought spot from an offer in a disruption.
@@ -746,6 +760,9 @@ impl Column {
             Column::HhiTerm { country, element } => {
                 format!("h[{},{}]", country.as_str(), scenario.elements[element].symbol)
             }
+            Column::CountryTonnes { country, element } => {
+                format!("p[{},{}]", country.as_str(), scenario.elements[element].symbol)
+            }
             Column::Stock(e) => format!("s[{}]", scenario.elements[e].symbol),
             Column::Spot(o) => format!("v[{}]", offer(o)),
             Column::CvarThreshold => "eta".to_string(),
@@ -768,6 +785,7 @@ impl Column {
             | Column::Basket(_)
             | Column::Resold(_)
             | Column::HhiTerm { .. }
+            | Column::CountryTonnes { .. }
             | Column::Stock(_)
             | Column::CvarThreshold
             | Column::CvarExcess
@@ -779,7 +797,10 @@ impl Column {
     /// The element (index) the column concerns, if any.
     pub fn element(&self, scenario: &Scenario) -> Option<usize> {
         match *self {
-            Column::Shortfall(e) | Column::Stock(e) | Column::HhiTerm { element: e, .. } => Some(e),
+            Column::Shortfall(e)
+            | Column::Stock(e)
+            | Column::HhiTerm { element: e, .. }
+            | Column::CountryTonnes { element: e, .. } => Some(e),
             Column::Resold(r) => scenario.policy.resale[r].element,
             _ => self.offer().map(|o| scenario.offers[o].element),
         }

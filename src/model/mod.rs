@@ -310,6 +310,7 @@ fn define_year(ctx: &Ctx, rows: &mut rows::Rows) {
         shares::define_country_shares(ctx, e, rows);
         shares::define_mining_shares(ctx, e, rows);
         groups::define_group_shares(ctx, e, rows);
+        hhi::define_hhi_tonnes(ctx, e, rows);
         hhi::define_hhi_cap(ctx, e, rows);
         shares::define_supplier_shares(ctx, e, rows);
         shares::define_avg_risk(ctx, e, rows);

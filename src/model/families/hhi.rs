@@ -1,8 +1,9 @@
 //! The HHI cap by outer approximation (models/README.md, "HHI cap"). The
 //! cap `sum_c (q_ce / D_e)^2 <= H_e` is split by country: `hhi[e]` holds
-//! `sum_c h[c,e] <= H_e`, and each tangent cut `hhi[e]#k` bounds one
-//! country's term from below at a point `p`:
-//! `h[c,e] >= (2 p q_ce - p^2) / D_e^2`. A tangent of the whole cap at a
+//! `sum_c h[c,e] <= H_e`, `hhi_tonnes[c,e]` makes `p[c,e]` the country's
+//! tonnes `q_ce`, and each tangent cut `hhi[e]#k` bounds one country's
+//! term from below at a point `a`: `h[c,e] >= (2 a p[c,e] - a^2) / D_e^2`
+//! (two columns, however many offers the country has). A tangent of the whole cap at a
 //! point is the sum of its countries' cuts there, so these cuts are at
 //! least as tight, and they combine country by country: the rounds
 //! converge in a few steps where whole-cap cuts would surround the optimum
@@ -52,10 +53,36 @@ pub(in crate::model) fn define_hhi_cap(ctx: &Ctx, e: usize, rows: &mut Rows) {
     }
     let scale = hhi_row_scale(ctx.scenario, e);
     let mut terms = Expression::with_capacity(ctx.vars.hhi_terms[e].len());
-    for &(_, h) in &ctx.vars.hhi_terms[e] {
-        terms.add_mul(scale, h);
+    for term in &ctx.vars.hhi_terms[e] {
+        terms.add_mul(scale, term.term);
     }
     rows.at_most(Family::Hhi { element: e }, terms, scale * cap);
+}
+
+/// `p[c,e] - sum_{offers of c} x - sum_{baskets of c} k b = 0` for each
+/// country offering an element with an HHI cap. Never relaxed: it defines
+/// a column.
+pub(in crate::model) fn define_hhi_tonnes(ctx: &Ctx, e: usize, rows: &mut Rows) {
+    let scenario = ctx.scenario;
+    for term in &ctx.vars.hhi_terms[e] {
+        let in_country = |s: usize| scenario.suppliers[s].country.as_deref() == Some(term.country.as_str());
+        let mut tonnes = Expression::from(term.tonnes);
+        for (o, offer) in scenario.offers_of(e) {
+            if in_country(offer.supplier) {
+                tonnes.add_mul(-1.0, ctx.vars.x[o]);
+            }
+        }
+        for (s, k) in scenario.baskets_of(e) {
+            if let (true, Some(b)) = (in_country(s), ctx.vars.baskets[s]) {
+                tonnes.add_mul(-k, b);
+            }
+        }
+        let id = Family::HhiTonnes {
+            country: term.country,
+            element: e,
+        };
+        rows.equal(id, tonnes, 0.0);
+    }
 }
 
 /// Every cut found so far, numbered from 1 per element, after all other
@@ -65,23 +92,18 @@ pub(in crate::model) fn define_hhi_cuts(ctx: &Ctx, rows: &mut Rows) {
     let mut numbers = vec![0; ctx.scenario.elements.len()];
     for cut in ctx.cuts.iter().filter(|cut| cut.year == ctx.year) {
         numbers[cut.element] += 1;
-        let Some(&(_, h)) = ctx.vars.hhi_terms[cut.element]
+        let Some(term) = ctx.vars.hhi_terms[cut.element]
             .iter()
-            .find(|(c, _)| *c == cut.country)
+            .find(|t| t.country == cut.country)
         else {
             continue;
         };
         let (terms, lower) = cut_terms(ctx.scenario, cut);
         let mut tangent = Expression::with_capacity(terms.len());
         for (column, coefficient) in terms {
-            let var = match column {
-                Column::Quantity(o) => Some(ctx.vars.x[o]),
-                Column::Basket(s) => ctx.vars.baskets[s],
-                Column::HhiTerm { .. } => Some(h),
-                _ => None,
-            };
-            if let Some(var) = var {
-                tangent.add_mul(coefficient, var);
+            match column {
+                Column::HhiTerm { .. } => tangent.add_mul(coefficient, term.term),
+                _ => tangent.add_mul(coefficient, term.tonnes),
             }
         }
         let id = Family::HhiCut {
@@ -92,33 +114,21 @@ pub(in crate::model) fn define_hhi_cuts(ctx: &Ctx, rows: &mut Rows) {
     }
 }
 
-/// The cut's row, `S h - sum_{o in c} (2 S p / D^2) (x_o or k b_s) >=
-/// -S p^2 / D^2` (S: [`hhi_row_scale`]), as columns with coefficients, and its lower bound.
-pub fn cut_terms(scenario: &Scenario, cut: &HhiCut) -> (Vec<(Column, f64)>, f64) {
+/// The cut's row, `S h[c,e] - (2 S a / D^2) p[c,e] >= -S a^2 / D^2` (S:
+/// [`hhi_row_scale`], `a` the cut's tonnes), as columns with coefficients,
+/// and its lower bound.
+pub fn cut_terms(scenario: &Scenario, cut: &HhiCut) -> ([(Column, f64); 2], f64) {
     let e = cut.element;
     let demand = scenario.elements[e].demand_t;
     let squared = demand * demand;
     let scale = hhi_row_scale(scenario, e);
-    let slope = -scale * 2.0 * cut.at / squared;
-    let in_country = |s: usize| scenario.suppliers[s].country.as_deref() == Some(cut.country.as_str());
-    let mut terms = vec![(
-        Column::HhiTerm {
-            country: cut.country,
-            element: e,
-        },
-        scale,
-    )];
-    terms.extend(
-        scenario
-            .offers_of(e)
-            .filter(|(_, offer)| in_country(offer.supplier))
-            .map(|(o, _)| (Column::Quantity(o), slope)),
-    );
-    terms.extend(
-        scenario
-            .baskets_of(e)
-            .filter(|&(s, _)| in_country(s))
-            .map(|(s, k)| (Column::Basket(s), slope * k)),
-    );
+    let (country, element) = (cut.country, e);
+    let terms = [
+        (Column::HhiTerm { country, element }, scale),
+        (
+            Column::CountryTonnes { country, element },
+            -scale * 2.0 * cut.at / squared,
+        ),
+    ];
     (terms, -scale * cut.at * cut.at / squared)
 }
