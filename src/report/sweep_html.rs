@@ -330,8 +330,10 @@ fn figure_chart(
                 )?
                 .label(label.as_str())
                 .legend(move |(x, y)| {
+                    // A line in the legend only where the chart draws lines.
+                    let width = if lines { 8 } else { 0 };
                     EmptyElement::at((x, y))
-                        + PathElement::new([(-8, 0), (8, 0)], c.stroke_width(2))
+                        + PathElement::new([(-width, 0), (width, 0)], c.stroke_width(2))
                         + Circle::new((0, 0), 3, c.filled())
                 });
         }
@@ -548,15 +550,16 @@ pub fn sweep_html(page: &SweepPage, files: &[(&str, Vec<u8>)]) -> Vec<u8> {
     html.push_str("<h2>Charts</h2>\n");
     html.push_str(&format!(
         "<p>Each chart puts a figure of every run against one varied path's value. {} \
-A cross on the x axis is a run without a plan (infeasible, invalid or error); it breaks the line. \
+A cross on the x axis is a run without a plan (infeasible, invalid or error){}. \
 China's share is the tonnes bought from CN over all tonnes bought, every element{} together, from plans.csv.</p>\n",
         if monte_carlo {
-            "Each point is one Monte Carlo draw."
+            "Each point is one Monte Carlo draw, no line joins them."
         } else if grid && paths.len() > 1 {
             "With several paths, each line holds the other paths at one combination of their values (past six combinations, one line of their median)."
         } else {
             "The line joins the runs in the order of the path's value."
         },
+        if monte_carlo { "" } else { "; it breaks the line" },
         if horizon { " and every year" } else { "" }
     ));
     html.push_str("<div class=\"charts\">\n");
