@@ -146,7 +146,10 @@ fn cost_percentiles(percentiles_csv: &[u8]) -> Option<[f64; 3]> {
 
 /// One line of a chart: its label and its points in x order, `None` where
 /// the run has no plan.
-type Series = (String, Vec<(f64, Option<f64>)>);
+type Series = (String, Points);
+
+/// Points in x order, `None` where the run has no plan.
+type Points = Vec<(f64, Option<f64>)>;
 
 /// The x position of each varied value: the number itself when every value
 /// of the path is a number, else the value's rank among the path's sorted
@@ -211,6 +214,19 @@ fn series(
         };
         return vec![(format!("median over {others}"), points)];
     }
+    // Lines in the order of the other paths' values, as numbers when they
+    // are numbers (2 before 10).
+    let mut groups: Vec<(Vec<&str>, Points)> = groups.into_iter().collect();
+    groups.sort_by(|(a, _), (b, _)| {
+        a.iter()
+            .zip(b)
+            .map(|(a, b)| match (cell(a), cell(b)) {
+                (Some(x), Some(y)) => x.total_cmp(&y),
+                _ => a.cmp(b),
+            })
+            .find(|order| order.is_ne())
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
     groups
         .into_iter()
         .map(|(key, mut points)| {
@@ -703,5 +719,21 @@ mod tests {
         );
         assert_eq!(lines.len(), 2, "one line per value of a");
         assert_eq!(lines[1].0, "a = 1");
+        // Values of b that sort otherwise as text: numbers ordered as numbers.
+        let runs: Vec<Run> = runs
+            .into_iter()
+            .take(6)
+            .zip(["10", "10", "2", "2", "6", "6"])
+            .map(|(mut r, b)| {
+                r.values[1] = b.to_string();
+                r
+            })
+            .collect();
+        let xs: Vec<f64> = runs.iter().map(|r| cell(&r.values[0]).unwrap()).collect();
+        let labels: Vec<String> = series(&runs, &paths, 0, &xs, true, &figure)
+            .into_iter()
+            .map(|l| l.0)
+            .collect();
+        assert_eq!(labels, ["b = 2", "b = 6", "b = 10"]);
     }
 }
