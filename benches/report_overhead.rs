@@ -36,6 +36,39 @@ fn solve_japan(path: &Path) -> Vec<(&'static str, Vec<u8>)> {
     remopt::report::solve_files(&scenario, &outcome, &security, &record)
 }
 
+/// The same without report.html: `remopt::report::solve_files`'s renderers
+/// but the page's, called the same way (for Japan: no horizon, no
+/// disruptions, no basket).
+fn solve_japan_without_page(path: &Path) -> Vec<(&'static str, Vec<u8>)> {
+    use remopt::report::{csv, json, sensitivity, stages};
+    let text = std::fs::read(path).unwrap();
+    let scenario = scenario::parse(path, &text).unwrap();
+    let outcome = optimise(&scenario, &SolveSettings::default()).unwrap();
+    let security = sensitivity::security_prices(&scenario, &outcome);
+    let record = json::RunRecord::new(&scenario, &outcome, 0.0);
+    let ((constraints, ranging), plan) = rayon::join(
+        || {
+            rayon::join(
+                || csv::constraints(&scenario, &outcome),
+                || sensitivity::sensitivity_csv(&scenario, &outcome),
+            )
+        },
+        || csv::plan(&scenario, &outcome),
+    );
+    let mut files = vec![
+        ("plan.csv", plan),
+        ("summary.csv", csv::summary(&scenario, &outcome)),
+        ("constraints.csv", constraints),
+        ("security.csv", sensitivity::security_csv(&scenario, &security)),
+        ("stages.csv", stages::stages_csv(&scenario, &outcome.schedule)),
+    ];
+    if let Some(ranging) = ranging {
+        files.push(("sensitivity.csv", ranging));
+    }
+    files.push(("run.json", json::run_json(&record)));
+    files
+}
+
 fn solve(c: &mut Criterion) {
     let path = japan_path();
     let text = std::fs::read(&path).unwrap();
@@ -46,12 +79,25 @@ fn solve(c: &mut Criterion) {
     let mut files = remopt::report::solve_files(&scenario, &outcome, &security, &record);
     files.retain(|(name, _)| *name != "report.html");
     let mut group = c.benchmark_group("report-overhead-japan");
+    let with: Vec<&str> = solve_japan(&path).iter().map(|f| f.0).collect();
+    let without: Vec<&str> = solve_japan_without_page(&path).iter().map(|f| f.0).collect();
+    assert_eq!(
+        with.iter().filter(|f| **f != "report.html").collect::<Vec<_>>(),
+        without.iter().collect::<Vec<_>>(),
+        "the same files but the page"
+    );
     group.bench_function("whole solve", |b| b.iter(|| black_box(solve_japan(&path))));
+    group.bench_function("whole solve without report.html", |b| {
+        b.iter(|| black_box(solve_japan_without_page(&path)))
+    });
     // As the command does: the files written, each synced, and swapped in.
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("japan");
     group.bench_function("whole solve, files written", |b| {
         b.iter(|| remopt::report::write::replace_dir(&out, &solve_japan(&path)).unwrap())
+    });
+    group.bench_function("whole solve without report.html, files written", |b| {
+        b.iter(|| remopt::report::write::replace_dir(&out, &solve_japan_without_page(&path)).unwrap())
     });
     group.bench_function("report.html alone", |b| {
         b.iter(|| black_box(remopt::report::html::report_html(&record, &security, &files)))
