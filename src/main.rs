@@ -238,10 +238,19 @@ fn sweep(args: SweepArgs) -> Result<(), Stop> {
         .map_err(|e| Stop::Internal(e.to_string()))?;
     bar.finish_and_clear();
     let wall_seconds = started.elapsed().as_secs_f64();
+    // A scenario without a currency is in USD (docs/scenario.md).
+    let currency = sweep
+        .base
+        .get("scenario")
+        .and_then(|s| s.get("currency"))
+        .and_then(|c| c.as_str())
+        .unwrap_or("USD");
     let identity = out::Identity {
         sweep: &definition,
         definition_sha256: &sweep.definition_sha256,
         shard: args.shard.map(|shard| (shard, sweep_points)),
+        name: &sweep.name,
+        currency,
     };
     let mut files = out::final_files(
         &identity,
@@ -386,7 +395,7 @@ fn frontier(args: FrontierArgs) -> Result<(), Stop> {
     );
     out!("{}", report::frontier::table(&scenario, &points));
     out!(
-        "outputs in {}/ (frontier.csv, plans.csv{})",
+        "outputs in {}/ (frontier.csv, plans.csv, report.html{})",
         out_dir.display(),
         workbook_note()
     );
@@ -413,12 +422,16 @@ fn frontier_over_aversion(
         other => Stop::Invalid(other.to_string()),
     })?;
     bar.finish_and_clear();
+    let frontier_csv = report::frontier::aversion_csv(&points);
+    let page =
+        report::html::frontier_html(&scenario.name, &scenario.title, &scenario.currency, &frontier_csv);
     let mut files = vec![
-        ("frontier.csv", report::frontier::aversion_csv(&points)),
+        ("frontier.csv", frontier_csv),
         (
             "plans.csv",
             report::frontier::aversion_plans_csv(scenario, &points),
         ),
+        ("report.html", page),
     ];
     add_workbook(&mut files)?;
     report::write::replace_dir(out_dir, &files).map_err(|e| {
@@ -435,7 +448,7 @@ fn frontier_over_aversion(
     );
     out!("{}", report::frontier::aversion_table(scenario, &points));
     out!(
-        "outputs in {}/ (frontier.csv, plans.csv{})",
+        "outputs in {}/ (frontier.csv, plans.csv, report.html{})",
         out_dir.display(),
         workbook_note()
     );

@@ -2,10 +2,11 @@
 //! I/N`) joined into the files the whole sweep writes. Every shard must be
 //! there once and belong to the same sweep (same definition SHA-256 and
 //! same `N`); the joined rows are put back in run order, so that
-//! `runs.csv`, `plans.csv`, `summary.csv` and `percentiles.csv` are the
-//! bytes the unsharded sweep writes.
+//! `runs.csv`, `plans.csv`, `summary.csv`, `percentiles.csv` and
+//! `report.html` are the bytes the unsharded sweep writes.
 
 use crate::report::sweep::{json_bytes, percentiles_csv, record, sweep_record, RunFigures};
+use crate::report::sweep_html::{sweep_html, SweepPage};
 use crate::sweep::Shard;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -22,6 +23,8 @@ struct ShardInfo {
     sweep_points: usize,
     definition_sha256: String,
     sweep: serde_json::Value,
+    name: String,
+    currency: String,
     jobs: usize,
     wall_seconds: f64,
 }
@@ -72,6 +75,8 @@ fn read_info(dir: &Path) -> Result<ShardInfo, MergeError> {
         sweep_points,
         definition_sha256: definition_sha256.to_string(),
         sweep: json["sweep"].clone(),
+        name: json["name"].as_str().unwrap_or("sweep").to_string(),
+        currency: json["currency"].as_str().unwrap_or("USD").to_string(),
         jobs: field(&json["jobs"]).unwrap_or(1),
         wall_seconds: json["wall_seconds"].as_f64().unwrap_or(0.0),
     })
@@ -231,8 +236,8 @@ fn figures(summary: &BTreeMap<usize, Vec<u8>>) -> Result<Vec<RunFigures>, MergeE
 }
 
 /// Joins the shard folders `dirs` into the whole sweep's files: `runs.csv`,
-/// `plans.csv`, `summary.csv`, `percentiles.csv` (Monte Carlo) and
-/// `sweep.json`.
+/// `plans.csv`, `summary.csv`, `percentiles.csv` (Monte Carlo),
+/// `report.html` and `sweep.json`.
 pub fn merge(dirs: &[PathBuf]) -> Result<Vec<(&'static str, Vec<u8>)>, MergeError> {
     if dirs.is_empty() {
         return Err(MergeError(
@@ -277,6 +282,12 @@ pub fn merge(dirs: &[PathBuf]) -> Result<Vec<(&'static str, Vec<u8>)>, MergeErro
     if !first.sweep["samples"].is_null() {
         files.push(("percentiles.csv", percentiles_csv(&figures(&summary.rows)?)));
     }
+    let page = SweepPage {
+        definition: &first.sweep,
+        name: &first.name,
+        currency: &first.currency,
+    };
+    files.push(("report.html", sweep_html(&page, &files)));
     let jobs = infos.iter().map(|i| i.jobs).sum();
     // The shards may have run side by side: the longest is the wall time.
     let wall_seconds = infos.iter().map(|i| i.wall_seconds).fold(0.0, f64::max);
@@ -288,6 +299,8 @@ pub fn merge(dirs: &[PathBuf]) -> Result<Vec<(&'static str, Vec<u8>)>, MergeErro
         jobs,
         wall_seconds,
     );
+    record["name"] = first.name.as_str().into();
+    record["currency"] = first.currency.as_str().into();
     record["merged_shards"] = serde_json::json!(first.shard.count);
     files.push(("sweep.json", json_bytes(&record)));
     Ok(files)

@@ -1,6 +1,8 @@
 //! `report.html` in a real browser: headless Chromium loads the page of a
-//! solved run (Japan) and of an infeasible one (the EU's CRMA benchmarks),
-//! prints no console message (the page has no script, so any console line
+//! solved run (Japan), of an infeasible one (the EU's CRMA benchmarks), of
+//! a run facing disruptions, of a grid sweep and a Monte Carlo sweep, and
+//! of the frontiers over risk levels and over risk aversion; each prints
+//! no console message (the page has no script, so any console line
 //! is an error: a resource that failed to load, a malformed page), shows
 //! the expected charts with their titles, and renders a screenshot.
 //!
@@ -170,4 +172,149 @@ fn report_html_renders_in_headless_chromium() {
     let dom = load(&page, &shots);
     assert_eq!(dom.matches("<svg").count(), 1);
     assert!(dom.contains("Cost versus risk"));
+
+    // Disruptions: the cost of each scenario, expected cost and CVaR marked.
+    let disruptions = dir.path().join("disruptions");
+    solve_quietly("inputs/japan-disruptions.toml", &disruptions);
+    let dom = load_checked(&disruptions, dir.path());
+    let elements = ["Ce", "Dy", "Nd", "Pr", "Tb", "Y"];
+    assert_eq!(dom.matches("<svg").count(), elements.len() + 2, "{dom}");
+    assert!(dom.contains("Cost per disruption scenario"));
+    for scenario in [
+        "base",
+        "cn-heavy-licensing",
+        "japan-embargo",
+        "myanmar-closure",
+        "malaysia-outage",
+    ] {
+        assert!(
+            dom.contains(&format!("\n{scenario}\n</text>")),
+            "no bar of {scenario}"
+        );
+    }
+    let record: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(disruptions.join("run.json")).unwrap()).unwrap();
+    let millions = |field: &str| format!("{:.2} M USD", record[field].as_f64().unwrap() / 1e6);
+    assert!(
+        dom.contains(&format!("expected cost: {}", millions("expected_cost"))),
+        "{dom}"
+    );
+    assert!(dom.contains(&format!("CVaR: {}", millions("cvar"))));
+
+    // A grid sweep over two paths: three figures against each path, the
+    // runs without a plan counted, crossed out and listed.
+    let sweep = dir.path().join("sweep");
+    remopt()
+        .current_dir(ROOT)
+        .args([
+            "--quiet",
+            "sweep",
+            "inputs/japan.toml",
+            "--vary",
+            "countries.CN.max_share=0.2,0.6,0.7,1.5",
+            "--vary",
+            "suppliers.*.offers.Dy.price_per_kg*=1,2",
+            "--out",
+        ])
+        .arg(&sweep)
+        .assert()
+        .code(0);
+    let dom = load_checked(&sweep, dir.path());
+    assert_eq!(dom.matches("<svg").count(), 6, "{dom}");
+    for path in ["countries.CN.max_share", "suppliers.*.offers.Dy.price_per_kg*"] {
+        for figure in ["Total cost", "Total shortfall", "China's share"] {
+            assert!(
+                dom.contains(&format!("{figure} against {path}")),
+                "no {figure} against {path}"
+            );
+        }
+    }
+    assert!(
+        dom.contains("countries.CN.max_share = 0.6"),
+        "a line per value of the other path"
+    );
+    assert_eq!(
+        dom.matches("no plan (4 runs: infeasible, invalid or error)")
+            .count(),
+        6
+    );
+    assert!(dom.contains("Runs without a plan"));
+    assert!(dom.contains("a country share cap must be between 0 and 1"));
+
+    // A Monte Carlo sweep: the histogram of cost with p5, p50 and p95 (the
+    // values of percentiles.csv), then cost, shortfall and China's share
+    // against the drawn value.
+    let monte_carlo = dir.path().join("monte-carlo");
+    remopt()
+        .current_dir(ROOT)
+        .args([
+            "--quiet",
+            "sweep",
+            "inputs/japan.toml",
+            "--vary",
+            "suppliers.*.offers.Dy.price_per_kg*~uniform(0.5,2)",
+            "--samples",
+            "40",
+            "--seed",
+            "3",
+            "--out",
+        ])
+        .arg(&monte_carlo)
+        .assert()
+        .code(0);
+    let dom = load_checked(&monte_carlo, dir.path());
+    assert_eq!(dom.matches("<svg").count(), 4, "{dom}");
+    assert!(dom.contains("Total cost over the Monte Carlo draws"));
+    let percentiles = fs::read_to_string(monte_carlo.join("percentiles.csv")).unwrap();
+    let cost = percentiles
+        .lines()
+        .find(|l| l.starts_with("total_cost,40,"))
+        .unwrap();
+    let values: Vec<f64> = cost.split(',').skip(2).map(|v| v.parse().unwrap()).collect();
+    for (name, value) in ["p5", "p50", "p95"].iter().zip(values) {
+        let mark = format!("{name}: {:.2} M USD", value / 1e6);
+        assert!(dom.contains(&mark), "no {mark}");
+    }
+    assert!(dom.contains("Monte Carlo, 40 draws, seed 3"));
+
+    // The frontier over risk aversion: expected cost against CVaR.
+    let aversion = dir.path().join("aversion");
+    remopt()
+        .args([
+            "frontier",
+            &format!("{ROOT}/inputs/japan-disruptions.toml"),
+            "--over",
+            "risk_aversion",
+            "--points",
+            "3",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&aversion)
+        .assert()
+        .code(0);
+    let dom = load_checked(&aversion, dir.path());
+    assert_eq!(dom.matches("<svg").count(), 1);
+    assert!(dom.contains("Expected cost versus CVaR"));
+    assert!(dom.contains("CVaR: mean cost of the worst outcomes, million USD"));
+    assert!(dom.contains("risk_aversion"), "the points' table");
+}
+
+/// `remopt solve` of the shipped `scenario` into `out`.
+fn solve_quietly(scenario: &str, out: &Path) {
+    remopt()
+        .args(["solve", &format!("{ROOT}/{scenario}"), "--quiet", "--out"])
+        .arg(out)
+        .assert()
+        .code(0);
+}
+
+/// Loads `out`'s report.html (self-contained, no console line, a
+/// screenshot in `shots/<out's name>-browser/`); returns the DOM.
+fn load_checked(out: &Path, shots: &Path) -> String {
+    let page = out.join("report.html");
+    self_contained(&fs::read_to_string(&page).unwrap());
+    let shots = shots.join(format!("{}-browser", out.file_name().unwrap().to_string_lossy()));
+    fs::create_dir(&shots).unwrap();
+    load(&page, &shots)
 }

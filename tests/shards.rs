@@ -81,10 +81,15 @@ fn three_shards_merged_are_the_whole_sweep_byte_for_byte() {
         .code(0)
         .stdout(predicate::str::contains("3 shards merged"));
     let whole = dir.path().join("whole");
-    for file in ["runs.csv", "plans.csv", "summary.csv"] {
+    for file in ["runs.csv", "plans.csv", "summary.csv", "report.html"] {
         assert_eq!(read(&whole, file), read(&merged, file), "{file}");
     }
     assert!(!merged.join("percentiles.csv").exists());
+    // The page counts the runs without a plan (0.2 is infeasible, 1.5 invalid).
+    let page = read(&merged, "report.html");
+    assert!(page.contains("<th scope=\"row\">runs infeasible</th><td class=\"n\">2</td>"));
+    assert!(page.contains("<th scope=\"row\">runs invalid</th><td class=\"n\">2</td>"));
+    assert_eq!(page.matches("<svg").count(), 6, "3 figures x 2 paths");
     let (a, b): (serde_json::Value, serde_json::Value) = (
         serde_json::from_str(&read(&whole, "sweep.json")).unwrap(),
         serde_json::from_str(&read(&merged, "sweep.json")).unwrap(),
@@ -103,10 +108,17 @@ fn monte_carlo_shards_merged_give_the_same_percentiles() {
     let merged = dir.path().join("merged");
     merge(&shards, &merged).code(0);
     let whole = dir.path().join("whole");
-    for file in ["runs.csv", "plans.csv", "summary.csv", "percentiles.csv"] {
+    for file in [
+        "runs.csv",
+        "plans.csv",
+        "summary.csv",
+        "percentiles.csv",
+        "report.html",
+    ] {
         assert_eq!(read(&whole, file), read(&merged, file), "{file}");
     }
     assert!(read(&merged, "percentiles.csv").contains("\ntotal_cost,17,"));
+    assert!(read(&merged, "report.html").contains("Total cost over the Monte Carlo draws"));
 }
 
 #[test]
@@ -117,7 +129,7 @@ fn more_shards_than_runs_leave_some_empty_and_still_merge() {
     assert_eq!(read(&shards[2], "runs.csv").lines().count(), 1, "only the header");
     let merged = dir.path().join("merged");
     merge(&shards, &merged).code(0);
-    for file in ["runs.csv", "plans.csv", "summary.csv"] {
+    for file in ["runs.csv", "plans.csv", "summary.csv", "report.html"] {
         assert_eq!(
             read(&dir.path().join("whole"), file),
             read(&merged, file),
@@ -207,7 +219,7 @@ fn a_sweep_over_years_and_one_facing_disruptions_merge_the_same() {
         let shards = whole_and_shards(&args, 2, &dir);
         let merged = dir.join("merged");
         merge(&shards, &merged).code(0);
-        for file in ["runs.csv", "plans.csv", "summary.csv"] {
+        for file in ["runs.csv", "plans.csv", "summary.csv", "report.html"] {
             assert_eq!(
                 read(&dir.join("whole"), file),
                 read(&merged, file),

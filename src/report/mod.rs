@@ -13,6 +13,7 @@ pub mod sensitivity;
 pub mod stages;
 pub mod stock;
 pub mod sweep;
+pub mod sweep_html;
 pub mod table;
 pub mod write;
 pub mod xlsx;

@@ -1,7 +1,8 @@
 //! Long-format outputs of `remopt sweep` (docs/scenario.md, "Paths and overrides"): `runs.csv`, `plans.csv`,
-//! `summary.csv`, `percentiles.csv` and `sweep.json`.
+//! `summary.csv`, `percentiles.csv`, `report.html` ([`super::sweep_html`]) and `sweep.json`.
 
 use super::csv::{plan_rows, summary_rows, PLAN_COLUMNS, SUMMARY_COLUMNS};
+use super::sweep_html::{sweep_html, SweepPage};
 use super::{number, optional};
 use crate::metrics::{ElementMetrics, Metrics};
 use crate::scenario::overrides::Override;
@@ -81,6 +82,10 @@ pub struct Identity<'a> {
     pub definition_sha256: &'a str,
     /// With `--shard`: the shard, and how many points the whole sweep has.
     pub shard: Option<(Shard, usize)>,
+    /// `[scenario] name` of the base.
+    pub name: &'a str,
+    /// The base scenario's currency.
+    pub currency: &'a str,
 }
 
 /// The sweep's final files, runs in run order: the same whatever `--jobs`.
@@ -111,16 +116,26 @@ pub fn final_files(
             .collect();
         files.push(("percentiles.csv", percentiles_csv(&solved)));
     }
+    let definition = serde_json::to_value(sweep).expect("a sweep definition serialises");
+    let page = SweepPage {
+        definition: &definition,
+        name: identity.name,
+        currency: identity.currency,
+    };
+    files.push(("report.html", sweep_html(&page, &files)));
     let statuses: Vec<RunStatus> = finished.iter().map(|r| r.status).collect();
     let counts = count_statuses(&statuses);
     let mut record = sweep_record(
-        serde_json::to_value(sweep).expect("a sweep definition serialises"),
+        definition,
         identity.definition_sha256,
         statuses.len(),
         serde_json::to_value(counts).expect("counts serialise"),
         jobs,
         wall_seconds,
     );
+    // What `remopt merge` needs to draw the same report.html.
+    record["name"] = identity.name.into();
+    record["currency"] = identity.currency.into();
     if let Some((shard, points)) = identity.shard {
         record["shard"] = serde_json::json!({
             "index": shard.index,

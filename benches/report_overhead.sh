@@ -1,0 +1,46 @@
+#!/bin/sh
+# What report.html adds to `remopt solve inputs/japan.toml` and to a
+# 1,000-point sweep (issue 13: at most 20%). Runs the criterion bench
+# benches/report_overhead.rs, then prints, per case, the median time of the
+# whole command's work in memory, of report.html alone, and the share
+# report.html adds: html / (whole - html); for the Japan solve also the
+# same work without the page, timed directly: with / without - 1.
+#
+# Usage: benches/report_overhead.sh [criterion arguments]
+set -eu
+cd "$(dirname "$0")/.."
+cargo bench --bench report_overhead -- "$@"
+python3 - <<'PY'
+import json, pathlib
+
+medians = {}
+for path in pathlib.Path("target/criterion").glob("report-overhead-*/*/new/benchmark.json"):
+    bench = json.loads(path.read_text())
+    estimates = json.loads((path.parent / "estimates.json").read_text())
+    medians[(bench["group_id"], bench["function_id"])] = estimates["median"]["point_estimate"]
+
+cases = [
+    ("remopt solve inputs/japan.toml, in memory", "report-overhead-japan", "whole solve", "report.html alone"),
+    ("remopt solve inputs/japan.toml, written", "report-overhead-japan", "whole solve, files written", "report.html alone"),
+]
+for label in ["grid of 40 x 25", "Monte Carlo of 1000 draws"]:
+    cases.append((f"sweep, {label}", "report-overhead-sweep", f"{label}: whole sweep", f"{label}: report.html alone"))
+
+for what, with_id, without_id in [
+    ("in memory", "whole solve", "whole solve without report.html"),
+    ("files written", "whole solve, files written", "whole solve without report.html, files written"),
+]:
+    with_page = medians.get(("report-overhead-japan", with_id))
+    without_page = medians.get(("report-overhead-japan", without_id))
+    if with_page and without_page:
+        print(f"remopt solve inputs/japan.toml, {what}: {with_page / 1e6:.3f} ms with report.html, "
+              f"{without_page / 1e6:.3f} ms without: adds {100 * (with_page / without_page - 1):.1f}%")
+print(f"{'case':<48} {'whole':>12} {'report.html':>12} {'adds':>7}")
+for label, group, whole, html in cases:
+    w, h = medians.get((group, whole)), medians.get((group, html))
+    if w is None or h is None:
+        print(f"{label:<48} not measured")
+        continue
+    share = h / (w - h)
+    print(f"{label:<48} {w / 1e6:>9.3f} ms {h / 1e6:>9.3f} ms {100 * share:>6.1f}%")
+PY
