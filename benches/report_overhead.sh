@@ -6,10 +6,18 @@
 # report.html adds: html / (whole - html); for the Japan solve also the
 # same work without the page, timed directly: with / without - 1.
 #
+# Then times the whole command `remopt solve inputs/japan.toml --quiet`,
+# 300 runs each of this build and of one built without the page
+# (`--features bench-without-report-html`), alternating, and prints the
+# medians and what the page adds to the command.
+#
 # Usage: benches/report_overhead.sh [criterion arguments]
 set -eu
 cd "$(dirname "$0")/.."
 cargo bench --bench report_overhead -- "$@"
+cargo build --release --quiet --features bench-without-report-html
+cp target/release/remopt target/remopt-without-report-html
+cargo build --release --quiet
 python3 - <<'PY'
 import json, pathlib
 
@@ -43,4 +51,21 @@ for label, group, whole, html in cases:
         continue
     share = h / (w - h)
     print(f"{label:<48} {w / 1e6:>9.3f} ms {h / 1e6:>9.3f} ms {100 * share:>6.1f}%")
+PY
+python3 - <<'PY'
+import statistics, subprocess, tempfile, time
+
+def run(binary, out):
+    start = time.perf_counter()
+    subprocess.run([binary, "solve", "inputs/japan.toml", "--quiet", "--out", out], check=True)
+    return time.perf_counter() - start
+
+with tempfile.TemporaryDirectory() as folder:
+    times = {"with": [], "without": []}
+    for _ in range(300):
+        times["with"].append(run("target/release/remopt", folder + "/with"))
+        times["without"].append(run("target/remopt-without-report-html", folder + "/without"))
+with_page, without_page = (statistics.median(times[k]) for k in ("with", "without"))
+print(f"the command remopt solve inputs/japan.toml --quiet: {1e3 * with_page:.2f} ms with report.html, "
+      f"{1e3 * without_page:.2f} ms without (medians of 300): adds {100 * (with_page / without_page - 1):.1f}%")
 PY
