@@ -107,16 +107,8 @@ fn report_html_renders_in_headless_chromium() {
 
     // A solved run: a stacked bar chart per element, and the cost chart.
     let japan = dir.path().join("japan");
-    remopt()
-        .args(["solve", &format!("{ROOT}/inputs/japan.toml"), "--quiet", "--out"])
-        .arg(&japan)
-        .assert()
-        .code(0);
-    let page = japan.join("report.html");
-    self_contained(&fs::read_to_string(&page).unwrap());
-    let shots = dir.path().join("japan-browser");
-    fs::create_dir(&shots).unwrap();
-    let dom = load(&page, &shots);
+    solve_quietly("inputs/japan.toml", &japan);
+    let dom = load_checked(&japan, dir.path());
     let elements = ["Ce", "Dy", "Nd", "Pr", "Tb", "Y"];
     assert_eq!(dom.matches("<svg").count(), elements.len() + 1, "{dom}");
     for e in elements {
@@ -142,11 +134,7 @@ fn report_html_renders_in_headless_chromium() {
         .arg(&eu)
         .assert()
         .code(3);
-    let page = eu.join("report.html");
-    self_contained(&fs::read_to_string(&page).unwrap());
-    let shots = dir.path().join("eu-browser");
-    fs::create_dir(&shots).unwrap();
-    let dom = load(&page, &shots);
+    let dom = load_checked(&eu, dir.path());
     assert_eq!(dom.matches("<svg").count(), 0);
     assert!(dom.contains("No plan exists"));
     assert!(dom.contains("recycling is"), "{dom}");
@@ -165,11 +153,7 @@ fn report_html_renders_in_headless_chromium() {
         .arg(&frontier)
         .assert()
         .code(0);
-    let page = frontier.join("report.html");
-    self_contained(&fs::read_to_string(&page).unwrap());
-    let shots = dir.path().join("frontier-browser");
-    fs::create_dir(&shots).unwrap();
-    let dom = load(&page, &shots);
+    let dom = load_checked(&frontier, dir.path());
     assert_eq!(dom.matches("<svg").count(), 1);
     assert!(dom.contains("Cost versus risk"));
 
