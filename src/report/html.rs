@@ -5,7 +5,8 @@
 use super::compare::escape;
 use super::json::RunRecord;
 use super::sensitivity::SecurityPrice;
-use plotters::coord::ranged1d::SegmentValue;
+use plotters::coord::ranged1d::{SegmentValue, SegmentedCoord};
+use plotters::coord::types::{RangedCoordf64, RangedCoordi32};
 use plotters::prelude::*;
 use std::collections::BTreeMap;
 
@@ -481,6 +482,35 @@ pub(super) fn svg(
     out
 }
 
+/// The axes of a bar chart over named categories (stages, elements,
+/// scenarios): each name under its bar, five labels up the value axis, no
+/// vertical grid lines.
+fn category_axes(
+    chart: &mut ChartContext<'_, SVGBackend<'_>, Cartesian2d<SegmentedCoord<RangedCoordi32>, RangedCoordf64>>,
+    names: &[&str],
+    (x_desc, y_desc): (&str, &str),
+    label_size: u32,
+) -> Drawn {
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .max_light_lines(0)
+        .x_labels(names.len().max(1))
+        .y_labels(5)
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .x_label_formatter(&|v| match v {
+            SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => {
+                names.get(*i as usize).copied().unwrap_or("").to_string()
+            }
+            SegmentValue::Last => String::new(),
+        })
+        .label_style((FAMILY, label_size))
+        .axis_desc_style((FAMILY, 14))
+        .draw()?;
+    Ok(())
+}
+
 /// A stacked bar per stage (processing, mining), a segment per country.
 fn stage_chart(
     title: &str,
@@ -514,22 +544,7 @@ fn stage_chart(
             .y_label_area_size(70)
             .right_y_label_area_size(0)
             .build_cartesian_2d((0i32..1).into_segmented(), 0.0..top * 1.05)?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .max_light_lines(0)
-            .y_labels(5)
-            .x_desc("stage")
-            .y_desc(y_label)
-            .x_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => {
-                    STAGES.get(*i as usize).copied().unwrap_or("").to_string()
-                }
-                SegmentValue::Last => String::new(),
-            })
-            .label_style((FAMILY, 13))
-            .axis_desc_style((FAMILY, 14))
-            .draw()?;
+        category_axes(&mut chart, &STAGES, ("stage", y_label), 13)?;
         let mut base = [0.0_f64; 2];
         for (c, country) in countries.iter().enumerate() {
             let mut bars = Vec::new();
@@ -592,23 +607,7 @@ fn cost_chart(title: &str, costs: &BTreeMap<&str, f64>, currency: &str, horizon:
             .x_label_area_size(35)
             .y_label_area_size(70)
             .build_cartesian_2d((0i32..n).into_segmented(), 0.0..top)?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .max_light_lines(0)
-            .x_labels(elements.len().max(1))
-            .y_labels(5)
-            .x_desc("element")
-            .y_desc(y_label.as_str())
-            .x_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => {
-                    elements.get(*i as usize).copied().unwrap_or("").to_string()
-                }
-                SegmentValue::Last => String::new(),
-            })
-            .label_style((FAMILY, 13))
-            .axis_desc_style((FAMILY, 14))
-            .draw()?;
+        category_axes(&mut chart, &elements, ("element", y_label.as_str()), 13)?;
         chart
             .draw_series(elements.iter().enumerate().map(|(i, e)| {
                 let mut bar = Rectangle::new(
@@ -659,22 +658,8 @@ fn scenario_chart(costs: &[(&str, f64)], expected: Option<f64>, cvar: Option<f64
             .x_label_area_size(35)
             .y_label_area_size(80)
             .build_cartesian_2d((0i32..n).into_segmented(), 0.0..top)?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .max_light_lines(0)
-            .x_labels(costs.len().max(1))
-            .x_desc("scenario")
-            .y_desc(y_label.as_str())
-            .x_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => {
-                    costs.get(*i as usize).map_or("", |c| c.0).to_string()
-                }
-                SegmentValue::Last => String::new(),
-            })
-            .label_style((FAMILY, 12))
-            .axis_desc_style((FAMILY, 14))
-            .draw()?;
+        let names: Vec<&str> = costs.iter().map(|c| c.0).collect();
+        category_axes(&mut chart, &names, ("scenario", y_label.as_str()), 12)?;
         chart
             .draw_series(costs.iter().enumerate().map(|(i, (_, cost))| {
                 let mut bar = Rectangle::new(
