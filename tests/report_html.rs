@@ -107,7 +107,7 @@ fn report_html_renders_in_headless_chromium() {
 
     // A solved run: a stacked bar chart per element, and the cost chart.
     let japan = dir.path().join("japan");
-    solve_quietly("inputs/japan.toml", &japan);
+    run_quietly(&["solve", "inputs/japan.toml"], &japan, 0);
     let dom = load_checked(&japan, dir.path());
     let elements = ["Ce", "Dy", "Nd", "Pr", "Tb", "Y"];
     assert_eq!(dom.matches("<svg").count(), elements.len() + 1, "{dom}");
@@ -124,16 +124,7 @@ fn report_html_renders_in_headless_chromium() {
 
     // An infeasible run: the diagnosis, no chart.
     let eu = dir.path().join("eu-crma");
-    remopt()
-        .args([
-            "solve",
-            &format!("{ROOT}/inputs/eu-crma.toml"),
-            "--quiet",
-            "--out",
-        ])
-        .arg(&eu)
-        .assert()
-        .code(3);
+    run_quietly(&["solve", "inputs/eu-crma.toml"], &eu, 3);
     let dom = load_checked(&eu, dir.path());
     assert_eq!(dom.matches("<svg").count(), 0);
     assert!(dom.contains("No plan exists"));
@@ -141,25 +132,14 @@ fn report_html_renders_in_headless_chromium() {
 
     // A frontier: its curve.
     let frontier = dir.path().join("frontier");
-    remopt()
-        .args([
-            "frontier",
-            &format!("{ROOT}/inputs/japan.toml"),
-            "--points",
-            "3",
-            "--quiet",
-            "--out",
-        ])
-        .arg(&frontier)
-        .assert()
-        .code(0);
+    run_quietly(&["frontier", "inputs/japan.toml", "--points", "3"], &frontier, 0);
     let dom = load_checked(&frontier, dir.path());
     assert_eq!(dom.matches("<svg").count(), 1);
     assert!(dom.contains("Cost versus risk"));
 
     // Disruptions: the cost of each scenario, expected cost and CVaR marked.
     let disruptions = dir.path().join("disruptions");
-    solve_quietly("inputs/japan-disruptions.toml", &disruptions);
+    run_quietly(&["solve", "inputs/japan-disruptions.toml"], &disruptions, 0);
     let dom = load_checked(&disruptions, dir.path());
     let elements = ["Ce", "Dy", "Nd", "Pr", "Tb", "Y"];
     assert_eq!(dom.matches("<svg").count(), elements.len() + 2, "{dom}");
@@ -188,21 +168,18 @@ fn report_html_renders_in_headless_chromium() {
     // A grid sweep over two paths: three figures against each path, the
     // runs without a plan counted, crossed out and listed.
     let sweep = dir.path().join("sweep");
-    remopt()
-        .current_dir(ROOT)
-        .args([
-            "--quiet",
+    run_quietly(
+        &[
             "sweep",
             "inputs/japan.toml",
             "--vary",
             "countries.CN.max_share=0.2,0.6,0.7,1.5",
             "--vary",
             "suppliers.*.offers.Dy.price_per_kg*=1,2",
-            "--out",
-        ])
-        .arg(&sweep)
-        .assert()
-        .code(0);
+        ],
+        &sweep,
+        0,
+    );
     let dom = load_checked(&sweep, dir.path());
     assert_eq!(dom.matches("<svg").count(), 6, "{dom}");
     for path in ["countries.CN.max_share", "suppliers.*.offers.Dy.price_per_kg*"] {
@@ -229,10 +206,8 @@ fn report_html_renders_in_headless_chromium() {
     // values of percentiles.csv), then cost, shortfall and China's share
     // against the drawn value.
     let monte_carlo = dir.path().join("monte-carlo");
-    remopt()
-        .current_dir(ROOT)
-        .args([
-            "--quiet",
+    run_quietly(
+        &[
             "sweep",
             "inputs/japan.toml",
             "--vary",
@@ -241,11 +216,10 @@ fn report_html_renders_in_headless_chromium() {
             "40",
             "--seed",
             "3",
-            "--out",
-        ])
-        .arg(&monte_carlo)
-        .assert()
-        .code(0);
+        ],
+        &monte_carlo,
+        0,
+    );
     let dom = load_checked(&monte_carlo, dir.path());
     assert_eq!(dom.matches("<svg").count(), 4, "{dom}");
     assert!(dom.contains("Total cost over the Monte Carlo draws"));
@@ -263,20 +237,18 @@ fn report_html_renders_in_headless_chromium() {
 
     // The frontier over risk aversion: expected cost against CVaR.
     let aversion = dir.path().join("aversion");
-    remopt()
-        .args([
+    run_quietly(
+        &[
             "frontier",
-            &format!("{ROOT}/inputs/japan-disruptions.toml"),
+            "inputs/japan-disruptions.toml",
             "--over",
             "risk_aversion",
             "--points",
             "3",
-            "--quiet",
-            "--out",
-        ])
-        .arg(&aversion)
-        .assert()
-        .code(0);
+        ],
+        &aversion,
+        0,
+    );
     let dom = load_checked(&aversion, dir.path());
     assert_eq!(dom.matches("<svg").count(), 1);
     assert!(dom.contains("Expected cost versus CVaR"));
@@ -284,13 +256,17 @@ fn report_html_renders_in_headless_chromium() {
     assert!(dom.contains("risk_aversion"), "the points' table");
 }
 
-/// `remopt solve` of the shipped `scenario` into `out`.
-fn solve_quietly(scenario: &str, out: &Path) {
+/// `remopt --quiet ARGS --out OUT` in the repository (paths in `args`
+/// from its root), ending with exit `code`.
+fn run_quietly(args: &[&str], out: &Path, code: i32) {
     remopt()
-        .args(["solve", &format!("{ROOT}/{scenario}"), "--quiet", "--out"])
+        .current_dir(ROOT)
+        .arg("--quiet")
+        .args(args)
+        .arg("--out")
         .arg(out)
         .assert()
-        .code(0);
+        .code(code);
 }
 
 /// Loads `out`'s report.html (self-contained, no console line, a

@@ -577,14 +577,7 @@ fn stage_chart(
                 .label(label)
                 .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], colour(c).filled()));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .label_font((FAMILY, 13))
-            .draw()?;
-        Ok(())
+        legend(&mut chart, SeriesLabelPosition::UpperRight)
     })
 }
 
@@ -622,14 +615,7 @@ fn cost_chart(title: &str, costs: &BTreeMap<&str, f64>, currency: &str, horizon:
             }))?
             .label("cost of the element's offers")
             .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], colour(4).filled()));
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .label_font((FAMILY, 13))
-            .draw()?;
-        Ok(())
+        legend(&mut chart, SeriesLabelPosition::UpperRight)
     })
 }
 
