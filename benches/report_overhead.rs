@@ -13,7 +13,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use remopt::pipeline::{optimise, SolveSettings};
 use remopt::report::sweep as out;
 use remopt::scenario;
-use remopt::sweep::{Mode, RunResult, Sweep, Vary};
+use remopt::sweep::{Mode, Sweep, Vary};
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -111,17 +111,7 @@ fn run_sweep(definition: &Sweep) -> Vec<(&'static str, Vec<u8>)> {
     let sweep = definition.prepare().unwrap();
     let finished = sweep
         .execute(2, |index, point, result| {
-            let rows = out::run_rows(index, point, &result, sweep.disruptions);
-            let status = result.status();
-            let metrics = match result {
-                RunResult::Solved(solved) => Some(solved.1.metrics),
-                _ => None,
-            };
-            out::FinishedRun {
-                rows,
-                status,
-                metrics,
-            }
+            out::FinishedRun::of(index, point, result, sweep.disruptions)
         })
         .unwrap();
     let identity = out::Identity {

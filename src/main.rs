@@ -174,7 +174,7 @@ fn compare(args: CompareArgs) -> Result<(), Stop> {
 
 fn sweep(args: SweepArgs) -> Result<(), Stop> {
     use remopt::report::sweep as out;
-    use remopt::sweep::{RunResult, SweepError};
+    use remopt::sweep::SweepError;
     use std::sync::Mutex;
 
     let definition = sweep_definition(args.input, args.vary, args.mode, args.samples, args.seed)?;
@@ -218,22 +218,14 @@ fn sweep(args: SweepArgs) -> Result<(), Stop> {
     let started = Instant::now();
     let finished = sweep
         .execute(jobs, |index, point, result| {
-            let rows = out::run_rows(index, point, &result, sweep.disruptions);
+            let finished = out::FinishedRun::of(index, point, result, sweep.disruptions);
             if let Ok(mut streams) = streams.lock() {
                 // A row that cannot be streamed is still in the final files.
+                let rows = &finished.rows;
                 let _ = streams.append(&[&rows.run, &rows.plans, &rows.summary]);
             }
             bar.inc(1);
-            let status = result.status();
-            let metrics = match result {
-                RunResult::Solved(solved) => Some(solved.1.metrics),
-                _ => None,
-            };
-            out::FinishedRun {
-                rows,
-                status,
-                metrics,
-            }
+            finished
         })
         .map_err(|e| Stop::Internal(e.to_string()))?;
     bar.finish_and_clear();

@@ -74,6 +74,25 @@ pub struct FinishedRun {
     pub metrics: Option<Metrics>,
 }
 
+impl FinishedRun {
+    /// Run `index` (of `point`) as the final files keep it: its rows (with
+    /// the disruption columns when the sweep has `disruptions`), its
+    /// status and its metrics.
+    pub fn of(index: usize, point: &[Override], result: RunResult, disruptions: bool) -> FinishedRun {
+        let rows = run_rows(index, point, &result, disruptions);
+        let status = result.status();
+        let metrics = match result {
+            RunResult::Solved(solved) => Some(solved.1.metrics),
+            _ => None,
+        };
+        FinishedRun {
+            rows,
+            status,
+            metrics,
+        }
+    }
+}
+
 /// Which sweep the files belong to, for `sweep.json`.
 pub struct Identity<'a> {
     /// The definition.
