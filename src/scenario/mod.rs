@@ -6,6 +6,7 @@ pub mod disruptions;
 pub mod horizon;
 mod offers_csv;
 pub mod overrides;
+mod pieces;
 pub mod raw;
 mod source_map;
 mod validate;
@@ -602,8 +603,12 @@ impl ScenarioFile {
     /// The validated scenario, with `overrides` applied first (docs/scenario.md, "Paths and overrides").
     pub fn scenario(&self, overrides: &[overrides::Override]) -> Result<Scenario, InvalidScenario> {
         if overrides.is_empty() {
-            let raw: raw::RawScenario = toml::from_str(&self.text)
-                .map_err(|e| syntax_error(&self.path, &self.text, &e, SourceMap::parse(&self.text).ok()))?;
+            let raw = match pieces::read(&self.text) {
+                Some(raw) => raw,
+                None => toml::from_str(&self.text).map_err(|e| {
+                    syntax_error(&self.path, &self.text, &e, SourceMap::parse(&self.text).ok())
+                })?,
+            };
             return self.validated(raw, &[], &[]);
         }
         let mut document = self.document()?;
