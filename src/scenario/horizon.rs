@@ -153,11 +153,19 @@ pub(crate) fn split(mut raw: RawScenario) -> Result<Split, Vec<Problem>> {
         .filter(|(_, by_year)| by_year.iter().any(|&d| d > 0.0))
         .map(|(symbol, _)| symbol.clone())
         .collect();
+    // The last year takes the raw scenario itself: a single year's file,
+    // tens of thousands of offers perhaps, is never copied.
+    let last_index = read_at.len() - 1;
+    let mut raw = Some(raw);
     let years = read_at
         .iter()
         .enumerate()
         .map(|(t, &year)| {
-            let mut year_raw = raw.clone();
+            let mut year_raw = if t == last_index {
+                raw.take().expect("only the last year takes it")
+            } else {
+                raw.clone().expect("taken by the last year only")
+            };
             if let Some(year) = year {
                 at_year(&mut year_raw, year);
                 if horizon.is_some() {

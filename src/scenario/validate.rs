@@ -1243,6 +1243,13 @@ fn check_mip_caps(check: &mut Checker, symbol: &str, caps: &CapSet, own: &CapSet
     }
 }
 
+/// How an offer's most expensive purchase is bought: at a flat price per
+/// kg, or through tiers up to so many tonnes.
+enum Terms {
+    Flat(f64),
+    Tiers(f64),
+}
+
 /// Every cost term of the model (tonnes x price per kg x 1000) at most
 /// [`MONEY`], before HiGHS sees it: each offer bought up to the most it can
 /// supply (its capacity, else its supplier's, else the element's demand; at
@@ -1266,10 +1273,7 @@ fn check_cost_terms(
         }
         .max(offer.min_order_t);
         let (cost, terms) = match &offer.pricing {
-            Pricing::Flat(price) => (
-                1000.0 * price * most,
-                format!("{} t at {} per kg", shown(most), shown(*price)),
-            ),
+            Pricing::Flat(price) => (1000.0 * price * most, Terms::Flat(*price)),
             Pricing::Tiers(tiers) => {
                 // Each band full; an open last band takes the most the offer
                 // can supply beyond the closed ones, and at least the demand.
@@ -1282,10 +1286,15 @@ fn check_cost_terms(
                     cost += 1000.0 * tier.price_per_kg * (end - start);
                     start = end;
                 }
-                (cost, format!("{} t through its tiers", shown(start)))
+                (cost, Terms::Tiers(start))
             }
         };
         if cost > limit {
+            // Said only when the cost is too high: most offers never are.
+            let terms = match terms {
+                Terms::Flat(price) => format!("{} t at {} per kg", shown(most), shown(price)),
+                Terms::Tiers(tonnes) => format!("{} t through its tiers", shown(tonnes)),
+            };
             check.fail(
                 &["suppliers", supplier.id.as_str(), "offers", element.symbol.as_str()],
                 None,
