@@ -57,21 +57,9 @@ pub fn solve_files(
     security: &[sensitivity::SecurityPrice],
     record: &json::RunRecord,
 ) -> Vec<(&'static str, Vec<u8>)> {
-    // The two files with a row per constraint dominate a large model's
-    // reporting: they are rendered beside the rest.
-    let ((constraints, sensitivity), plan) = rayon::join(
-        || {
-            rayon::join(
-                || csv::constraints(scenario, outcome),
-                || sensitivity::sensitivity_csv(scenario, outcome),
-            )
-        },
-        || csv::plan(scenario, outcome),
-    );
     let mut files = vec![
-        ("plan.csv", plan),
+        ("plan.csv", csv::plan(scenario, outcome)),
         ("summary.csv", csv::summary(scenario, outcome)),
-        ("constraints.csv", constraints),
         ("security.csv", sensitivity::security_csv(scenario, security)),
         ("stages.csv", stages::stages_csv(scenario, &outcome.schedule)),
     ];
@@ -86,14 +74,25 @@ pub fn solve_files(
         files.push(("baskets.csv", baskets::baskets_csv(scenario, &outcome.schedule)));
         files.push(("surplus.csv", baskets::surplus_csv(scenario, &outcome.schedule)));
     }
-    if let Some(sensitivity) = sensitivity {
-        files.push(("sensitivity.csv", sensitivity));
-    }
-    // benches/report_overhead.sh times the command with and without it.
-    if cfg!(not(feature = "bench-without-report-html")) {
-        let page = html::report_html(record, security, &files);
-        files.push(("report.html", page));
-    }
+    // The two files with a row per constraint dominate a large model's
+    // reporting: they are rendered on every core, the page beside them
+    // (it reads none of them).
+    let ((constraints, ranging), page) = rayon::join(
+        || {
+            rayon::join(
+                || csv::constraints(scenario, outcome),
+                || sensitivity::sensitivity_csv(scenario, outcome),
+            )
+        },
+        || {
+            // benches/report_overhead.sh times the command with and without it.
+            cfg!(not(feature = "bench-without-report-html"))
+                .then(|| html::report_html(record, security, &files))
+        },
+    );
+    files.insert(2, ("constraints.csv", constraints));
+    files.extend(ranging.map(|bytes| ("sensitivity.csv", bytes)));
+    files.extend(page.map(|bytes| ("report.html", bytes)));
     files.push(("run.json", json::run_json(record)));
     files
 }

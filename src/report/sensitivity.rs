@@ -2,10 +2,10 @@
 //! bounds can move before the plan changes, and what each binding risk cap
 //! costs per percentage point.
 
-use super::csv::{render, CellWriter};
+use super::csv::{in_parallel, render};
 use super::number;
 use crate::model::{Column, ColumnId, ConstraintKind};
-use crate::pipeline::Outcome;
+use crate::pipeline::{ConstraintResult, Outcome};
 use crate::scenario::{Pricing, Scenario, KG_PER_TONNE};
 
 /// Header of `sensitivity.csv`. Offers (kind `offer`): `current` is the price
@@ -40,15 +40,31 @@ pub const SECURITY_COLUMNS: [&str; 9] = [
 /// `sensitivity.csv`, or `None` when the plan has no ranging (a MIP).
 pub fn sensitivity_csv(scenario: &Scenario, outcome: &Outcome) -> Option<Vec<u8>> {
     let ranging = outcome.ranging.as_ref()?;
-    let expected = outcome.offer_columns.iter().map(Vec::len).sum::<usize>() + outcome.row_count();
-    let mut file = CellWriter::new(&SENSITIVITY_COLUMNS, expected);
-    for (t, slice) in scenario.slices().iter().enumerate() {
-        let year = scenario.year_label(t).map(|y| y as u16);
-        // A year's cost is discounted in the objective: its ranging and
-        // reduced cost are undone to the year's own money.
-        let discount = scenario.horizon.as_ref().map_or(1.0, |h| h.discount(t));
-        let weight = discount * KG_PER_TONNE;
-        for (o, offer) in slice.offers.iter().enumerate() {
+    // Each year's offers, then the demand rows and planner bounds (an HHI
+    // cap has no ranging: it is a set of cuts, not one row).
+    let offers = scenario
+        .slices()
+        .iter()
+        .enumerate()
+        .flat_map(|(t, slice)| (0..slice.offers.len()).map(move |o| Row::Offer { year: t, offer: o }));
+    let bounds = outcome
+        .constraints()
+        .filter(|c| {
+            let kind = c.info.id.kind();
+            kind == ConstraintKind::Demand || (kind.is_planner_bound() && kind != ConstraintKind::Hhi)
+        })
+        .map(Row::Bound);
+    let rows: Vec<Row> = offers.chain(bounds).collect();
+    Some(in_parallel(&SENSITIVITY_COLUMNS, &rows, |file, row| match row {
+        Row::Offer { year: t, offer: o } => {
+            let (t, o) = (*t, *o);
+            let slice = &scenario.slices()[t];
+            let offer = &slice.offers[o];
+            let year = scenario.year_label(t).map(|y| y as u16);
+            // A year's cost is discounted in the objective: its ranging and
+            // reduced cost are undone to the year's own money.
+            let discount = scenario.horizon.as_ref().map_or(1.0, |h| h.discount(t));
+            let weight = discount * KG_PER_TONNE;
             let column = outcome.offer_columns[t][o];
             let name = ColumnId::new(Column::Quantity(o), year).name(slice);
             file.text(&name)
@@ -73,27 +89,29 @@ pub fn sensitivity_csv(scenario: &Scenario, outcome: &Outcome) -> Option<Vec<u8>
                 .number(high)
                 .end_row();
         }
-    }
-    let rows = outcome.constraints().filter(|c| {
-        // An HHI cap has no ranging: it is a set of cuts, not one row.
-        let kind = c.info.id.kind();
-        kind == ConstraintKind::Demand || (kind.is_planner_bound() && kind != ConstraintKind::Hhi)
-    });
-    for c in rows {
-        let (low, high) = outcome.bound_range(&c).unwrap_or((f64::NAN, f64::NAN));
-        let id = c.info.id;
-        let subject = id.subject(scenario);
-        file.text(&id.name(scenario))
-            .text(id.kind().as_str())
-            .text(id.element_symbol(scenario))
-            .text(subject.as_deref().unwrap_or_default())
-            .number(c.info.bound())
-            .number(c.shadow_price)
-            .number(low)
-            .number(high)
-            .end_row();
-    }
-    Some(file.finish())
+        Row::Bound(c) => {
+            let (low, high) = outcome.bound_range(c).unwrap_or((f64::NAN, f64::NAN));
+            let id = c.info.id;
+            let subject = id.subject(scenario);
+            file.text(&id.name(scenario))
+                .text(id.kind().as_str())
+                .text(id.element_symbol(scenario))
+                .text(subject.as_deref().unwrap_or_default())
+                .number(c.info.bound())
+                .number(c.shadow_price)
+                .number(low)
+                .number(high)
+                .end_row();
+        }
+    }))
+}
+
+/// A row of `sensitivity.csv`.
+enum Row<'a> {
+    /// An offer's quantity in a year.
+    Offer { year: usize, offer: usize },
+    /// A demand row or a planner's bound.
+    Bound(ConstraintResult<'a>),
 }
 
 /// The price of one binding risk cap, in a planner's unit.
