@@ -797,7 +797,8 @@ pub struct FileTiming {
 }
 
 /// HiGHS alone on a model file (a benchmark's reference): reads the file,
-/// solves it with output off, and with `ranging` also ranges it.
+/// solves it with output off on one thread, and with `ranging` also
+/// ranges it.
 pub fn time_file(path: &std::path::Path, ranging: bool) -> Result<FileTiming, SolveError> {
     use std::ffi::CString;
     let file = CString::new(path.to_string_lossy().as_bytes())
@@ -807,6 +808,10 @@ pub fn time_file(path: &std::path::Path, ranging: bool) -> Result<FileTiming, So
     unsafe {
         let highs = highs_sys::Highs_create();
         highs_sys::Highs_setBoolOptionValue(highs, quiet.as_ptr(), 0);
+        // One thread, as remopt's own solves: HiGHS's scheduler is set up
+        // once per process, and a later solve asking for another count fails.
+        let threads = CString::new("threads").expect("static option name");
+        highs_sys::Highs_setIntOptionValue(highs, threads.as_ptr(), 1);
         let start = Instant::now();
         let result = check_status(
             highs_sys::Highs_readModel(highs, file.as_ptr()),
