@@ -367,3 +367,34 @@ pub fn constraints(scenario: &Scenario, outcome: &Outcome) -> Vec<u8> {
             .end_row();
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_rendered_in_parallel_chunks_are_the_rows_written_one_by_one() {
+        let header = ["name", "value", "note"];
+        // Past two chunks, with cells that need quoting and numbers of
+        // every form.
+        let items: Vec<usize> = (0..2 * ROWS_PER_CHUNK + 7).collect();
+        let write = |file: &mut CellWriter, &i: &usize| {
+            let note = match i % 3 {
+                0 => "plain".to_string(),
+                1 => format!("comma, {i}"),
+                _ => format!("quote \" and\nline {i}"),
+            };
+            file.text(&format!("row{i}"))
+                .number(i as f64 / 7.0 - 100.0)
+                .text(&note)
+                .end_row();
+        };
+        let mut one_by_one = CellWriter::new(&header, items.len());
+        for item in &items {
+            write(&mut one_by_one, item);
+        }
+        let expected = one_by_one.finish();
+        assert_eq!(in_parallel(&header, &items, write), expected);
+        assert_eq!(in_parallel(&header, &items[..0], write), b"name,value,note\n");
+    }
+}
