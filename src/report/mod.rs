@@ -90,6 +90,8 @@ pub fn solve_files(
                 .then(|| html::report_html(record, security, &files))
         },
     );
+    // Listed after plan.csv and summary.csv: the order files are written
+    // in, and the workbook's sheets.
     files.insert(2, ("constraints.csv", constraints));
     files.extend(ranging.map(|bytes| ("sensitivity.csv", bytes)));
     files.extend(page.map(|bytes| ("report.html", bytes)));
