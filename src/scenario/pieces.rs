@@ -157,6 +157,10 @@ mod tests {
             assert_eq!(pieces.suppliers.len(), suppliers);
             assert_eq!(Ok(format!("{pieces:?}")), whole(&text));
         }
+        // Windows line ends.
+        let text = synthetic(300).replace('\n', "\r\n");
+        let pieces = read(&text).expect("cut");
+        assert_eq!(Ok(format!("{pieces:?}")), whole(&text));
         // Tables before and after the suppliers, arrays of tables among
         // them, keep their order.
         let disruption = |name: &str| format!("[[disruptions]]\nname = \"{name}\"\nprobability = 0.1\n");
