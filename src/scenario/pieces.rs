@@ -251,3 +251,38 @@ mod tests {
         assert!(whole(&broken).is_err());
     }
 }
+
+#[cfg(test)]
+mod errors {
+    use crate::scenario::ScenarioFile;
+    use std::path::Path;
+
+    /// A large file's errors are found and placed as in any file: a syntax
+    /// error in one piece, and a rule broken in another, name their lines.
+    #[test]
+    fn errors_in_a_large_file_name_their_lines() {
+        let base = crate::synthetic::scenario_toml(5, 300);
+        let line_of = |text: &str, needle: &str| text[..text.find(needle).unwrap()].lines().count() + 1;
+        let check = |text: &str| {
+            ScenarioFile::from_bytes(Path::new("big.toml"), text.as_bytes())
+                .unwrap()
+                .scenario(&[])
+                .unwrap_err()
+                .errors
+        };
+
+        let broken = base.replacen("[suppliers.s250]\n", "[suppliers.s250]\nkind = \n", 1);
+        let errors = check(&broken);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        let expected = line_of(&broken, "[suppliers.s250]") + 1;
+        assert_eq!(errors[0].position.map(|p| p.line), Some(expected), "{errors:?}");
+
+        let risky = base.replacen("[suppliers.s250]\n", "[suppliers.s250]\nrisk = 7\n", 1);
+        let errors = check(&risky);
+        assert!(
+            errors.iter().any(|e| e.key_path == "suppliers.s250.risk"
+                && e.position.map(|p| p.line) == Some(line_of(&risky, "risk = 7"))),
+            "{errors:?}"
+        );
+    }
+}
