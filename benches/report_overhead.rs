@@ -30,31 +30,32 @@ fn japan_path() -> PathBuf {
 fn solve_japan(path: &Path) -> Vec<(&'static str, Vec<u8>)> {
     let text = std::fs::read(path).unwrap();
     let scenario = scenario::parse(path, &text).unwrap();
-    let outcome = optimise(&scenario, &SolveSettings::default()).unwrap();
+    let render = |outcome: &_| remopt::report::unranged_files(&scenario, outcome);
+    let (outcome, unranged) =
+        remopt::pipeline::optimise_with(&scenario, &SolveSettings::default(), render).unwrap();
     let security = remopt::report::sensitivity::security_prices(&scenario, &outcome);
     let record = remopt::report::json::RunRecord::new(&scenario, &outcome, 0.0);
-    remopt::report::solve_files(&scenario, &outcome, &security, &record)
+    remopt::report::solve_files_from(unranged, &scenario, &outcome, &security, &record)
 }
 
-/// The same without report.html: `remopt::report::solve_files`'s renderers
-/// but the page's, called the same way (for Japan: no horizon, no
+/// The same without report.html: `remopt::report::solve_files_from`'s
+/// renderers but the page's, called the same way (for Japan: no horizon, no
 /// disruptions, no basket).
 fn solve_japan_without_page(path: &Path) -> Vec<(&'static str, Vec<u8>)> {
     use remopt::report::{csv, json, sensitivity, stages};
     let text = std::fs::read(path).unwrap();
     let scenario = scenario::parse(path, &text).unwrap();
-    let outcome = optimise(&scenario, &SolveSettings::default()).unwrap();
+    let render = |outcome: &_| {
+        rayon::join(
+            || csv::plan(&scenario, outcome),
+            || csv::constraints(&scenario, outcome),
+        )
+    };
+    let (outcome, (plan, constraints)) =
+        remopt::pipeline::optimise_with(&scenario, &SolveSettings::default(), render).unwrap();
     let security = sensitivity::security_prices(&scenario, &outcome);
     let record = json::RunRecord::new(&scenario, &outcome, 0.0);
-    let ((constraints, ranging), plan) = rayon::join(
-        || {
-            rayon::join(
-                || csv::constraints(&scenario, &outcome),
-                || sensitivity::sensitivity_csv(&scenario, &outcome),
-            )
-        },
-        || csv::plan(&scenario, &outcome),
-    );
+    let ranging = sensitivity::sensitivity_csv(&scenario, &outcome);
     let mut files = vec![
         ("plan.csv", plan),
         ("summary.csv", csv::summary(&scenario, &outcome)),

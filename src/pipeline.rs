@@ -219,17 +219,28 @@ impl Outcome {
 /// yes/no decision fixed at the MIP's value (docs/outputs.md, "constraints.csv"); the status and gap
 /// are the MIP's.
 pub fn optimise(scenario: &Scenario, settings: &SolveSettings) -> Result<Outcome, Failure> {
+    optimise_with(scenario, settings, |_| ()).map(|(outcome, ())| outcome)
+}
+
+/// [`optimise`], running `beside` on the plan on another core while HiGHS
+/// ranges it: what needs no ranging (nor the value of the stochastic
+/// solution) is rendered meanwhile.
+pub fn optimise_with<T: Send>(
+    scenario: &Scenario,
+    settings: &SolveSettings,
+    beside: impl FnOnce(&Outcome) -> T + Send,
+) -> Result<(Outcome, T), Failure> {
     let goal = match scenario.policy.objective {
         ObjectiveKind::Cost => Goal::Cost,
         ObjectiveKind::Risk => Goal::LeastRisk,
     };
-    let mut outcome = optimise_for(scenario, settings, goal)?;
+    let (mut outcome, result) = optimise_for_with(scenario, settings, goal, beside)?;
     if settings.first_stage.is_none() && !settings.skip_vss {
         if let Some(stochastic) = outcome.stochastic.as_mut() {
             stochastic.ignoring = Some(Box::new(ignoring_disruptions(scenario, settings)?));
         }
     }
-    Ok(outcome)
+    Ok((outcome, result))
 }
 
 /// The plan made as if no disruption could happen (the base scenario
@@ -274,6 +285,16 @@ pub enum Goal {
 /// Like [`optimise`], for an explicit goal: solve the goal's stages, price
 /// a MIP's plan with its decisions fixed, verify, and gather the outcome.
 pub fn optimise_for(scenario: &Scenario, settings: &SolveSettings, goal: Goal) -> Result<Outcome, Failure> {
+    optimise_for_with(scenario, settings, goal, |_| ()).map(|(outcome, ())| outcome)
+}
+
+/// [`optimise_for`], with `beside` run as in [`optimise_with`].
+fn optimise_for_with<T: Send>(
+    scenario: &Scenario,
+    settings: &SolveSettings,
+    goal: Goal,
+    beside: impl FnOnce(&Outcome) -> T + Send,
+) -> Result<(Outcome, T), Failure> {
     let mut stages = Stages {
         scenario,
         settings,
@@ -282,6 +303,7 @@ pub fn optimise_for(scenario: &Scenario, settings: &SolveSettings, goal: Goal) -
         iterations: 0,
         cuts: hhi_rounds::initial_cuts(scenario),
         cut_rounds: 0,
+        last_session: None,
     };
     let (layout, solved, risk_star) = stages.solve_goal(goal)?;
     let priced = stages.price(layout, solved)?;
@@ -327,7 +349,32 @@ pub fn optimise_for(scenario: &Scenario, settings: &SolveSettings, goal: Goal) -
         recomputed,
         stochastic,
     };
-    Ok(priced.into_outcome(scenario, solution, objective, stages))
+    let session = stages.last_session.take();
+    let mut outcome = priced.into_outcome(scenario, solution, objective, stages);
+    // The ranging of an LP's optimum only (a MIP's plan has none).
+    let ranged = (!settings.skip_sensitivity && outcome.mip.is_none() && outcome.status == Status::Optimal)
+        .then_some(session)
+        .flatten();
+    let Some(mut session) = ranged else {
+        let result = beside(&outcome);
+        return Ok((outcome, result));
+    };
+    // HiGHS stays on this thread (an instance may not move between
+    // threads); `beside` goes to rayon's pool.
+    let start = Instant::now();
+    let (ranging, result) = {
+        let outcome = &outcome;
+        let mut result = None;
+        let ranging = rayon::in_place_scope(|scope| {
+            scope.spawn(|_| result = Some(beside(outcome)));
+            session.range()
+        });
+        (ranging, result.expect("the scope waits for beside"))
+    };
+    // Ranging is HiGHS's work too: it counts as solver time.
+    outcome.timing.solve_seconds += start.elapsed().as_secs_f64();
+    outcome.ranging = ranging;
+    Ok((outcome, result))
 }
 
 /// Runs model stages, keeping the time and iterations they take and the
@@ -340,6 +387,8 @@ struct Stages<'a> {
     iterations: i64,
     cuts: Vec<HhiCut>,
     cut_rounds: usize,
+    /// The HiGHS session of the last stage solved, kept for its ranging.
+    last_session: Option<Session>,
 }
 
 /// The final stage's layout and solution, ready to report.
@@ -362,6 +411,8 @@ impl Stages<'_> {
     /// stopped). A MIP's pricing LP keeps the MIP's cuts and adds none: its
     /// plan meets them.
     fn run(&mut self, stage: Stage, fixed: Option<&[f64]>) -> Result<(Layout, Solved), Failure> {
+        // The previous stage's instance is done with.
+        self.last_session = None;
         let scenario = self.scenario;
         let build_start = Instant::now();
         let first_stage = self.settings.first_stage.as_deref();
@@ -373,7 +424,8 @@ impl Stages<'_> {
             time_limit: self.time_left(fixed),
             mip_gap: self.settings.mip_gap,
             presolve: true,
-            ranging: !self.settings.skip_sensitivity,
+            // Asked of the last stage's session once its plan is verified.
+            ranging: false,
             warm_start: self.settings.warm_start.as_deref().filter(|_| least_cost),
             interior_point: false,
             reuse_instance: self.settings.reuse_instance && least_cost,
@@ -453,6 +505,7 @@ impl Stages<'_> {
         let counted = solved.seconds;
         let solved = session.finish(solved);
         self.timing.solve_seconds += solved.seconds - counted;
+        self.last_session = Some(session);
         Ok((layout, solved))
     }
 

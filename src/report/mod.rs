@@ -50,6 +50,23 @@ pub fn optional(value: Option<f64>) -> String {
     value.map(number).unwrap_or_default()
 }
 
+/// The files of a solved run that need neither its ranging nor the value
+/// of the stochastic solution: `pipeline::optimise_with` renders them
+/// while HiGHS ranges the plan.
+pub struct Unranged {
+    plan: Vec<u8>,
+    constraints: Vec<u8>,
+}
+
+/// Renders the [`Unranged`] files.
+pub fn unranged_files(scenario: &crate::scenario::Scenario, outcome: &crate::pipeline::Outcome) -> Unranged {
+    let (plan, constraints) = rayon::join(
+        || csv::plan(scenario, outcome),
+        || csv::constraints(scenario, outcome),
+    );
+    Unranged { plan, constraints }
+}
+
 /// Every file of a solved run, named, in the order they are written.
 pub fn solve_files(
     scenario: &crate::scenario::Scenario,
@@ -57,9 +74,27 @@ pub fn solve_files(
     security: &[sensitivity::SecurityPrice],
     record: &json::RunRecord,
 ) -> Vec<(&'static str, Vec<u8>)> {
+    solve_files_from(
+        unranged_files(scenario, outcome),
+        scenario,
+        outcome,
+        security,
+        record,
+    )
+}
+
+/// [`solve_files`], the [`Unranged`] ones already rendered.
+pub fn solve_files_from(
+    unranged: Unranged,
+    scenario: &crate::scenario::Scenario,
+    outcome: &crate::pipeline::Outcome,
+    security: &[sensitivity::SecurityPrice],
+    record: &json::RunRecord,
+) -> Vec<(&'static str, Vec<u8>)> {
     let mut files = vec![
-        ("plan.csv", csv::plan(scenario, outcome)),
+        ("plan.csv", unranged.plan),
         ("summary.csv", csv::summary(scenario, outcome)),
+        ("constraints.csv", unranged.constraints),
         ("security.csv", sensitivity::security_csv(scenario, security)),
         ("stages.csv", stages::stages_csv(scenario, &outcome.schedule)),
     ];
@@ -74,25 +109,16 @@ pub fn solve_files(
         files.push(("baskets.csv", baskets::baskets_csv(scenario, &outcome.schedule)));
         files.push(("surplus.csv", baskets::surplus_csv(scenario, &outcome.schedule)));
     }
-    // The two files with a row per constraint dominate a large model's
-    // reporting: they are rendered on every core, the page beside them
-    // (it reads none of them).
-    let ((constraints, ranging), page) = rayon::join(
-        || {
-            rayon::join(
-                || csv::constraints(scenario, outcome),
-                || sensitivity::sensitivity_csv(scenario, outcome),
-            )
-        },
+    // sensitivity.csv has a row per offer and per bound: it is rendered on
+    // every core, the page beside it (the page reads none of it).
+    let (ranging, page) = rayon::join(
+        || sensitivity::sensitivity_csv(scenario, outcome),
         || {
             // benches/report_overhead.sh times the command with and without it.
             cfg!(not(feature = "bench-without-report-html"))
                 .then(|| html::report_html(record, security, &files))
         },
     );
-    // Listed after plan.csv and summary.csv: the order files are written
-    // in, and the workbook's sheets.
-    files.insert(2, ("constraints.csv", constraints));
     files.extend(ranging.map(|bytes| ("sensitivity.csv", bytes)));
     files.extend(page.map(|bytes| ("report.html", bytes)));
     files.push(("run.json", json::run_json(record)));

@@ -432,6 +432,17 @@ impl Session {
         self.finish_whole(solved)
     }
 
+    /// HiGHS's ranging of the solved LP the session holds (after
+    /// [`Session::finish`], for a session started without
+    /// [`SolveOptions::ranging`]); `None` for a MIP or when HiGHS cannot
+    /// give it.
+    pub fn range(&mut self) -> Option<Ranging> {
+        match (self.solved.as_mut(), self.is_mip) {
+            (Some(model), false) => ranging(model),
+            _ => None,
+        }
+    }
+
     /// [`Session::finish`] once the instance holds the whole LP.
     fn finish_whole(&mut self, mut solved: Solved) -> Solved {
         if let (Some(model), false, Status::Optimal) = (self.solved.as_mut(), self.is_mip, solved.status) {
