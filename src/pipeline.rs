@@ -355,32 +355,40 @@ fn optimise_for_with<T: Send>(
     let ranged = (!settings.skip_sensitivity && outcome.mip.is_none() && outcome.status == Status::Optimal)
         .then_some(session)
         .flatten();
-    let Some(mut session) = ranged else {
-        let result = beside(&outcome);
-        return Ok((outcome, result));
-    };
-    let start = Instant::now();
-    if outcome.size.rows < RANGING_BESIDE_ROWS {
-        outcome.ranging = session.range();
-        outcome.timing.solve_seconds += start.elapsed().as_secs_f64();
-        let result = beside(&outcome);
-        return Ok((outcome, result));
+    match ranged {
+        Some(session) if outcome.size.rows >= RANGING_BESIDE_ROWS => {
+            return Ok(range_beside(outcome, session, beside));
+        }
+        Some(mut session) => {
+            let start = Instant::now();
+            outcome.ranging = session.range();
+            // Ranging is HiGHS's work too: it counts as solver time.
+            outcome.timing.solve_seconds += start.elapsed().as_secs_f64();
+        }
+        None => {}
     }
-    // HiGHS stays on this thread (an instance may not move between
-    // threads); `beside` goes to rayon's pool.
-    let (ranging, result) = {
+    let result = beside(&outcome);
+    Ok((outcome, result))
+}
+
+/// The session's ranging, put in `outcome`, with `beside` run on rayon's
+/// pool meanwhile: HiGHS stays on this thread (an instance may not move
+/// between threads).
+fn range_beside<T: Send>(
+    mut outcome: Outcome,
+    mut session: Session,
+    beside: impl FnOnce(&Outcome) -> T + Send,
+) -> (Outcome, T) {
+    let start = Instant::now();
+    let mut result = None;
+    let ranging = rayon::in_place_scope(|scope| {
         let outcome = &outcome;
-        let mut result = None;
-        let ranging = rayon::in_place_scope(|scope| {
-            scope.spawn(|_| result = Some(beside(outcome)));
-            session.range()
-        });
-        (ranging, result.expect("the scope waits for beside"))
-    };
-    // Ranging is HiGHS's work too: it counts as solver time.
+        scope.spawn(|_| result = Some(beside(outcome)));
+        session.range()
+    });
     outcome.timing.solve_seconds += start.elapsed().as_secs_f64();
     outcome.ranging = ranging;
-    Ok((outcome, result))
+    (outcome, result.expect("the scope waits for beside"))
 }
 
 /// Below this many rows HiGHS ranges an LP faster than another core takes

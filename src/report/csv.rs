@@ -83,13 +83,9 @@ pub struct CellWriter {
 impl CellWriter {
     /// A file with `header`, room made for `expected` rows.
     pub fn new(header: &[&str], expected: usize) -> CellWriter {
-        let mut writer = ::csv::Writer::from_writer(buffer_for(expected, header.len()));
-        writer.write_record(header).expect("in-memory CSV write");
-        CellWriter {
-            writer,
-            cells: String::with_capacity(256),
-            ends: Vec::with_capacity(header.len()),
-        }
+        let mut file = CellWriter::rows(expected, header.len());
+        file.writer.write_record(header).expect("in-memory CSV write");
+        file
     }
 
     /// A text cell.
