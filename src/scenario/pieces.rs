@@ -10,9 +10,12 @@
 //!
 //! Cutting must never change what the file means. Whenever it could (a
 //! multi-line string, whose text might look like a header; a piece holding
-//! anything but suppliers; a supplier named in two pieces) or a piece
-//! fails to read, [`read`] gives up and the caller reads the whole file as
-//! one document, so that every error is reported as it always was.
+//! anything but suppliers; a supplier named in two pieces; a quoted key in
+//! a header, or a line that could define the `suppliers` table itself,
+//! which each piece would accept once where the whole file refuses it
+//! twice) or a piece fails to read, [`read`] gives up and the caller reads
+//! the whole file as one document, so that every error is reported as it
+//! always was.
 
 use super::raw::{RawScenario, RawSupplier};
 use rayon::prelude::*;
@@ -87,20 +90,24 @@ struct Layout {
     tail: usize,
 }
 
-/// The file's [`Layout`], or `None` when other tables sit between
-/// suppliers.
+/// The file's [`Layout`], or `None` when cutting could change what it
+/// means: other tables between suppliers, or a line that could define the
+/// `suppliers` table itself (read in pieces, two such lines would each be
+/// accepted, where the whole file is refused).
 fn layout(text: &str) -> Option<Layout> {
     let mut headers = Vec::new();
     let mut tail = None;
     let mut start = 0;
     for line in text.split_inclusive('\n') {
-        if opens_supplier(line) {
-            if tail.is_some() {
-                return None;
-            }
-            headers.push(start);
-        } else if !headers.is_empty() && tail.is_none() && opens_other_table(line) {
-            tail = Some(start);
+        let outside_suppliers = headers.is_empty() || tail.is_some();
+        match classify(line) {
+            Line::Supplier if tail.is_some() => return None,
+            Line::Supplier => headers.push(start),
+            Line::OtherTable if !headers.is_empty() && tail.is_none() => tail = Some(start),
+            Line::OtherTable | Line::SupplierPart => {}
+            Line::Unsure => return None,
+            Line::Plain if outside_suppliers && may_assign_suppliers(line) => return None,
+            Line::Plain => {}
         }
         start += line.len();
     }
@@ -110,29 +117,70 @@ fn layout(text: &str) -> Option<Layout> {
     })
 }
 
-/// `[suppliers.ID]` with a bare key (a sub-table such as
-/// `[suppliers.ID.offers]` opens no supplier).
-fn opens_supplier(line: &str) -> bool {
-    let Some(rest) = line.trim_start_matches([' ', '\t']).strip_prefix("[suppliers.") else {
-        return false;
-    };
-    let id = rest
-        .bytes()
-        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
-        .count();
-    id > 0 && rest[id..].trim_start_matches([' ', '\t']).starts_with(']')
+/// What a line is, as far as cutting the file goes.
+#[derive(Debug, PartialEq)]
+enum Line {
+    /// `[suppliers.ID]`: a piece may begin here.
+    Supplier,
+    /// The header of a table inside one supplier (`[suppliers.ID.offers]`).
+    SupplierPart,
+    /// The header of a table outside `suppliers`.
+    OtherTable,
+    /// A header that cutting cannot account for: a quoted key (which may
+    /// spell `suppliers` with escapes), the `suppliers` table itself, or
+    /// an array of tables under it.
+    Unsure,
+    /// No header: a key, a value's continuation, a comment or a blank.
+    Plain,
 }
 
-/// A header (`[x]` or `[[x]]`) of a table outside `suppliers`.
-fn opens_other_table(line: &str) -> bool {
-    let Some(key) = line.trim_start_matches([' ', '\t']).strip_prefix('[') else {
-        return false;
+/// Classifies a line by its header's key path, made of bare keys (`A-Z
+/// a-z 0-9 _ -`) joined by dots, with spaces or tabs around them.
+fn classify(line: &str) -> Line {
+    let Some(rest) = line.trim_start_matches([' ', '\t']).strip_prefix('[') else {
+        return Line::Plain;
     };
-    let key = key.trim_start_matches('[').trim_start_matches([' ', '\t']);
-    match key.strip_prefix("suppliers") {
-        Some(rest) => !rest.trim_start_matches([' ', '\t']).starts_with(['.', ']']),
-        None => true,
+    let (array, rest) = match rest.strip_prefix('[') {
+        Some(rest) => (true, rest),
+        None => (false, rest),
+    };
+    let Some((path, _)) = rest.split_once(']') else {
+        return Line::Unsure;
+    };
+    if path.contains(['"', '\'']) {
+        return Line::Unsure;
     }
+    let keys: Vec<&str> = path.split('.').map(|key| key.trim_matches([' ', '\t'])).collect();
+    let bare = |key: &&str| {
+        !key.is_empty()
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    };
+    match (keys[0] == "suppliers", keys.len(), array) {
+        // Also a line that is no header (`[1, 2],` continuing an array):
+        // it ends the suppliers, so that a piece or head cut there fails
+        // to read and the file is read whole.
+        (false, _, _) => Line::OtherTable,
+        (true, _, _) if !keys.iter().all(bare) => Line::Unsure,
+        (true, 1, _) | (true, _, true) => Line::Unsure,
+        (true, 2, false) => Line::Supplier,
+        (true, _, false) => Line::SupplierPart,
+    }
+}
+
+/// Whether a key line outside the suppliers' tables may assign
+/// `suppliers` at the document's root (`suppliers = {}`,
+/// `suppliers.x.kind = ...`): a line beginning with that key or with a
+/// quoted key, which may spell it with escapes. Inside another table such
+/// a line is harmless, and the file is merely read whole.
+fn may_assign_suppliers(line: &str) -> bool {
+    let line = line.trim_start_matches([' ', '\t']);
+    if line.starts_with(['"', '\'']) {
+        return true;
+    }
+    line.strip_prefix("suppliers")
+        .is_some_and(|rest| rest.starts_with([' ', '\t', '.', '=']))
 }
 
 #[cfg(test)]
@@ -177,25 +225,99 @@ mod tests {
         assert_eq!(Ok(format!("{pieces:?}")), whole(&text));
     }
 
+    /// Lines put into a large file, valid there or not: whenever the file
+    /// is read in pieces, it reads as the whole file.
     #[test]
-    fn headers_are_lines_opening_a_supplier_table() {
-        assert!(opens_supplier("[suppliers.s0]\n"));
-        assert!(opens_supplier("  [suppliers.lynas-au] # Malaysia\r\n"));
-        assert!(opens_supplier("[suppliers.a_1 ]"));
-        assert!(!opens_supplier("[suppliers.s0.offers]\n"));
-        assert!(!opens_supplier("[suppliers.s0.offers.Nd]\n"));
-        assert!(!opens_supplier("[suppliers.\"quoted id\"]\n"));
-        assert!(!opens_supplier("[[suppliers.s0]]\n"));
-        assert!(!opens_supplier("# [suppliers.s0]\n"));
-        assert!(!opens_supplier("[suppliers]\n"));
-        assert!(!opens_supplier("[suppliers.]\n"));
-        assert!(opens_other_table("[policy]\n"));
-        assert!(opens_other_table("[[disruptions]]\n"));
-        assert!(opens_other_table("[suppliersx]\n"));
-        assert!(opens_other_table("[\"suppliers\".s0]\n"));
-        assert!(!opens_other_table("[suppliers.s0.offers]\n"));
-        assert!(!opens_other_table("[ suppliers ]\n"));
-        assert!(!opens_other_table("kind = \"mine\"\n"));
+    fn cutting_never_changes_what_a_file_means() {
+        const LINES: [&str; 20] = [
+            "# a comment\n",
+            "\n",
+            "[suppliers]\n",
+            "[ suppliers ]\n",
+            "suppliers = {}\n",
+            "suppliers.zz.kind = \"mine\"\n",
+            "\"suppliers\".zz.kind = \"mine\"\n",
+            "[suppliers.s3]\nkind = \"mine\"\n",
+            "[suppliers.s3.offers.Dy]\nprice_per_kg = 1\n",
+            "[suppliers.\"s5\"]\n",
+            "[suppliers.extra]\ncountry = \"AU\"\nkind = \"mine\"\nrisk = 0.1\noffers.Nd = { price_per_kg = 5 }\n",
+            "[policy]\n",
+            "[groups]\nasia = [\"CN\"]\n",
+            "[[disruptions]]\nname = \"d\"\nprobability = 0.1\n",
+            "x = [\n[1, 2],\n]\n",
+            "# [suppliers.fake]\n",
+            "notes = \"[suppliers.fake]\"\n",
+            "kind = \"mine\"\n",
+            "[scenario]\n",
+            "\r\n",
+        ];
+        let base = synthetic(MIN_SUPPLIERS + 4);
+        // Where lines go: the root, before the first, a middle and the last
+        // supplier (each in its own piece), and the end.
+        let suppliers: Vec<usize> = base.match_indices("\n[suppliers.").map(|(i, _)| i + 1).collect();
+        let places = [
+            0,
+            suppliers[0],
+            suppliers[suppliers.len() / 2],
+            suppliers[suppliers.len() - 1],
+            base.len(),
+        ];
+        let (mut cut, mut whole_only) = (0, 0);
+        for line in LINES {
+            // The line in one place, and in two.
+            let singles = places.iter().map(|&p| vec![p]);
+            let pairs = places
+                .iter()
+                .enumerate()
+                .flat_map(|(k, &p)| places[k + 1..].iter().map(move |&q| vec![p, q]));
+            for at in singles.chain(pairs) {
+                let mut text = base.clone();
+                for &position in at.iter().rev() {
+                    text.insert_str(position, line);
+                }
+                match (whole(&text), read(&text)) {
+                    (_, None) => whole_only += 1,
+                    (Ok(expected), Some(pieces)) => {
+                        assert_eq!(format!("{pieces:?}"), expected, "{line:?} at {at:?}");
+                        cut += 1;
+                    }
+                    (Err(e), Some(_)) => {
+                        panic!("{line:?} at {at:?}: read in pieces, though the whole file is refused ({e})")
+                    }
+                }
+            }
+        }
+        // Both ways are exercised.
+        assert!(cut > 20 && whole_only > 20, "{cut} cut, {whole_only} read whole");
+    }
+
+    #[test]
+    fn lines_are_classified_by_their_header() {
+        for (line, kind) in [
+            ("[suppliers.s0]\n", Line::Supplier),
+            ("  [suppliers.lynas-au] # Malaysia\r\n", Line::Supplier),
+            ("[suppliers.a_1 ]", Line::Supplier),
+            ("[ suppliers . s0 ]\n", Line::Supplier),
+            ("[suppliers.s0.offers]\n", Line::SupplierPart),
+            ("[suppliers.s0.offers.Nd]\n", Line::SupplierPart),
+            ("[policy]\n", Line::OtherTable),
+            ("[[disruptions]]\n", Line::OtherTable),
+            ("[suppliersx]\n", Line::OtherTable),
+            ("  [1, 2],\n", Line::OtherTable),
+            ("# [suppliers.s0]\n", Line::Plain),
+            ("kind = \"mine\"\n", Line::Plain),
+            // What cutting cannot account for.
+            ("[suppliers]\n", Line::Unsure),
+            ("[ suppliers ]\n", Line::Unsure),
+            ("[suppliers.]\n", Line::Unsure),
+            ("[[suppliers.s0]]\n", Line::Unsure),
+            ("[suppliers.\"quoted id\"]\n", Line::Unsure),
+            ("[\"suppliers\".s0]\n", Line::Unsure),
+            ("[\"suppl\\u0069ers\"]\n", Line::Unsure),
+            ("[suppliers.s0\n", Line::Unsure),
+        ] {
+            assert_eq!(classify(line), kind, "{line:?}");
+        }
         let text = "[scenario]\nname = \"x\"\n[suppliers.a]\nkind = \"mine\"\n[suppliers.a.offers.Nd]\nprice_per_kg = 1\n[suppliers.b]\n[policy]\n";
         assert_eq!(
             layout(text),
@@ -230,6 +352,18 @@ mod tests {
         let dotted = base.replacen("[scenario]\n", "suppliers.s1.kind = \"mine\"\n[scenario]\n", 1);
         // Broken TOML inside one piece.
         let broken = base.replacen("kind = \"mine\"", "kind = ", 1);
+        // The suppliers table itself defined twice, in different pieces, or
+        // in the head and in a piece: each piece alone would read.
+        let table_twice = base
+            .replacen("[suppliers.s10]\n", "[suppliers]\n[suppliers.s10]\n", 1)
+            .replacen("[suppliers.s200]\n", "[suppliers]\n[suppliers.s200]\n", 1);
+        let table_in_head = base
+            .replacen("[scenario]\n", "[suppliers]\n[scenario]\n", 1)
+            .replacen("[suppliers.s200]\n", "[suppliers]\n[suppliers.s200]\n", 1);
+        // An inline suppliers table in the head, which no header may extend,
+        // spelt plainly or with an escape.
+        let inline = base.replacen("[scenario]\n", "suppliers = {}\n[scenario]\n", 1);
+        let escaped = base.replacen("[scenario]\n", "\"suppl\\u0069ers\" = {}\n[scenario]\n", 1);
         for (case, text) in [
             ("small", &small),
             ("multi-line string", &multi_line),
@@ -238,6 +372,10 @@ mod tests {
             ("supplier opened twice", &duplicate),
             ("dotted key in the head", &dotted),
             ("broken piece", &broken),
+            ("[suppliers] in two pieces", &table_twice),
+            ("[suppliers] in the head and a piece", &table_in_head),
+            ("inline suppliers table", &inline),
+            ("inline suppliers table, escaped", &escaped),
         ] {
             assert!(read(text).is_none(), "{case}: read in pieces");
         }
@@ -249,6 +387,9 @@ mod tests {
         assert!(whole(&duplicate).is_err());
         assert!(whole(&dotted).is_err());
         assert!(whole(&broken).is_err());
+        for invalid in [&table_twice, &table_in_head, &inline, &escaped] {
+            assert!(whole(invalid).is_err());
+        }
     }
 }
 
