@@ -230,7 +230,7 @@ fn a_plan_facing_disruptions_writes_its_scenarios_and_recourse() {
 
 #[test]
 fn the_rules_of_disruptions_are_named_with_their_key() {
-    let cases: [(&str, &str, &str, &str); 8] = [
+    let cases: [(&str, &str, &str, &str); 9] = [
         (
             "probability = 0.2",
             "probability = 1.2",
@@ -254,6 +254,12 @@ fn the_rules_of_disruptions_are_named_with_their_key() {
             "suppliers = [\"nobody\"]",
             "disruptions.0.effects.0.suppliers",
             "no supplier is called",
+        ),
+        (
+            "countries = [\"CN\"]",
+            "suppliers = [\"CN\"]",
+            "disruptions.0.effects.0.suppliers",
+            "no supplier is called \"CN\"; did you mean cn? known: au cn",
         ),
         (
             "capacity_factor = 0.0",

@@ -408,10 +408,14 @@ fn validate_effect(
                 }
                 None => {
                     ok = false;
+                    let known: Vec<&str> = scenario.suppliers.iter().map(|s| s.id.as_str()).collect();
                     check.fail(
                         &at("suppliers"),
                         Some(format!("{id:?}")),
-                        format!("no supplier is called {id:?}"),
+                        format!(
+                            "no supplier is called {id:?}; {}",
+                            super::validate::known_names(id, &known)
+                        ),
                     );
                 }
             }

@@ -319,7 +319,10 @@ fn check_free_slot(raw: &RawScenario, row: &Row<'_>) -> Result<(), ScenarioError
             "supplier",
             "supplier".into(),
             Some(row.supplier.clone()),
-            format!("no such supplier in the scenario; known: {}", known.join(" ")),
+            format!(
+                "no such supplier in the scenario; {}",
+                super::validate::known_names(&row.supplier, &known)
+            ),
         ));
     };
     if row.element.is_empty() {

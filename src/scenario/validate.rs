@@ -180,6 +180,39 @@ fn two_digits_down(x: f64) -> f64 {
     (x / scale).floor() * scale
 }
 
+/// How many names an error lists of those that would be valid.
+const NAMES_SHOWN: usize = 10;
+
+/// What an error says of `given`, which names none of `known`: the closest
+/// name when one is near (a typo, a stray character), then at most
+/// [`NAMES_SHOWN`] of the names (a large file has thousands of suppliers).
+pub(super) fn known_names(given: &str, known: &[&str]) -> String {
+    let mut text = String::new();
+    // Names differ in case too (a country code `CN` given for supplier `cn`).
+    let given = given.to_lowercase();
+    let mut best = (0.6, None);
+    for &name in known {
+        let likeness = strsim::normalized_damerau_levenshtein(&given, &name.to_lowercase());
+        if likeness > best.0 {
+            best = (likeness, Some(name));
+        }
+    }
+    if let (_, Some(name)) = best {
+        text.push_str(&format!("did you mean {name}? "));
+    }
+    text.push_str("known: ");
+    match known.len() {
+        0 => text.push_str("none"),
+        n if n <= NAMES_SHOWN => text.push_str(&known.join(" ")),
+        n => text.push_str(&format!(
+            "{} and {} more",
+            known[..NAMES_SHOWN].join(" "),
+            n - NAMES_SHOWN
+        )),
+    }
+    text
+}
+
 fn is_id(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
@@ -1352,5 +1385,27 @@ fn check_cost_terms(
                 ),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::known_names;
+
+    #[test]
+    fn an_unknown_name_is_answered_with_the_closest_and_at_most_ten_names() {
+        let many: Vec<String> = (0..2000).map(|i| format!("s{i}")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        assert_eq!(
+            known_names("\u{feff}s1999", &many),
+            "did you mean s1999? known: s0 s1 s2 s3 s4 s5 s6 s7 s8 s9 and 1990 more"
+        );
+        assert_eq!(
+            known_names("lynas", &["lynas-my", "cn-light"]),
+            "did you mean lynas-my? known: lynas-my cn-light"
+        );
+        // Nothing near: no guess.
+        assert_eq!(known_names("zz", &["a", "b"]), "known: a b");
+        assert_eq!(known_names("zz", &[]), "known: none");
     }
 }
