@@ -659,11 +659,11 @@ pub fn run_point(
     settings: &SolveSettings,
 ) -> RunResult {
     let mut document = base.clone();
-    let changed = match apply_all(&mut document, point) {
-        Ok(changed) => changed,
+    let applied = match apply_all(&mut document, point) {
+        Ok(applied) => applied,
         Err((o, e)) => return RunResult::Invalid(format!("{}: {e}", path_text(&o.path))),
     };
-    let scenario = match file.scenario_from(document, point, &changed) {
+    let scenario = match file.scenario_from(document, point, &applied) {
         Ok(s) => s,
         Err(e) => return RunResult::Invalid(e.to_string()),
     };

@@ -395,6 +395,21 @@ fn set_overrides_values_before_validation_and_is_recorded() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("matches no value"));
+    // A misspelt supplier creates a new one, whose missing fields are
+    // blamed on the misspelling.
+    remopt()
+        .args([
+            "solve",
+            "inputs/japan.toml",
+            "--set",
+            "suppliers.lynas-m.offers.Nd.price_per_kg=80",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "missing field `kind` (after applying --set suppliers.lynas-m.offers.Nd.price_per_kg=80; \
+             it created suppliers.lynas-m: did you mean lynas? known: cn-heavy cn-light jogmec-stockpile lynas)",
+        ));
 }
 
 #[test]

@@ -612,33 +612,40 @@ impl ScenarioFile {
             return self.validated(raw, &[], &[]);
         }
         let mut document = self.document()?;
-        let changed = overrides::apply_all(&mut document, overrides)
+        let applied = overrides::apply_all(&mut document, overrides)
             .map_err(|(o, e)| InvalidScenario::single(&self.path, format!("--set {o}: {e}")))?;
-        self.scenario_from(document, overrides, &changed)
+        self.scenario_from(document, overrides, &applied)
     }
 
-    /// Validates an already overridden `document`; `changed` lists the
-    /// dotted paths the overrides set, so errors there say so.
+    /// Validates an already overridden `document`; `applied` says what the
+    /// overrides did, so that errors there say so.
     pub fn scenario_from(
         &self,
         document: toml::Table,
         overrides: &[overrides::Override],
-        changed: &[String],
+        applied: &overrides::Applied,
     ) -> Result<Scenario, InvalidScenario> {
         let raw: raw::RawScenario =
             toml::Value::Table(document)
                 .try_into()
                 .map_err(|e: toml::de::Error| {
+                    // The error names no key: the tables the overrides
+                    // created are the likely cause.
+                    let created = applied
+                        .created
+                        .iter()
+                        .map(|c| format!("; it created {c}"))
+                        .collect::<String>();
                     InvalidScenario::single(
                         &self.path,
                         format!(
-                            "{} (after applying {})",
+                            "{} (after applying {}{created})",
                             e.message().trim_end(),
                             overrides_text(overrides)
                         ),
                     )
                 })?;
-        self.validated(raw, overrides, changed)
+        self.validated(raw, overrides, &applied.changed)
     }
 
     fn validated(

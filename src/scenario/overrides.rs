@@ -53,17 +53,29 @@ impl fmt::Display for Override {
     }
 }
 
-/// Applies `overrides` to `document` in turn; returns the dotted paths they
-/// set, or the first override that fails and why.
+/// What overrides did to a document.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Applied {
+    /// The dotted paths they set.
+    pub changed: Vec<String>,
+    /// The tables they created beside others (`suppliers.lynas-m` beside
+    /// the scenario's suppliers), each said with the nearest existing key:
+    /// most likely a misspelt key, which an error about the new table's
+    /// missing fields should name.
+    pub created: Vec<String>,
+}
+
+/// Applies `overrides` to `document` in turn; returns what they did, or
+/// the first override that fails and why.
 pub fn apply_all<'a>(
     document: &mut toml::Table,
     overrides: &'a [Override],
-) -> Result<Vec<String>, (&'a Override, String)> {
-    let mut changed = Vec::new();
+) -> Result<Applied, (&'a Override, String)> {
+    let mut applied = Applied::default();
     for o in overrides {
-        changed.extend(o.apply(document).map_err(|e| (o, e))?);
+        o.apply_to(document, &mut applied).map_err(|e| (o, e))?;
     }
-    Ok(changed)
+    Ok(applied)
 }
 
 /// The dotted text of a path.
@@ -125,10 +137,24 @@ impl Override {
     /// Applies the override to `document`; returns the dotted paths it
     /// changed.
     pub fn apply(&self, document: &mut toml::Table) -> Result<Vec<String>, String> {
+        let mut applied = Applied::default();
+        self.apply_to(document, &mut applied)?;
+        Ok(applied.changed)
+    }
+
+    /// Applies the override to `document`, adding what it did to `applied`.
+    fn apply_to(&self, document: &mut toml::Table, applied: &mut Applied) -> Result<(), String> {
         let wildcard = self.path.contains(&Segment::Any);
         let mut changed = Vec::new();
         let mut prefix = Vec::new();
-        self.walk(document, &self.path, wildcard, &mut prefix, &mut changed)?;
+        self.walk(
+            document,
+            &self.path,
+            wildcard,
+            &mut prefix,
+            &mut changed,
+            &mut applied.created,
+        )?;
         if changed.is_empty() {
             return Err(format!(
                 "{}: matches no value of the scenario{}",
@@ -140,7 +166,8 @@ impl Override {
                 }
             ));
         }
-        Ok(changed)
+        applied.changed.extend(changed);
+        Ok(())
     }
 
     fn walk(
@@ -150,6 +177,7 @@ impl Override {
         wildcard: bool,
         prefix: &mut Vec<String>,
         changed: &mut Vec<String>,
+        created: &mut Vec<String>,
     ) -> Result<(), String> {
         let (first, rest) = rest.split_first().expect("paths are never empty");
         let keys: Vec<String> = match first {
@@ -164,10 +192,18 @@ impl Override {
             } else {
                 let create = !wildcard && self.op == Op::Set;
                 if !table.contains_key(&key) && create {
+                    // A new entry among others (a supplier, a country); a
+                    // new section of the document is named by its own error.
+                    if !table.is_empty() && prefix.len() > 1 {
+                        let known: Vec<&str> = table.keys().map(String::as_str).collect();
+                        created.push(format!("{here}: {}", super::validate::known_names(&key, &known)));
+                    }
                     table.insert(key.clone(), toml::Value::Table(toml::Table::new()));
                 }
                 match table.get_mut(&key) {
-                    Some(toml::Value::Table(inner)) => self.walk(inner, rest, wildcard, prefix, changed)?,
+                    Some(toml::Value::Table(inner)) => {
+                        self.walk(inner, rest, wildcard, prefix, changed, created)?
+                    }
                     // An array of tables is addressed by index: `tiers.1.up_to_t`.
                     Some(toml::Value::Array(items)) => {
                         let (index, after) = rest.split_first().expect("checked non-empty");
@@ -185,7 +221,7 @@ impl Override {
                             {
                                 found = true;
                                 prefix.push(i.to_string());
-                                self.walk(inner, after, wildcard, prefix, changed)?;
+                                self.walk(inner, after, wildcard, prefix, changed, created)?;
                                 prefix.pop();
                             }
                         }
@@ -289,6 +325,24 @@ min_suppliers = 2
         assert_eq!(doc["policy"]["budget"].as_float(), Some(1e9));
         let (doc, _) = apply("countries.CN.max_share=0.5").unwrap();
         assert_eq!(doc["countries"]["CN"]["max_share"].as_float(), Some(0.5));
+    }
+
+    #[test]
+    fn a_table_created_beside_others_is_named_with_the_nearest_key() {
+        let mut doc = document();
+        let overrides = [
+            Override::parse("suppliers.aa.offers.Nd.price_per_kg=1").unwrap(),
+            Override::parse("policy.budget=1e9").unwrap(),
+        ];
+        let applied = apply_all(&mut doc, &overrides).unwrap();
+        assert_eq!(
+            applied.changed,
+            ["suppliers.aa.offers.Nd.price_per_kg", "policy.budget"]
+        );
+        assert_eq!(applied.created, ["suppliers.aa: known: a b"]);
+        // A new section of the document is no entry beside others.
+        let applied = apply_all(&mut doc, &[Override::parse("stockpile.initial_t.Dy=1").unwrap()]).unwrap();
+        assert!(applied.created.is_empty());
     }
 
     #[test]
