@@ -30,12 +30,9 @@ fn japan_path() -> PathBuf {
 fn solve_japan(path: &Path) -> Vec<(&'static str, Vec<u8>)> {
     let text = std::fs::read(path).unwrap();
     let scenario = scenario::parse(path, &text).unwrap();
-    let render = |outcome: &_| remopt::report::unranged_files(&scenario, outcome);
-    let (outcome, unranged) =
-        remopt::pipeline::optimise_with(&scenario, &SolveSettings::default(), render).unwrap();
-    let security = remopt::report::sensitivity::security_prices(&scenario, &outcome);
-    let record = remopt::report::json::RunRecord::new(&scenario, &outcome, 0.0);
-    remopt::report::solve_files_from(unranged, &scenario, &outcome, &security, &record)
+    remopt::report::solve_and_render(&scenario, &SolveSettings::default(), 0.0)
+        .unwrap()
+        .files
 }
 
 /// The same without report.html: `remopt::report::solve_files_from`'s

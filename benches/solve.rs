@@ -132,16 +132,10 @@ fn at_scale(c: &mut Criterion, label: &str, files: &[(&str, String)]) {
     });
     group.bench_function("remopt: load, build, solve, verify, outputs written", |b| {
         b.iter(|| {
-            // As `remopt solve` does it: the files that need no ranging
-            // rendered while HiGHS ranges.
+            // As `remopt solve` does it.
             let scenario = load();
-            let render = |outcome: &_| remopt::report::unranged_files(&scenario, outcome);
-            let (outcome, unranged) =
-                remopt::pipeline::optimise_with(&scenario, &SolveSettings::default(), render).unwrap();
-            let security = remopt::report::sensitivity::security_prices(&scenario, &outcome);
-            let record = remopt::report::json::RunRecord::new(&scenario, &outcome, 0.0);
-            let files = remopt::report::solve_files_from(unranged, &scenario, &outcome, &security, &record);
-            remopt::report::write::replace_dir(&out, &files).unwrap();
+            let run = remopt::report::solve_and_render(&scenario, &SolveSettings::default(), 0.0).unwrap();
+            remopt::report::write::replace_dir(&out, &run.files).unwrap();
         })
     });
     group.finish();

@@ -9,7 +9,7 @@
 //! [`crate::report::compare`].
 
 use crate::model::ConstraintKind;
-use crate::pipeline::{self, Failure, SolveSettings};
+use crate::pipeline::{Failure, SolveSettings};
 use crate::report;
 use crate::scenario::{self, InvalidScenario};
 use crate::solve::Status;
@@ -153,7 +153,7 @@ pub fn solve_in_memory(
     let started = std::time::Instant::now();
     let scenario = scenario::ScenarioFile::read(path)?.scenario(overrides)?;
     let load_seconds = started.elapsed().as_secs_f64();
-    let outcome = pipeline::optimise(&scenario, settings).map_err(|f| match f {
+    let run = report::solve_and_render(&scenario, settings, load_seconds).map_err(|f| match f {
         Failure::Infeasible => CompareError::Infeasible(source.clone()),
         Failure::TimeLimitWithoutPlan(e) => CompareError::NoPlan {
             arg: source.clone(),
@@ -164,10 +164,8 @@ pub fn solve_in_memory(
             message: other.to_string(),
         },
     })?;
-    debug_assert!(matches!(outcome.status, Status::Optimal | Status::TimeLimit));
-    let record = report::json::RunRecord::new(&scenario, &outcome, load_seconds);
-    let security = report::sensitivity::security_prices(&scenario, &outcome);
-    Ok(report::solve_files(&scenario, &outcome, &security, &record))
+    debug_assert!(matches!(run.outcome.status, Status::Optimal | Status::TimeLimit));
+    Ok(run.files)
 }
 
 fn read_folder(dir: &Path) -> Result<Run, CompareError> {

@@ -12,8 +12,8 @@ use remopt::cli::{
     CheckArgs, Cli, Command, CompareArgs, ExportArgs, FrontierArgs, MergeArgs, SolveArgs, SweepArgs,
     SweepMode,
 };
-use remopt::pipeline::{self, Failure, SolveSettings};
-use remopt::report::{self, json::RunRecord, json::Summary};
+use remopt::pipeline::{Failure, SolveSettings};
+use remopt::report::{self, json::Summary};
 use remopt::scenario::{self, InvalidScenario};
 use remopt::solve::Status;
 use std::path::PathBuf;
@@ -540,27 +540,27 @@ fn solve(args: SolveArgs) -> Result<(), Stop> {
         )),
         None => None,
     };
-    let render = |outcome: &pipeline::Outcome| report::unranged_files(&scenario, outcome);
-    let (outcome, unranged) =
-        pipeline::optimise_with(&scenario, &settings, render).map_err(|failure| match failure {
-            Failure::Infeasible => match report_infeasible(&scenario, &file, &args.set, &out_dir) {
-                Ok(text) => Stop::Infeasible(text),
-                Err(stop) => stop,
-            },
-            Failure::TimeLimitWithoutPlan(e) => Stop::TimeLimit {
-                plan_written: false,
-                message: format!(
-                    "{e}; no plan written (previous outputs in {} untouched)",
-                    out_dir.display()
-                ),
-            },
-            Failure::Solver(e) => Stop::Internal(e.to_string()),
-            Failure::Verification(v) => Stop::Internal(v.to_string()),
-        })?;
+    let report::Rendered {
+        outcome,
+        record,
+        security,
+        mut files,
+    } = report::solve_and_render(&scenario, &settings, load_seconds).map_err(|failure| match failure {
+        Failure::Infeasible => match report_infeasible(&scenario, &file, &args.set, &out_dir) {
+            Ok(text) => Stop::Infeasible(text),
+            Err(stop) => stop,
+        },
+        Failure::TimeLimitWithoutPlan(e) => Stop::TimeLimit {
+            plan_written: false,
+            message: format!(
+                "{e}; no plan written (previous outputs in {} untouched)",
+                out_dir.display()
+            ),
+        },
+        Failure::Solver(e) => Stop::Internal(e.to_string()),
+        Failure::Verification(v) => Stop::Internal(v.to_string()),
+    })?;
 
-    let record = RunRecord::new(&scenario, &outcome, load_seconds);
-    let security = report::sensitivity::security_prices(&scenario, &outcome);
-    let mut files = report::solve_files_from(unranged, &scenario, &outcome, &security, &record);
     let comparison = match baseline {
         Some((path, baseline_files)) => {
             let comparison = compare_with_baseline(path, &baseline_files, &args.scenario, &files)?;

@@ -50,16 +50,50 @@ pub fn optional(value: Option<f64>) -> String {
     value.map(number).unwrap_or_default()
 }
 
+/// A solved run: its outcome, its record and every file it writes.
+pub struct Rendered<'a> {
+    /// The plan and its figures.
+    pub outcome: crate::pipeline::Outcome,
+    /// What `run.json` holds.
+    pub record: json::RunRecord<'a>,
+    /// The binding risk caps, priced (`security.csv`).
+    pub security: Vec<sensitivity::SecurityPrice>,
+    /// Every file, named, in the order they are written.
+    pub files: Vec<(&'static str, Vec<u8>)>,
+}
+
+/// Solves `scenario` and renders every file of the run (`load_seconds`
+/// is the time it took to read): the files that need no ranging are
+/// rendered while HiGHS ranges the plan. What `remopt solve` and `remopt
+/// compare` run, and the benchmarks time.
+pub fn solve_and_render<'a>(
+    scenario: &'a crate::scenario::Scenario,
+    settings: &crate::pipeline::SolveSettings,
+    load_seconds: f64,
+) -> Result<Rendered<'a>, crate::pipeline::Failure> {
+    let render = |outcome: &_| unranged_files(scenario, outcome);
+    let (outcome, unranged) = crate::pipeline::optimise_with(scenario, settings, render)?;
+    let record = json::RunRecord::new(scenario, &outcome, load_seconds);
+    let security = sensitivity::security_prices(scenario, &outcome);
+    let files = solve_files_from(unranged, scenario, &outcome, &security, &record);
+    Ok(Rendered {
+        outcome,
+        record,
+        security,
+        files,
+    })
+}
+
 /// The files of a solved run that need neither its ranging nor the value
 /// of the stochastic solution: `pipeline::optimise_with` renders them
 /// while HiGHS ranges the plan.
-pub struct Unranged {
+struct Unranged {
     plan: Vec<u8>,
     constraints: Vec<u8>,
 }
 
 /// Renders the [`Unranged`] files.
-pub fn unranged_files(scenario: &crate::scenario::Scenario, outcome: &crate::pipeline::Outcome) -> Unranged {
+fn unranged_files(scenario: &crate::scenario::Scenario, outcome: &crate::pipeline::Outcome) -> Unranged {
     let (plan, constraints) = rayon::join(
         || csv::plan(scenario, outcome),
         || csv::constraints(scenario, outcome),
@@ -84,7 +118,7 @@ pub fn solve_files(
 }
 
 /// [`solve_files`], the [`Unranged`] ones already rendered.
-pub fn solve_files_from(
+fn solve_files_from(
     unranged: Unranged,
     scenario: &crate::scenario::Scenario,
     outcome: &crate::pipeline::Outcome,
