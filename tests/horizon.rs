@@ -844,3 +844,29 @@ offers.Tb = { price_per_kg = 300 }
     close(tb.mean_risk.unwrap(), 0.8, TOLERANCE);
     close(run.worst_mean_risk().unwrap(), 0.8, TOLERANCE);
 }
+
+#[test]
+fn columns_added_after_the_years_belong_to_no_year() {
+    use remopt::model::{build, Column, Stage};
+    // The diagnosis's slack columns come after every year's block: each
+    // relaxes one row, whatever its year, and belongs to none.
+    let (scenario, _) = common::shipped("japan-2030");
+    let model = build(&scenario, Stage::FewestRelaxations, None);
+    let slacks: Vec<_> = model
+        .layout
+        .columns
+        .iter()
+        .filter(|c| matches!(c.column, Column::Slack(_) | Column::Relaxed(_)))
+        .collect();
+    assert!(!slacks.is_empty());
+    assert!(slacks.iter().all(|c| c.year.is_none()), "{:?}", slacks.first());
+    // The horizon's own rows too.
+    let horizon_rows: Vec<_> = model
+        .layout
+        .rows
+        .iter()
+        .filter(|r| r.id.name(&scenario).starts_with("stock_final"))
+        .collect();
+    assert!(!horizon_rows.is_empty());
+    assert!(horizon_rows.iter().all(|r| r.id.year.is_none()));
+}

@@ -40,11 +40,6 @@ impl<'a> Columns<'a> {
         }
     }
 
-    /// The year index of the columns now added (with [`Columns::in_year`]).
-    pub fn in_year_index(&mut self, t: usize) {
-        self.year_index = t;
-    }
-
     /// A first-stage column of the plan (`x`, `b`): held at the given
     /// plan's value when there is one (the value of the stochastic
     /// solution prices a plan made without the disruptions).
@@ -68,16 +63,23 @@ impl<'a> Columns<'a> {
         self.fixed.is_some()
     }
 
-    /// Columns added from now on belong to `year` (a contract, one
-    /// decision for the whole horizon, belongs to none).
-    pub fn in_year(&mut self, year: Option<u16>) {
-        self.year = year;
+    /// Adds columns with `add`, belonging to year index `t` labelled
+    /// `year` (a contract, one decision for the whole horizon, belongs to
+    /// none); afterwards columns belong where they did before.
+    pub fn in_year<T>(&mut self, year: Option<u16>, t: usize, add: impl FnOnce(&mut Self) -> T) -> T {
+        super::scoped(
+            self,
+            |c| &mut c.year,
+            year,
+            |c| super::scoped(c, |c| &mut c.year_index, t, add),
+        )
     }
 
-    /// Columns added from now on belong to disruption `w` (from 1; `None`:
-    /// the base scenario and the first stage).
-    pub fn in_scenario(&mut self, w: Option<u16>) {
-        self.scenario = w;
+    /// Adds columns with `add`, belonging to disruption `w` (from 1;
+    /// `None`: the base scenario and the first stage); afterwards columns
+    /// belong where they did before.
+    pub fn in_scenario<T>(&mut self, w: Option<u16>, add: impl FnOnce(&mut Self) -> T) -> T {
+        super::scoped(self, |c| &mut c.scenario, w, add)
     }
 
     pub fn add(&mut self, column: Column, definition: VariableDefinition) -> Variable {

@@ -325,6 +325,21 @@ fn define_year(ctx: &Ctx, rows: &mut rows::Rows) {
     budget::define_budget(ctx, rows);
 }
 
+/// Runs `add` on `builder` with its `slot` (the year or disruption that
+/// what it adds belongs to) set to `value`, then puts back what the slot
+/// held: no family can leave the next family's rows in its year.
+fn scoped<B, V, T>(
+    builder: &mut B,
+    slot: fn(&mut B) -> &mut V,
+    value: V,
+    add: impl FnOnce(&mut B) -> T,
+) -> T {
+    let outer = std::mem::replace(slot(builder), value);
+    let result = add(builder);
+    *slot(builder) = outer;
+    result
+}
+
 /// Builds the model of `scenario` for `stage`. With `fixed`, every yes/no
 /// decision is held at the given value (in [`Layout::decisions`] order) and
 /// the model is an LP.
@@ -361,8 +376,6 @@ pub fn build_given(
     let mut years: Vec<columns::Vars> = Vec::with_capacity(slices.len());
     let mut year_starts = Vec::with_capacity(slices.len());
     for (t, slice) in slices.iter().enumerate() {
-        cols.in_year(stock::year_u16(scenario, t));
-        cols.in_year_index(t);
         year_starts.push(cols.columns.len());
         let room = (0..scenario.elements.len())
             .map(|e| {
@@ -373,7 +386,9 @@ pub fn build_given(
             })
             .collect();
         let contracts = years.first().map(|first| first.y.as_slice());
-        let vars = columns::define_variables(slice, stage, &mut cols, contracts, room);
+        let vars = cols.in_year(stock::year_u16(scenario, t), t, |cols| {
+            columns::define_variables(slice, stage, cols, contracts, room)
+        });
         years.push(vars);
     }
     let stock_vars = stock::define_stock_columns(scenario, &mut cols);
@@ -394,19 +409,17 @@ pub fn build_given(
         .collect();
     let mut rows = rows::Rows::new();
     for ctx in &ctxs {
-        rows.in_year(stock::year_u16(scenario, ctx.year));
-        define_year(ctx, &mut rows);
+        rows.in_year(stock::year_u16(scenario, ctx.year), |rows| define_year(ctx, rows));
     }
-    rows.in_year(None);
     stock::define_stock_final(scenario, stage, &stock_vars, &mut rows);
     budget::define_horizon_budget(&ctxs, &mut rows);
     let elastic = elastic::Elastic::add(scenario, stage, &mut rows, &mut cols);
     budget::define_risk_level(&ctxs, &mut rows);
     for ctx in &ctxs {
-        rows.in_year(stock::year_u16(scenario, ctx.year));
-        hhi::define_hhi_cuts(ctx, &mut rows);
+        rows.in_year(stock::year_u16(scenario, ctx.year), |rows| {
+            hhi::define_hhi_cuts(ctx, rows)
+        });
     }
-    rows.in_year(None);
     recourse::define_recourse_rows(&ctxs, &recourse_vars, &mut rows);
     let objective = match recourse_vars.years.is_empty() {
         true => objective::objective(&ctxs, &stock_vars, &elastic),

@@ -57,16 +57,18 @@ impl Rows {
         }
     }
 
-    /// Rows added from now on whose identity names no year belong to
-    /// `year` (a multi-year model adds each year's families in turn).
-    pub fn in_year(&mut self, year: Option<u16>) {
-        self.year = year;
+    /// Adds rows with `add`, those whose identity names no year belonging
+    /// to `year` (a multi-year model adds each year's families in turn);
+    /// afterwards rows belong where they did before.
+    pub fn in_year<T>(&mut self, year: Option<u16>, add: impl FnOnce(&mut Rows) -> T) -> T {
+        super::scoped(self, |r| &mut r.year, year, add)
     }
 
-    /// Rows added from now on whose identity names no scenario belong to
-    /// disruption `w` (from 1; `None`: the base scenario).
-    pub fn in_scenario(&mut self, w: Option<u16>) {
-        self.scenario = w;
+    /// Adds rows with `add`, those whose identity names no scenario
+    /// belonging to disruption `w` (from 1; `None`: the base scenario);
+    /// afterwards rows belong where they did before.
+    pub fn in_scenario<T>(&mut self, w: Option<u16>, add: impl FnOnce(&mut Rows) -> T) -> T {
+        super::scoped(self, |r| &mut r.scenario, w, add)
     }
 
     /// `lhs <= upper`, relaxable as its family says.

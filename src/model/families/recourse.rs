@@ -14,7 +14,8 @@ use crate::model::families::stock::{holding_cost, year_u16, StockVars};
 use crate::model::objective::cost_in;
 use crate::model::rows::Rows;
 use crate::model::{Column, Family, Stage};
-use crate::scenario::Scenario;
+use crate::scenario::disruptions::{Disruption, Disruptions};
+use crate::scenario::{Scenario, Stockpile};
 use good_lp::{variable, Expression, Variable};
 
 /// Disruption `w`'s second stage in one year.
@@ -61,84 +62,96 @@ pub(in crate::model) fn define_recourse_columns(
         .iter()
         .enumerate()
         .map(|(i, d)| {
-            cols.in_scenario(Some((i + 1) as u16));
-            let years = slices
-                .iter()
-                .enumerate()
-                .map(|(t, slice)| {
-                    if t < d.first_year() {
-                        return None;
-                    }
-                    cols.in_year(year_u16(whole, t));
-                    let lasts = d.in_year(t);
-                    let factors: Vec<(f64, f64)> = (0..slice.offers.len())
-                        .map(|o| {
-                            if lasts {
-                                d.offer_factors(slice, o)
-                            } else {
-                                (1.0, 1.0)
-                            }
-                        })
-                        .collect();
-                    let spot = (0..slice.offers.len())
-                        .map(|o| lasts.then(|| cols.add(Column::Spot(o), variable().min(0.0))))
-                        .collect();
-                    let spot_price = slice
-                        .offers
-                        .iter()
-                        .zip(&factors)
-                        .map(|(offer, &(_, price_factor))| disruptions.spot_price_per_kg(offer, price_factor))
-                        .collect();
-                    let shortfall = slice
-                        .elements
-                        .iter()
-                        .enumerate()
-                        .map(|(e, element)| {
-                            let bound = variable().min(0.0).max(element.demand_t);
-                            Some(cols.add(Column::Shortfall(e), bound))
-                        })
-                        .collect();
-                    let resold = (0..slice.policy.resale.len())
-                        .map(|r| cols.add(Column::Resold(r), variable().min(0.0)))
-                        .collect();
-                    let closing = (0..slice.elements.len())
-                        .map(|e| {
-                            stockpile
-                                .and_then(|p| p.of(e))
-                                .map(|_| cols.add(Column::Stock(e), variable().min(0.0)))
-                        })
-                        .collect();
-                    let basket_factor = (0..slice.suppliers.len())
-                        .map(|s| if lasts { d.basket_factor(slice, s) } else { 1.0 })
-                        .collect();
-                    Some(ScenarioYear {
-                        offer_factor: factors.iter().map(|&(phi, _)| phi).collect(),
-                        basket_factor,
-                        spot,
-                        spot_price,
-                        shortfall,
-                        resold,
-                        closing,
+            cols.in_scenario(Some((i + 1) as u16), |cols| {
+                slices
+                    .iter()
+                    .enumerate()
+                    .map(|(t, slice)| {
+                        if t < d.first_year() {
+                            return None;
+                        }
+                        Some(cols.in_year(year_u16(whole, t), t, |cols| {
+                            scenario_year(disruptions, d, slice, t, stockpile, cols)
+                        }))
                     })
-                })
-                .collect();
-            years
+                    .collect()
+            })
         })
         .collect();
-    cols.in_year(None);
     let cvar = (disruptions.risk_aversion > 0.0).then(|| {
-        cols.in_scenario(None);
         let eta = cols.add(Column::CvarThreshold, variable());
         let excess = (0..disruptions.scenario_count())
             .map(|w| {
-                cols.in_scenario((w > 0).then_some(w as u16));
-                cols.add(Column::CvarExcess, variable().min(0.0))
+                cols.in_scenario((w > 0).then_some(w as u16), |cols| {
+                    cols.add(Column::CvarExcess, variable().min(0.0))
+                })
             })
             .collect();
         (eta, excess)
     });
-    cols.in_scenario(None);
     Recourse { years, cvar }
+}
+
+/// Disruption `d`'s recourse columns in year index `t` (`slice`), on or
+/// after its first year.
+fn scenario_year(
+    disruptions: &Disruptions,
+    d: &Disruption,
+    slice: &Scenario,
+    t: usize,
+    stockpile: Option<&Stockpile>,
+    cols: &mut Columns,
+) -> ScenarioYear {
+    let lasts = d.in_year(t);
+    let factors: Vec<(f64, f64)> = (0..slice.offers.len())
+        .map(|o| {
+            if lasts {
+                d.offer_factors(slice, o)
+            } else {
+                (1.0, 1.0)
+            }
+        })
+        .collect();
+    let spot = (0..slice.offers.len())
+        .map(|o| lasts.then(|| cols.add(Column::Spot(o), variable().min(0.0))))
+        .collect();
+    let spot_price = slice
+        .offers
+        .iter()
+        .zip(&factors)
+        .map(|(offer, &(_, price_factor))| disruptions.spot_price_per_kg(offer, price_factor))
+        .collect();
+    let shortfall = slice
+        .elements
+        .iter()
+        .enumerate()
+        .map(|(e, element)| {
+            let bound = variable().min(0.0).max(element.demand_t);
+            Some(cols.add(Column::Shortfall(e), bound))
+        })
+        .collect();
+    let resold = (0..slice.policy.resale.len())
+        .map(|r| cols.add(Column::Resold(r), variable().min(0.0)))
+        .collect();
+    let closing = (0..slice.elements.len())
+        .map(|e| {
+            stockpile
+                .and_then(|p| p.of(e))
+                .map(|_| cols.add(Column::Stock(e), variable().min(0.0)))
+        })
+        .collect();
+    let basket_factor = (0..slice.suppliers.len())
+        .map(|s| if lasts { d.basket_factor(slice, s) } else { 1.0 })
+        .collect();
+    ScenarioYear {
+        offer_factor: factors.iter().map(|&(phi, _)| phi).collect(),
+        basket_factor,
+        spot,
+        spot_price,
+        shortfall,
+        resold,
+        closing,
+    }
 }
 
 /// Disruption `w`'s rows in year `ctx.year`.
@@ -233,14 +246,14 @@ fn define_year(ctx: &Ctx, w: usize, recourse: &Recourse, rows: &mut Rows) {
 /// Every disruption's rows, year by year.
 pub(in crate::model) fn define_recourse_rows(years: &[Ctx], recourse: &Recourse, rows: &mut Rows) {
     for w in 1..=recourse.years.len() {
-        rows.in_scenario(Some(w as u16));
-        for ctx in years {
-            rows.in_year(year_u16(ctx.whole, ctx.year));
-            define_year(ctx, w, recourse, rows);
-        }
+        rows.in_scenario(Some(w as u16), |rows| {
+            for ctx in years {
+                rows.in_year(year_u16(ctx.whole, ctx.year), |rows| {
+                    define_year(ctx, w, recourse, rows)
+                });
+            }
+        });
     }
-    rows.in_scenario(None);
-    rows.in_year(None);
 }
 
 /// `C_w` of every scenario, the base first: each year's payments,
@@ -291,10 +304,10 @@ pub(in crate::model) fn define_cvar(costs: &[Expression], recourse: &Recourse, r
         let mut lhs = Expression::from(z);
         lhs.add_mul(1.0, *eta);
         lhs.add_mul(-1.0, cost.clone());
-        rows.in_scenario((w > 0).then_some(w as u16));
-        rows.at_least(Family::Cvar, lhs, 0.0);
+        rows.in_scenario((w > 0).then_some(w as u16), |rows| {
+            rows.at_least(Family::Cvar, lhs, 0.0)
+        });
     }
-    rows.in_scenario(None);
 }
 
 /// `(1 - lambda) sum_w P_w C_w + lambda (eta + sum_w P_w z_w / (1 - alpha))`.

@@ -41,14 +41,15 @@ pub(in crate::model) fn define_stock_columns(scenario: &Scenario, cols: &mut Col
     };
     let closing = (0..scenario.slices().len())
         .map(|t| {
-            cols.in_year(year_u16(scenario, t));
-            (0..scenario.elements.len())
-                .map(|e| {
-                    stockpile
-                        .of(e)
-                        .map(|_| cols.add(Column::Stock(e), variable().min(0.0)))
-                })
-                .collect()
+            cols.in_year(year_u16(scenario, t), t, |cols| {
+                (0..scenario.elements.len())
+                    .map(|e| {
+                        stockpile
+                            .of(e)
+                            .map(|_| cols.add(Column::Stock(e), variable().min(0.0)))
+                    })
+                    .collect()
+            })
         })
         .collect();
     StockVars { closing }
