@@ -10,6 +10,11 @@ use rand::{rngs::StdRng, SeedableRng};
 use rand_distr::Distribution as _;
 use std::path::{Path, PathBuf};
 
+/// The most points one sweep may have (a grid's product, or Monte Carlo
+/// draws): beyond it the definition is surely a mistake, and the points
+/// alone would fill memory.
+const MAX_POINTS: usize = 10_000_000;
+
 /// How several varied paths combine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -308,6 +313,9 @@ impl Sweep {
         let samples = self
             .samples
             .ok_or("random laws need --samples N (and --seed S to reproduce)")?;
+        if samples > MAX_POINTS {
+            return Err(format!("--samples {samples}: at most 10,000,000 points"));
+        }
         Ok((0..samples).map(|i| self.sample(i)).collect())
     }
 
@@ -360,10 +368,14 @@ impl Sweep {
     }
 
     fn grid_points(&self, lists: &[&[toml::Value]]) -> Result<Vec<Vec<Override>>, String> {
-        let total: usize = lists.iter().map(|l| l.len()).product();
-        if total > 10_000_000 {
-            return Err(format!("the grid has {total} points; at most 10,000,000"));
-        }
+        let total = lists
+            .iter()
+            .try_fold(1usize, |product, l| product.checked_mul(l.len()))
+            .filter(|&total| total <= MAX_POINTS)
+            .ok_or_else(|| {
+                let sizes: Vec<String> = lists.iter().map(|l| l.len().to_string()).collect();
+                format!("the grid has {} points; at most 10,000,000", sizes.join(" x "))
+            })?;
         Ok((0..total)
             .map(|k| self.point(lists, &grid_choice(k, lists)))
             .collect())

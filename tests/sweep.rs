@@ -38,6 +38,18 @@ fn grids_multiply_and_zips_pair() {
     assert_eq!(format!("{}|{}", zip[2][0].value, zip[2][1].value), "3|6");
     let err = sweep(&["a.b=1,2,3", "c.d=4,5"], Mode::Zip).points().unwrap_err();
     assert!(err.contains("one length"), "{err}");
+    // Too many points is an error, never a wrapped count or a full memory.
+    let huge = sweep(&["a=0:1:0.00001"; 4], Mode::Grid).points().unwrap_err();
+    assert_eq!(
+        huge,
+        "the grid has 100001 x 100001 x 100001 x 100001 points; at most 10,000,000"
+    );
+    let mut draws = sweep(&["a~uniform(0,1)"], Mode::Grid);
+    draws.samples = Some(1_000_000_000_000);
+    assert_eq!(
+        draws.points().unwrap_err(),
+        "--samples 1000000000000: at most 10,000,000 points"
+    );
     assert_eq!(
         sweep(&["a.b=0:10:2"], Mode::Grid).points().unwrap().len(),
         6,
