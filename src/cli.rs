@@ -111,8 +111,8 @@ pub struct SweepArgs {
     /// grid: every combination; zip: the i-th value of every path together.
     #[arg(long, value_enum)]
     pub mode: Option<SweepMode>,
-    /// Parallel solves [default: all cores].
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    /// Parallel solves, at most 1,024 [default: all cores].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub jobs: Option<u64>,
     /// Monte Carlo draws (with random laws).
     #[arg(long, value_name = "N")]

@@ -39,8 +39,8 @@ pub fn trace_aversion(
     settings: &SolveSettings,
     progress: impl Fn(usize) + Sync,
 ) -> Result<Vec<AversionPoint>, FrontierError> {
-    if points < 2 {
-        return Err(FrontierError::TooFewPoints(points));
+    if !(2..=MAX_POINTS).contains(&points) {
+        return Err(FrontierError::PointsOutOfRange(points));
     }
     if scenario.disruptions.is_none() {
         return Err(FrontierError::NoDisruptions);
@@ -66,15 +66,19 @@ pub fn trace_aversion(
         .collect()
 }
 
+/// The most plans a frontier traces: one solve each, and a curve that a
+/// chart and a planner can read.
+pub const MAX_POINTS: usize = 10_000;
+
 /// Why a frontier cannot be traced.
 #[derive(Debug, thiserror::Error)]
 pub enum FrontierError {
     /// Some supplier's risk is unknown, so risk cannot be measured.
     #[error("the frontier measures risk, so every supplier needs one: {0}")]
     UnknownRisk(String),
-    /// Fewer than two points were asked for.
-    #[error("a frontier needs at least 2 points (the least-cost and the least-risk plans), not {0}")]
-    TooFewPoints(usize),
+    /// Fewer than two points, or more than [`MAX_POINTS`], were asked for.
+    #[error("a frontier needs 2 to 10,000 points (the least-cost and the least-risk plans, and those between), not {0}")]
+    PointsOutOfRange(usize),
     /// A frontier over risk aversion needs disruptions to weigh.
     #[error(
         "a frontier over risk_aversion weighs disruptions, and the scenario lists none: use --over risk"
@@ -97,8 +101,8 @@ pub fn trace(
     settings: &SolveSettings,
     progress: impl Fn(usize) + Sync,
 ) -> Result<Vec<FrontierPoint>, FrontierError> {
-    if points < 2 {
-        return Err(FrontierError::TooFewPoints(points));
+    if !(2..=MAX_POINTS).contains(&points) {
+        return Err(FrontierError::PointsOutOfRange(points));
     }
     if scenario.disruptions.is_some() {
         return Err(FrontierError::OverRiskWithDisruptions);

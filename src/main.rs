@@ -354,7 +354,7 @@ fn frontier(args: FrontierArgs) -> Result<(), Stop> {
     })
     .map_err(|e| match e {
         FrontierError::UnknownRisk(_)
-        | FrontierError::TooFewPoints(_)
+        | FrontierError::PointsOutOfRange(_)
         | FrontierError::NoDisruptions
         | FrontierError::OverRiskWithDisruptions => Stop::Invalid(e.to_string()),
         FrontierError::Solve(Failure::Infeasible) => Stop::Infeasible(format!(

@@ -719,7 +719,8 @@ pub fn execute<T: Send, P: AsRef<[Override]> + Sync>(
 ) -> Result<Vec<T>, SweepError> {
     use rayon::prelude::*;
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
+        // No more threads than points: each would wait for nothing.
+        .num_threads(jobs.min(points.len()).max(1))
         .build()
         .map_err(|e| SweepError::Threads {
             jobs,

@@ -75,7 +75,15 @@ fn the_cli_writes_frontier_and_plans_and_refuses_what_it_cannot_trace() {
         .args(["frontier", "tests/fixtures/small.toml", "--points", "1"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("at least 2 points"));
+        .stderr(predicate::str::contains("needs 2 to 10,000 points"));
+    // Too many plans is refused at once, not traced for hours.
+    Command::cargo_bin("remopt")
+        .unwrap()
+        .current_dir(ROOT)
+        .args(["frontier", "tests/fixtures/small.toml", "--points", "100000000"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not 100000000"));
     Command::cargo_bin("remopt")
         .unwrap()
         .current_dir(ROOT)

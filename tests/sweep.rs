@@ -240,6 +240,19 @@ fn sweep_files_and_sweep_errors() {
     run(&["inputs/japan.toml"], &dir.path().join("y"))
         .code(2)
         .stderr(predicate::str::contains("nothing varies"));
+    // A hundred thousand threads would take the machine, not the sweep.
+    run(
+        &[
+            "inputs/japan.toml",
+            "--vary",
+            "countries.CN.max_share=0.5,0.6",
+            "--jobs",
+            "100000",
+        ],
+        &dir.path().join("z"),
+    )
+    .code(2)
+    .stderr(predicate::str::contains("100000 is not in 1..=1024"));
 }
 
 #[test]
