@@ -280,6 +280,19 @@ fn sweep(args: SweepArgs) -> Result<(), Stop> {
 /// `remopt merge`: the shards of one sweep joined into its files.
 fn merge(args: MergeArgs) -> Result<(), Stop> {
     check_output_dir(&args.out)?;
+    // Merging into a shard's folder would replace that shard.
+    let out = std::fs::canonicalize(&args.out).ok();
+    if let Some(shard) = args
+        .shards
+        .iter()
+        .find(|s| out.is_some() && std::fs::canonicalize(s).ok() == out)
+    {
+        return Err(Stop::Invalid(format!(
+            "--out {}: that is the shard folder {} itself; write the merged sweep to another folder",
+            args.out.display(),
+            shard.display()
+        )));
+    }
     let mut files = remopt::merge::merge(&args.shards).map_err(|e| Stop::Invalid(e.to_string()))?;
     add_workbook(&mut files)?;
     report::write::replace_dir(&args.out, &files).map_err(|e| {
@@ -661,21 +674,48 @@ fn add_workbook(files: &mut Vec<(&str, Vec<u8>)>) -> Result<(), Stop> {
     Ok(())
 }
 
-/// Refuses, before any solve, an output path that can never be a folder.
+/// Refuses, before any solve, an output path that can never be a folder,
+/// or a folder holding files remopt did not write (it replaces the folder).
 fn check_output_dir(out_dir: &std::path::Path) -> Result<(), Stop> {
     let blocked = out_dir
         .ancestors()
         .filter(|p| !p.as_os_str().is_empty())
         .find(|p| p.exists())
         .filter(|p| !p.is_dir());
-    match blocked {
-        Some(file) => Err(Stop::Invalid(format!(
+    if let Some(file) = blocked {
+        return Err(Stop::Invalid(format!(
             "--out {}: {} is a file, not a folder; give a folder path",
             out_dir.display(),
             file.display()
-        ))),
-        None => Ok(()),
+        )));
     }
+    // The folder is replaced whole: what remopt did not write would be lost.
+    let foreign = report::write::foreign_entries(out_dir).map_err(|e| {
+        Stop::Io(format!(
+            "--out {}: cannot list the folder: {e}",
+            out_dir.display()
+        ))
+    })?;
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    let shown = foreign
+        .iter()
+        .take(5)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let more = foreign.len().saturating_sub(5);
+    Err(Stop::Invalid(format!(
+        "--out {}: the folder holds {shown}{}, which remopt did not write; it replaces its output \
+         folder whole, so they would be lost: give a new or empty folder, or one remopt wrote",
+        out_dir.display(),
+        if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        }
+    )))
 }
 
 /// Diagnoses an infeasible scenario and writes `diagnosis.txt`,

@@ -457,3 +457,103 @@ fn the_summary_fits_100_columns_and_quiet_prints_nothing_but_errors() {
         .stdout("")
         .stderr(predicate::str::contains("no-such-file.toml"));
 }
+
+/// Every command's output folder holds only files remopt knows it writes,
+/// so that it can be written again; a folder holding anything else (the
+/// scenario itself, say) is refused before any solve, and left as it was.
+#[test]
+fn output_folders_are_replaced_only_when_remopt_wrote_them() {
+    use remopt::report::write::foreign_entries;
+    let dir = tempfile::tempdir().unwrap();
+    let basket = dir.path().join("basket.toml");
+    fs::write(
+        &basket,
+        "[scenario]\nname = \"basket\"\n[demand]\nNd = 100\n[suppliers.a]\ncountry = \"AU\"\nkind = \"mine\"\n\
+         offers.Nd = { price_per_kg = 60 }\n[suppliers.m]\ncountry = \"MY\"\nkind = \"mine\"\norigin = { AU = 1 }\n\
+         basket = { price_per_kg = 10, capacity_t = 400, composition = { Nd = 0.2, Ce = 0.5 } }\n\
+         [policy.resale.Ce]\nprice_per_kg = 2\ncapacity_t = 100\n",
+    )
+    .unwrap();
+    let basket = basket.to_str().unwrap().to_string();
+    let infeasible = fixture("infeasible.toml").to_str().unwrap().to_string();
+    let out = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let runs: Vec<(Vec<String>, i32)> = vec![
+        (
+            vec![
+                "solve",
+                "inputs/japan.toml",
+                "--xlsx",
+                "--baseline",
+                "inputs/japan-status-quo.toml",
+            ],
+            0,
+        ),
+        (vec!["solve", "inputs/japan-2030.toml"], 0),
+        (vec!["solve", "inputs/japan-disruptions.toml"], 0),
+        (vec!["solve", &basket], 0),
+        (vec!["solve", &infeasible], 3),
+        (
+            vec![
+                "sweep",
+                "inputs/japan.toml",
+                "--vary",
+                "countries.CN.max_share~uniform(0.5,0.9)",
+                "--samples",
+                "3",
+            ],
+            0,
+        ),
+        (
+            vec![
+                "sweep",
+                "inputs/japan.toml",
+                "--vary",
+                "countries.CN.max_share=0.5,0.9",
+                "--shard",
+                "1/1",
+            ],
+            0,
+        ),
+        (vec!["frontier", "inputs/japan.toml", "--points", "3"], 0),
+        (
+            vec!["compare", "inputs/japan-status-quo.toml", "inputs/japan.toml"],
+            0,
+        ),
+    ]
+    .into_iter()
+    .map(|(args, code)| (args.into_iter().map(String::from).collect(), code))
+    .collect();
+    for (k, (args, code)) in runs.iter().enumerate() {
+        let folder = out(&format!("o{k}"));
+        // Twice: the second run replaces what the first wrote.
+        for _ in 0..2 {
+            remopt()
+                .args(args)
+                .args(["--quiet", "--out", &folder])
+                .assert()
+                .code(*code);
+        }
+        assert_eq!(
+            foreign_entries(folder.as_ref()).unwrap(),
+            Vec::<String>::new(),
+            "{args:?}"
+        );
+    }
+    remopt()
+        .args(["merge", &out("o6"), "--out", &out("merged"), "--quiet"])
+        .assert()
+        .code(0);
+    assert!(foreign_entries(out("merged").as_ref()).unwrap().is_empty());
+
+    let inputs = dir.path().join("inputs");
+    fs::create_dir(&inputs).unwrap();
+    fs::copy("inputs/japan.toml", inputs.join("japan.toml")).unwrap();
+    remopt()
+        .args(["solve", &out("inputs/japan.toml"), "--out", &out("inputs")])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "the folder holds japan.toml, which remopt did not write; it replaces its output folder whole",
+        ));
+    assert!(inputs.join("japan.toml").is_file());
+}

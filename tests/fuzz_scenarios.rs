@@ -166,7 +166,7 @@ fn run_case(
     fs::write(root.join("case.toml"), &text).unwrap();
     // Previous outputs, which an invalid case must leave alone.
     fs::create_dir(root.join("out")).unwrap();
-    fs::write(root.join("out/previous.csv"), b"previous\n").unwrap();
+    fs::write(root.join("out/plan.csv"), b"previous\n").unwrap();
 
     let mut cmd = Command::cargo_bin("remopt").unwrap();
     cmd.current_dir(root).timeout(std::time::Duration::from_secs(60));
@@ -218,7 +218,7 @@ fn run_case(
         );
         prop_assert_eq!(
             entries(&root.join("out")),
-            vec!["previous.csv".to_string()],
+            vec!["plan.csv".to_string()],
             "an invalid case keeps the previous outputs: {}",
             case()
         );

@@ -182,6 +182,16 @@ fn a_missing_a_duplicated_or_a_foreign_shard_is_exit_2_naming_the_folder() {
             .and(predicate::str::contains("not a shard")),
     );
     assert!(!out.exists(), "nothing is written when merging fails");
+
+    // Merging into a shard's own folder would replace it.
+    let before = read(&shards[0], "runs.csv");
+    merge(&shards, &shards[0])
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "that is the shard folder {} itself",
+            name(&shards[0])
+        )));
+    assert_eq!(read(&shards[0], "runs.csv"), before);
 }
 
 #[test]

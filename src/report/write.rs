@@ -12,6 +12,53 @@ use std::io::{self, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
+/// Every file a remopt command writes into its output folder.
+pub const OUTPUT_FILES: [&str; 23] = [
+    "baskets.csv",
+    "compare.csv",
+    "compare.html",
+    "constraints.csv",
+    "diagnosis.csv",
+    "diagnosis.txt",
+    "frontier.csv",
+    "percentiles.csv",
+    "plan.csv",
+    "plan.xlsx",
+    "plans.csv",
+    "recourse.csv",
+    "report.html",
+    "run.json",
+    "runs.csv",
+    "scenarios.csv",
+    "security.csv",
+    "sensitivity.csv",
+    "stages.csv",
+    "stock.csv",
+    "summary.csv",
+    "surplus.csv",
+    "sweep.json",
+];
+
+/// The entries of folder `dir` that no remopt command writes, sorted: the
+/// folder is replaced whole, so they would be lost (none when `dir` does
+/// not exist yet).
+pub fn foreign_entries(dir: &Path) -> io::Result<Vec<String>> {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let mut foreign = Vec::new();
+    for entry in entries {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        if !OUTPUT_FILES.contains(&name.as_str()) {
+            foreign.push(name);
+        }
+    }
+    foreign.sort();
+    Ok(foreign)
+}
+
 /// Writes every `(file name, bytes)` into `dir`, replacing its previous
 /// contents in one step. On any error, `dir` is left as it was.
 pub fn replace_dir(dir: &Path, files: &[(&str, Vec<u8>)]) -> io::Result<()> {
