@@ -281,12 +281,12 @@ fn sweep(args: SweepArgs) -> Result<(), Stop> {
 fn merge(args: MergeArgs) -> Result<(), Stop> {
     check_output_dir(&args.out)?;
     // Merging into a shard's folder would replace that shard.
-    let out = std::fs::canonicalize(&args.out).ok();
-    if let Some(shard) = args
-        .shards
-        .iter()
-        .find(|s| out.is_some() && std::fs::canonicalize(s).ok() == out)
+    let same_folder = |shard: &PathBuf| match (std::fs::canonicalize(shard), std::fs::canonicalize(&args.out))
     {
+        (Ok(shard), Ok(out)) => shard == out,
+        _ => false,
+    };
+    if let Some(shard) = args.shards.iter().find(|s| same_folder(s)) {
         return Err(Stop::Invalid(format!(
             "--out {}: that is the shard folder {} itself; write the merged sweep to another folder",
             args.out.display(),
