@@ -147,6 +147,7 @@ fn compare(args: CompareArgs) -> Result<(), Stop> {
         .out
         .unwrap_or_else(|| PathBuf::from("outputs").join("compare"));
     check_output_dir(&out_dir)?;
+    check_not_an_input(&out_dir, &args.runs, "run folder")?;
     // Every argument is checked to exist before anything is solved.
     if let Some(missing) = args.runs.iter().find(|p| !p.exists()) {
         return Err(remopt::compare::CompareError::Missing(missing.display().to_string()).into());
@@ -280,19 +281,7 @@ fn sweep(args: SweepArgs) -> Result<(), Stop> {
 /// `remopt merge`: the shards of one sweep joined into its files.
 fn merge(args: MergeArgs) -> Result<(), Stop> {
     check_output_dir(&args.out)?;
-    // Merging into a shard's folder would replace that shard.
-    let same_folder = |shard: &PathBuf| match (std::fs::canonicalize(shard), std::fs::canonicalize(&args.out))
-    {
-        (Ok(shard), Ok(out)) => shard == out,
-        _ => false,
-    };
-    if let Some(shard) = args.shards.iter().find(|s| same_folder(s)) {
-        return Err(Stop::Invalid(format!(
-            "--out {}: that is the shard folder {} itself; write the merged sweep to another folder",
-            args.out.display(),
-            shard.display()
-        )));
-    }
+    check_not_an_input(&args.out, &args.shards, "shard folder")?;
     let mut files = remopt::merge::merge(&args.shards).map_err(|e| Stop::Invalid(e.to_string()))?;
     add_workbook(&mut files)?;
     report::write::replace_dir(&args.out, &files).map_err(|e| {
@@ -716,6 +705,23 @@ fn check_output_dir(out_dir: &std::path::Path) -> Result<(), Stop> {
             String::new()
         }
     )))
+}
+
+/// Refuses an output folder that is one of the command's `inputs`
+/// (`what` they are): replacing it would destroy that input.
+fn check_not_an_input(out_dir: &std::path::Path, inputs: &[PathBuf], what: &str) -> Result<(), Stop> {
+    let same = |input: &PathBuf| match (std::fs::canonicalize(input), std::fs::canonicalize(out_dir)) {
+        (Ok(input), Ok(out)) => input == out,
+        _ => false,
+    };
+    match inputs.iter().find(|input| same(input)) {
+        Some(input) => Err(Stop::Invalid(format!(
+            "--out {}: that is the {what} {} itself; write to another folder",
+            out_dir.display(),
+            input.display()
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// Diagnoses an infeasible scenario and writes `diagnosis.txt`,

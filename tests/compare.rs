@@ -149,6 +149,20 @@ fn an_output_folder_is_compared_with_a_scenario_file() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains("small-again"));
+    // Writing the comparison over a run it compares would destroy that run.
+    remopt()
+        .arg("compare")
+        .arg(&folder)
+        .arg(&doubled)
+        .arg("--out")
+        .arg(&folder)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "that is the run folder {} itself",
+            folder.display()
+        )));
+    assert!(folder.join("plan.csv").is_file());
     let csv = read(&out, "compare.csv");
     let (value, change) = cell(&csv, "total_cost", "", "", 1);
     assert_eq!(number(&value), total_cost(&folder));
