@@ -310,7 +310,8 @@ fn sweep_definition(
     seed: Option<u64>,
 ) -> Result<remopt::sweep::Sweep, Stop> {
     use remopt::sweep::{Mode, Sweep};
-    let text = std::fs::read_to_string(&input)
+    let text = scenario::read_input(&input)
+        .and_then(|bytes| String::from_utf8(bytes).map_err(std::io::Error::other))
         .map_err(|e| Stop::Invalid(format!("{}: cannot read: {e}", input.display())))?;
     let mut definition = if remopt::sweep::is_sweep_file(&text) {
         Sweep::from_file(&input, &text).map_err(Stop::Invalid)?

@@ -474,3 +474,25 @@ fn an_absurd_minimum_order_is_diagnosed_not_an_internal_error() {
         .code(3);
     assert!(dir.path().join("out/diagnosis.txt").exists());
 }
+
+#[test]
+fn an_endless_or_huge_input_is_refused_not_read() {
+    // `/dev/zero` never ends; a scenario, a sweep file or a price list is
+    // read up to 256 MB.
+    for command in ["solve", "sweep"] {
+        let mut run = remopt();
+        run.args([command, "/dev/zero", "--quiet"]);
+        if command == "sweep" {
+            run.args(["--vary", "a.b=1"]);
+        }
+        let dir = tempfile::tempdir().unwrap();
+        run.arg("--out")
+            .arg(dir.path().join("o"))
+            .timeout(std::time::Duration::from_secs(60))
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(
+                "it is larger than 256 MB, the most remopt reads from one file",
+            ));
+    }
+}

@@ -557,6 +557,29 @@ pub struct ScenarioFile {
     sha256: String,
 }
 
+/// The most bytes remopt reads from one input file: a 2 MB scenario
+/// already holds 34,000 offers, and reading one holds about fifty bytes
+/// of memory per byte of text.
+pub const MAX_INPUT_BYTES: u64 = 256 << 20;
+
+/// Reads an input file (a scenario, a price list, a sweep file) whole,
+/// refusing one larger than [`MAX_INPUT_BYTES`], or endless as a device
+/// such as `/dev/zero` is.
+pub fn read_input(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "it is larger than 256 MB, the most remopt reads from one file",
+        ));
+    }
+    Ok(bytes)
+}
+
 impl ScenarioFile {
     /// The SHA-256 of the file's bytes, in hexadecimal.
     pub fn sha256(&self) -> &str {
@@ -565,7 +588,7 @@ impl ScenarioFile {
 
     /// Reads the file at `path`.
     pub fn read(path: &Path) -> Result<ScenarioFile, InvalidScenario> {
-        let bytes = std::fs::read(path)
+        let bytes = read_input(path)
             .map_err(|e| InvalidScenario::single(path, format!("cannot read the scenario file: {e}")))?;
         ScenarioFile::from_bytes(path, &bytes)
     }

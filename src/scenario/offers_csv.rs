@@ -71,7 +71,7 @@ struct PriceList<'a> {
 
 impl<'a> PriceList<'a> {
     fn read(path: &'a Path) -> Result<PriceList<'a>, Vec<ScenarioError>> {
-        std::fs::read(path)
+        super::read_input(path)
             .map(|bytes| PriceList { path, bytes })
             .map_err(|e| {
                 let unread = PriceList {
