@@ -447,8 +447,7 @@ impl Stages<'_> {
             warm_start: self.settings.warm_start.as_deref().filter(|_| least_cost),
             interior_point: false,
             reuse_instance: self.settings.reuse_instance && least_cost,
-            // Cut rounds may follow: they solve the LP without presolve.
-            fold_single_rows: fixed.is_none() && !self.cuts.is_empty(),
+            fold_single_rows: true,
         };
         let failure = |e: SolveError| match e {
             SolveError::Infeasible if fixed.is_some() => Failure::Solver(SolveError::Solver(

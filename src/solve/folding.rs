@@ -1,20 +1,28 @@
-//! Rows of one non-zero handed to HiGHS as column bounds, for the HHI
-//! caps' cut rounds, and their results read back as if they had been rows.
+//! Rows of one non-zero handed to HiGHS as column bounds, and HiGHS's
+//! results read back as if they had been rows.
 //!
 //! Many caps are rows of a single non-zero (`offer_capacity`,
 //! `supplier_share`): 68,000 of the synthetic 17 x 2,000 model's 70,255.
-//! HiGHS's presolve folds them into bounds too, but each cut round solves
-//! from the last basis, without presolve, and would carry them all through
-//! the simplex. Folded, the rounds see the small LP; each folded row still
-//! gets its activity and its shadow price (the column's reduced cost, when
-//! the row's bound is the one the column rests on), which is all a round
-//! reads. The plan reported comes from the whole LP, solved once more from
-//! the folded optimum's basis ([`Folding::full_basis`]): its duals and
-//! ranging are HiGHS's own.
+//! HiGHS's presolve removes them too, but it then solves the whole LP once
+//! more from the postsolved basis, and a solve from a basis (an HHI cut
+//! round) skips presolve and carries them all through the simplex. Folded
+//! here, HiGHS only ever sees the small LP.
+//!
+//! Each folded row gets back what HiGHS's own postsolve gives a row it
+//! removed this way: when its column rests on the bound the row set
+//! (HiGHS's basis says so), the row takes the column's reduced cost over
+//! its coefficient as its dual, and the column keeps none; otherwise the
+//! row is slack, with a dual of zero. Its bound's range is where the
+//! column's bound can move before the basis changes, or before another of
+//! the column's bounds takes over; a slack row's runs from its activity
+//! outwards.
 
-use super::Basis;
+use super::{Basis, Ranging};
 use crate::model::{Lp, Structure};
 use highs_sys::HighsInt;
+
+const LOWER: HighsInt = highs_sys::kHighsBasisStatusLower;
+const UPPER: HighsInt = highs_sys::kHighsBasisStatusUpper;
 
 /// A row folded into its column's bounds: `lower <= coefficient x[column] <= upper`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -22,17 +30,45 @@ struct Single {
     row: usize,
     column: usize,
     coefficient: f64,
+    /// The row's own bounds.
+    lower: f64,
+    upper: f64,
 }
 
-/// Which bound of a column a folded row set (`None`: the column's own).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+/// Which of a column's bounds a folded row set (`None`: the column's own),
+/// and the bound that would take over on each side if that row's moved
+/// away: the column's own, or another of its rows'.
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Sources {
     lower: Option<usize>,
     upper: Option<usize>,
+    next_lower: f64,
+    next_upper: f64,
 }
 
-/// How an [`Lp`] was folded: which of its rows HiGHS holds, and which
-/// became bounds.
+impl Default for Sources {
+    fn default() -> Self {
+        Sources {
+            lower: None,
+            upper: None,
+            next_lower: f64::NEG_INFINITY,
+            next_upper: f64::INFINITY,
+        }
+    }
+}
+
+/// Where a folded row stood at the last solve.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Standing {
+    /// Its column rests on the row's bound on this side of the column.
+    Resting { at_upper: bool },
+    /// Its column does not rest on it: the row is slack (or only touches
+    /// its bound), with this activity.
+    Slack { activity: f64 },
+}
+
+/// How an [`Lp`] was folded: which of its rows HiGHS holds, which became
+/// bounds, and where each of those stood at the last solve.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Folding {
     /// For each row HiGHS holds, in order, the model's row.
@@ -42,14 +78,22 @@ pub(super) struct Folding {
     /// Per column, the folded rows its bounds come from (indices into
     /// `singles`).
     sources: Vec<Sources>,
+    /// Per column, the bounds HiGHS holds.
+    column_lower: Vec<f64>,
+    column_upper: Vec<f64>,
     /// The model's row count (rows added later come after).
     rows: usize,
+    /// Per folded row, where it stood at the last solve.
+    standing: Vec<Standing>,
 }
 
+/// HiGHS's default primal feasibility tolerance.
+const PRIMAL_TOLERANCE: f64 = 1e-7;
+
 /// `lp` with every row of one non-zero folded into its column's bounds,
-/// and how to read the results back. A column's bound comes from the
-/// tightest of its own and its rows'; on a tie a row wins (its shadow
-/// price is the planner's), the first in row order.
+/// and how to read the results back. A column's bound is the tightest of
+/// its own and its rows'; on a tie the column's own bound, then the first
+/// row in row order, is the one it rests on.
 pub(super) fn fold(lp: &Lp) -> (Lp, Folding) {
     let structure = &lp.structure;
     let (n, m) = (lp.columns(), lp.rows());
@@ -57,10 +101,17 @@ pub(super) fn fold(lp: &Lp) -> (Lp, Folding) {
     for &i in &structure.indices {
         count[i as usize] += 1;
     }
-    let mut column_lower = lp.column_lower.clone();
-    let mut column_upper = lp.column_upper.clone();
-    let mut sources = vec![Sources::default(); n];
-    let single: Vec<bool> = count.iter().map(|&c| c == 1).collect();
+    let mut single: Vec<bool> = count.iter().map(|&c| c == 1).collect();
+    // A row whose one entry is a stored zero bounds nothing: HiGHS keeps it.
+    for (&i, &value) in structure.indices.iter().zip(&structure.values) {
+        if value == 0.0 {
+            single[i as usize] = false;
+        }
+    }
+    // HiGHS gives no ranging for an LP without rows: keep one.
+    if let (false, Some(first)) = (single.contains(&false), single.first_mut()) {
+        *first = false;
+    }
     let mut singles = Vec::new();
     for j in 0..n {
         for k in structure.starts[j] as usize..structure.starts[j + 1] as usize {
@@ -70,30 +121,48 @@ pub(super) fn fold(lp: &Lp) -> (Lp, Folding) {
                     row,
                     column: j,
                     coefficient: structure.values[k],
+                    lower: lp.row_lower[row],
+                    upper: lp.row_upper[row],
                 });
             }
         }
     }
     // Rows in row order, so that on a tie the first row keeps the bound.
     singles.sort_by_key(|s| s.row);
-    let column_bounds = |single: &Single| {
-        let (a, row) = (single.coefficient, single.row);
-        match a > 0.0 {
-            true => (lp.row_lower[row] / a, lp.row_upper[row] / a),
-            false => (lp.row_upper[row] / a, lp.row_lower[row] / a),
-        }
-    };
+    let mut column_lower = lp.column_lower.clone();
+    let mut column_upper = lp.column_upper.clone();
+    let mut sources = vec![Sources::default(); n];
     for (s, single) in singles.iter().enumerate() {
         let j = single.column;
-        let (low, high) = column_bounds(single);
+        let (low, high) = single.column_bounds();
+        // As HiGHS's presolve: a row takes over a bound only when it is
+        // tighter by more than the primal feasibility tolerance (scaled by
+        // its coefficient); closer than that, the bound keeps its source.
+        let tolerance = (PRIMAL_TOLERANCE / single.coefficient.abs().max(1.0)).max(f64::EPSILON);
         let source = &mut sources[j];
-        if high < column_upper[j] || (high == column_upper[j] && source.upper.is_none()) {
-            column_upper[j] = high;
+        if high < column_upper[j] - tolerance {
             source.upper = Some(s);
         }
-        if low > column_lower[j] || (low == column_lower[j] && source.lower.is_none()) {
-            column_lower[j] = low;
+        if low > column_lower[j] + tolerance {
             source.lower = Some(s);
+        }
+        column_upper[j] = column_upper[j].min(high);
+        column_lower[j] = column_lower[j].max(low);
+    }
+    // The bound that takes over when a row's moves away: the tightest of
+    // the column's own and its other rows'.
+    for (j, source) in sources.iter_mut().enumerate() {
+        source.next_upper = lp.column_upper[j];
+        source.next_lower = lp.column_lower[j];
+    }
+    for (s, single) in singles.iter().enumerate() {
+        let source = &mut sources[single.column];
+        let (low, high) = single.column_bounds();
+        if source.upper != Some(s) {
+            source.next_upper = source.next_upper.min(high);
+        }
+        if source.lower != Some(s) {
+            source.next_lower = source.next_lower.max(low);
         }
     }
     let kept: Vec<usize> = (0..m).filter(|&i| !single[i]).collect();
@@ -102,7 +171,8 @@ pub(super) fn fold(lp: &Lp) -> (Lp, Folding) {
         new_index[i] = k as HighsInt;
     }
     let mut starts = Vec::with_capacity(n + 1);
-    let (mut indices, mut values) = (Vec::new(), Vec::new());
+    let mut indices = Vec::with_capacity(structure.indices.len() - singles.len());
+    let mut values = Vec::with_capacity(structure.indices.len() - singles.len());
     starts.push(0);
     for j in 0..n {
         for k in structure.starts[j] as usize..structure.starts[j + 1] as usize {
@@ -116,8 +186,8 @@ pub(super) fn fold(lp: &Lp) -> (Lp, Folding) {
     }
     let folded = Lp {
         costs: lp.costs.clone(),
-        column_lower,
-        column_upper,
+        column_lower: column_lower.clone(),
+        column_upper: column_upper.clone(),
         row_lower: kept.iter().map(|&i| lp.row_lower[i]).collect(),
         row_upper: kept.iter().map(|&i| lp.row_upper[i]).collect(),
         structure: Structure {
@@ -127,13 +197,40 @@ pub(super) fn fold(lp: &Lp) -> (Lp, Folding) {
             integrality: structure.integrality.clone(),
         },
     };
+    let standing = singles
+        .iter()
+        .map(|_| Standing::Slack { activity: 0.0 })
+        .collect();
     let folding = Folding {
         kept,
         singles,
         sources,
+        column_lower,
+        column_upper,
         rows: m,
+        standing,
     };
     (folded, folding)
+}
+
+impl Single {
+    /// The bounds the row puts on its column.
+    fn column_bounds(&self) -> (f64, f64) {
+        let a = self.coefficient;
+        match a > 0.0 {
+            true => (self.lower / a, self.upper / a),
+            false => (self.upper / a, self.lower / a),
+        }
+    }
+
+    /// A range of its column's value as a range of the row's activity.
+    fn row_range(&self, low: f64, high: f64) -> (f64, f64) {
+        let a = self.coefficient;
+        match a > 0.0 {
+            true => (a * low, a * high),
+            false => (a * high, a * low),
+        }
+    }
 }
 
 impl Folding {
@@ -143,29 +240,20 @@ impl Folding {
         self.rows += count;
     }
 
-    /// The folded row (index into `singles`) whose bound column `j` rests
-    /// on, given its reduced cost (`d < 0` at an upper bound, `d > 0` at a
-    /// lower one).
-    fn resting_on(&self, j: usize, reduced_cost: f64) -> Option<usize> {
-        let source = self.sources[j];
-        match reduced_cost {
-            d if d < 0.0 => source.upper,
-            d if d > 0.0 => source.lower,
-            _ => None,
-        }
-    }
-
-    /// Each model row's activity and dual, and each column's reduced cost,
-    /// from HiGHS's results on the folded LP: a folded row's activity is
-    /// its coefficient times the column's value; the row a column rests on
-    /// takes the column's reduced cost (divided by the coefficient), and
-    /// the column keeps none.
+    /// Each model row's activity and dual from HiGHS's results on the
+    /// folded LP, the way HiGHS's postsolve undoes a singleton row: a
+    /// folded row's activity is its coefficient times the column's value;
+    /// when `basis` has the column at a bound a row set, that row takes
+    /// the column's reduced cost (over its coefficient) and the column
+    /// keeps none. Without a basis, the reduced cost's sign tells the
+    /// bound (negative: the upper one).
     pub(super) fn unfold_solution(
-        &self,
+        &mut self,
         columns: &[f64],
         kept_activity: &[f64],
         kept_duals: &[f64],
         column_duals: &mut [f64],
+        basis: Option<&Basis>,
     ) -> (Vec<f64>, Vec<f64>) {
         let mut activity = vec![0.0; self.rows];
         let mut duals = vec![0.0; self.rows];
@@ -173,138 +261,439 @@ impl Folding {
             activity[i] = kept_activity[k];
             duals[i] = kept_duals[k];
         }
-        for single in &self.singles {
+        for (single, standing) in self.singles.iter().zip(&mut self.standing) {
             activity[single.row] = single.coefficient * columns[single.column];
+            *standing = Standing::Slack {
+                activity: activity[single.row],
+            };
         }
         for (j, reduced_cost) in column_duals.iter_mut().enumerate() {
-            if let Some(s) = self.resting_on(j, *reduced_cost) {
+            let source = self.sources[j];
+            let fixed = self.column_lower[j] == self.column_upper[j];
+            // A fixed column rests on the bound its reduced cost pushes it
+            // to, as HiGHS's postsolve decides for a column it fixed.
+            let status = match basis {
+                Some(basis) if !fixed => basis.columns[j],
+                _ if *reduced_cost < 0.0 => UPPER,
+                _ if *reduced_cost > 0.0 || fixed => LOWER,
+                _ => continue,
+            };
+            let (resting_on, at_upper) = match status {
+                UPPER => (source.upper, true),
+                LOWER => (source.lower, false),
+                _ => continue,
+            };
+            if let Some(s) = resting_on {
                 let single = self.singles[s];
                 duals[single.row] = *reduced_cost / single.coefficient;
                 *reduced_cost = 0.0;
+                self.standing[s] = Standing::Resting { at_upper };
             }
         }
         (activity, duals)
     }
 
-    /// The whole LP's basis (with the rows added since) that matches
-    /// `folded`, the folded LP's: a column resting at a bound a row set
-    /// becomes basic and that row sits at its bound; every other folded
-    /// row is basic. As many basic variables as rows either way.
-    pub(super) fn full_basis(&self, folded: &Basis) -> Basis {
-        const LOWER: HighsInt = highs_sys::kHighsBasisStatusLower;
-        const BASIC: HighsInt = highs_sys::kHighsBasisStatusBasic;
-        const UPPER: HighsInt = highs_sys::kHighsBasisStatusUpper;
-        let mut columns = folded.columns.clone();
-        let mut rows = vec![BASIC; self.rows];
+    /// Each model row's bound range from HiGHS's ranging of the folded LP
+    /// (after [`Folding::unfold_solution`]). A row its column rests on
+    /// ranges as the column's bound does, up to where another of the
+    /// column's bounds takes over; a slack row's bound can move from its
+    /// activity outwards. Cost ranges are the folded LP's.
+    pub(super) fn unfold_ranging(&self, folded: Ranging) -> Ranging {
+        let (mut low, mut high) = (vec![0.0; self.rows], vec![0.0; self.rows]);
         for (k, &i) in self.kept.iter().enumerate() {
-            rows[i] = folded.rows[k];
+            low[i] = folded.bound_low[k];
+            high[i] = folded.bound_high[k];
         }
-        for (j, status) in columns.iter_mut().enumerate() {
+        for (s, (single, standing)) in self.singles.iter().zip(&self.standing).enumerate() {
+            let j = single.column;
             let source = self.sources[j];
-            let (s, at_upper) = match *status {
-                UPPER => (source.upper, true),
-                LOWER => (source.lower, false),
-                _ => (None, false),
+            let (l, h) = match *standing {
+                Standing::Resting { at_upper: true } => {
+                    let own_lower = match source.lower == Some(s) {
+                        true => source.next_lower,
+                        false => self.column_lower[j],
+                    };
+                    single.row_range(
+                        folded.column_bound_low[j].max(own_lower),
+                        folded.column_bound_high[j].min(source.next_upper),
+                    )
+                }
+                Standing::Resting { at_upper: false } => {
+                    let own_upper = match source.upper == Some(s) {
+                        true => source.next_upper,
+                        false => self.column_upper[j],
+                    };
+                    single.row_range(
+                        folded.column_bound_low[j].max(source.next_lower),
+                        folded.column_bound_high[j].min(own_upper),
+                    )
+                }
+                Standing::Slack { activity } => (
+                    if single.lower.is_finite() {
+                        f64::NEG_INFINITY
+                    } else {
+                        activity
+                    },
+                    if single.upper.is_finite() {
+                        f64::INFINITY
+                    } else {
+                        activity
+                    },
+                ),
             };
-            if let Some(s) = s {
-                let single = self.singles[s];
-                *status = BASIC;
-                // A negative coefficient turns the column's upper bound
-                // into the row's lower one.
-                rows[single.row] = if at_upper == (single.coefficient > 0.0) {
-                    UPPER
-                } else {
-                    LOWER
-                };
-            }
+            (low[single.row], high[single.row]) = (trim(l), trim(h));
         }
-        Basis { columns, rows }
+        Ranging {
+            bound_low: low,
+            bound_high: high,
+            ..folded
+        }
+    }
+}
+
+/// HiGHS's ranging reports values below 1e-13 as zero.
+fn trim(value: f64) -> f64 {
+    if value.abs() < 1e-13 {
+        0.0
+    } else {
+        value
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Session, SolveOptions};
+    use super::super::{Session, SolveOptions, Solved};
     use crate::model::{Lp, Structure};
+    use proptest::prelude::*;
 
-    /// Two columns and four rows, three of them of one non-zero:
-    /// `x0 + x1 = 10` (demand), `x0 <= 6`, `2 x1 <= 14` and `-x1 >= -8`,
-    /// at costs `(c0, c1)`.
-    fn lp(costs: [f64; 2]) -> Lp {
+    const INF: f64 = f64::INFINITY;
+
+    /// An LP of `columns` (each a list of `(row, value)`) over rows with
+    /// bounds `rows`, at costs `costs`, every column in `[0, inf)`.
+    fn lp(costs: &[f64], columns: &[&[(i32, f64)]], rows: &[(f64, f64)]) -> Lp {
+        let mut structure = Structure {
+            starts: vec![0],
+            indices: Vec::new(),
+            values: Vec::new(),
+            integrality: Vec::new(),
+        };
+        for column in columns {
+            for &(row, value) in column.iter() {
+                structure.indices.push(row);
+                structure.values.push(value);
+            }
+            structure.starts.push(structure.indices.len() as i32);
+        }
         Lp {
             costs: costs.to_vec(),
-            column_lower: vec![0.0; 2],
-            column_upper: vec![f64::INFINITY; 2],
-            row_lower: vec![10.0, f64::NEG_INFINITY, f64::NEG_INFINITY, -8.0],
-            row_upper: vec![10.0, 6.0, 14.0, f64::INFINITY],
-            structure: Structure {
-                starts: vec![0, 2, 5],
-                indices: vec![0, 1, 0, 2, 3],
-                values: vec![1.0, 1.0, 1.0, 2.0, -1.0],
-                integrality: Vec::new(),
-            },
+            column_lower: vec![0.0; costs.len()],
+            column_upper: vec![INF; costs.len()],
+            row_lower: rows.iter().map(|r| r.0).collect(),
+            row_upper: rows.iter().map(|r| r.1).collect(),
+            structure,
         }
     }
 
-    /// Solves `lp` folded, then whole from the folded optimum's basis;
-    /// returns both solves and the whole solve's simplex iterations.
-    fn folded_then_whole(lp: &Lp) -> (super::super::Solved, super::super::Solved, i64) {
+    /// `lp` solved to optimality with ranging, folded or whole.
+    fn solve(lp: &Lp, fold: bool) -> Solved {
         let options = SolveOptions {
-            fold_single_rows: true,
+            fold_single_rows: fold,
             ..SolveOptions::default()
         };
         let mut session = Session::new(lp, false, &options).unwrap();
-        let folded = session.solve().unwrap();
-        let folded_iterations = folded.iterations;
-        let whole = session.finish(folded.clone());
-        // Ranged: the whole LP's solve succeeded (a failure keeps the
-        // folded solve, unranged).
-        assert!(whole.ranging.is_some(), "the whole LP was not solved");
-        let iterations = whole.iterations - folded_iterations;
-        (folded, whole, iterations)
+        let solved = session.solve().unwrap();
+        let solved = session.finish(solved);
+        assert!(solved.ranging.is_some(), "no ranging (fold {fold}): {lp:?}");
+        solved
+    }
+
+    /// `x0 >= 2`, `x1 >= 3` and `x0 <= 5`: each row of one non-zero. HiGHS
+    /// ranges no LP without rows, so the first is kept as a row.
+    #[test]
+    fn an_lp_of_rows_of_one_non_zero_keeps_one_row() {
+        let singles = lp(
+            &[1.0, 2.0],
+            &[&[(0, 1.0), (2, 1.0)], &[(1, 1.0)]],
+            &[(2.0, INF), (3.0, INF), (-INF, 5.0)],
+        );
+        let (folded, folding) = super::fold(&singles);
+        assert_eq!(folding.kept, vec![0]);
+        assert_eq!(
+            (folded.column_lower, folded.column_upper),
+            (vec![0.0, 3.0], vec![5.0, INF])
+        );
+        let solved = solve(&singles, true);
+        assert_eq!(solved.row_duals, vec![1.0, 2.0, 0.0]);
+        let ranging = solved.ranging.unwrap();
+        assert_eq!(ranging.bound_low, vec![0.0, 0.0, 2.0]);
+        assert_eq!(ranging.bound_high, vec![5.0, INF, INF]);
+    }
+
+    /// Two columns and four rows, three of them of one non-zero:
+    /// `x0 + x1 = 10` (demand), `x0 <= 6`, `2 x1 <= 14` and `-x1 >= -8`.
+    fn two_caps(costs: [f64; 2]) -> Lp {
+        lp(
+            &costs,
+            &[&[(0, 1.0), (1, 1.0)], &[(0, 1.0), (2, 2.0), (3, -1.0)]],
+            &[(10.0, 10.0), (-INF, 6.0), (-INF, 14.0), (-8.0, INF)],
+        )
     }
 
     #[test]
     fn only_rows_of_one_non_zero_fold_into_bounds() {
-        let (folded, folding) = super::fold(&lp([1.0, 3.0]));
+        let (folded, folding) = super::fold(&two_caps([1.0, 3.0]));
         assert_eq!(folded.rows(), 1);
         assert_eq!(folding.kept, vec![0]);
         // x0 <= 6 from row 1; x1 <= 7 from row 2 (14 / 2), tighter than
-        // row 3's 8.
+        // row 3's 8, which takes over when row 2's bound passes 16.
         assert_eq!(folded.column_upper, vec![6.0, 7.0]);
         assert_eq!(folding.sources[0].upper, Some(0));
         assert_eq!(folding.sources[1].upper, Some(1));
+        assert_eq!(folding.sources[1].next_upper, 8.0);
     }
 
-    /// Cheap x0 rests on `x0 <= 6`: x = (6, 4), cost 18. Demand's dual
-    /// is x1's cost 3; the cap's is 1 - 3 = -2 per tonne; the others are
-    /// slack. The folded solve gives the same duals, read off x0's reduced
-    /// cost, and its basis is the whole LP's optimum (no pivot).
+    /// A row no tighter than the column's own bound leaves the bound to
+    /// the column, as HiGHS's presolve does; of two equal rows the first
+    /// keeps it.
+    #[test]
+    fn on_a_tie_the_column_then_the_first_row_keeps_the_bound() {
+        let mut tied = lp(
+            &[1.0],
+            &[&[(0, 1.0), (1, 1.0), (2, 1.0)]],
+            &[(-INF, 5.0), (-INF, 5.0), (0.0, INF)],
+        );
+        let (_, folding) = super::fold(&tied);
+        assert_eq!(
+            (folding.sources[0].upper, folding.sources[0].lower),
+            (Some(0), None)
+        );
+        tied.column_upper[0] = 5.0;
+        let (_, folding) = super::fold(&tied);
+        assert_eq!(folding.sources[0].upper, None);
+    }
+
+    /// Cheap x0 rests on `x0 <= 6`: x = (6, 4), cost 18. Demand's dual is
+    /// x1's cost 3; the cap's is 1 - 3 = -2 per tonne; the others are
+    /// slack. The cap's dual holds while x1 = 10 - b stays in [0, 7]:
+    /// b in [3, 10]. Folded or whole, HiGHS says the same.
     #[test]
     fn a_cap_on_one_column_gets_its_reduced_cost_as_its_dual() {
-        let (folded, whole, iterations) = folded_then_whole(&lp([1.0, 3.0]));
-        for solved in [&folded, &whole] {
+        for fold in [true, false] {
+            let solved = solve(&two_caps([1.0, 3.0]), fold);
             assert_eq!(solved.objective, 18.0);
             assert_eq!(solved.columns, vec![6.0, 4.0]);
             assert_eq!(solved.row_activity, vec![10.0, 6.0, 8.0, -4.0]);
             assert_eq!(solved.row_duals, vec![3.0, -2.0, 0.0, 0.0]);
             assert_eq!(solved.column_duals, vec![0.0, 0.0]);
+            // The binding rows' (a slack row's zero holds from its activity
+            // outwards, whatever HiGHS says; `Outcome::bound_range`).
+            let ranging = solved.ranging.unwrap();
+            assert_eq!(ranging.bound_low[..2], [6.0, 3.0], "fold {fold}");
+            assert_eq!(ranging.bound_high[..2], [13.0, 10.0], "fold {fold}");
+            // x0 stays chosen up to x1's cost; x1 down to x0's.
+            assert_eq!((ranging.cost_low[0], ranging.cost_high[0]), (-INF, 3.0));
+            assert_eq!((ranging.cost_low[1], ranging.cost_high[1]), (1.0, INF));
         }
-        assert_eq!(iterations, 0);
     }
 
     /// Cheap x1 rests on `2 x1 <= 14` (x1 = 7), not on the looser
     /// `-x1 >= -8`: x = (3, 7), cost 3·3 + 7 = 16. The demand's dual is 3;
-    /// the cap's is (1 - 3) / 2 = -1 per unit of its left-hand side.
+    /// the cap's is (1 - 3) / 2 = -1 per unit of its left-hand side, and
+    /// holds while x0 = 10 - b / 2 stays in [0, 6] and x1 = b / 2 under
+    /// row 3's 8: b in [8, 16].
     #[test]
     fn a_scaled_cap_gets_the_reduced_cost_over_its_coefficient() {
-        let (folded, whole, iterations) = folded_then_whole(&lp([3.0, 1.0]));
-        for solved in [&folded, &whole] {
+        for fold in [true, false] {
+            let solved = solve(&two_caps([3.0, 1.0]), fold);
             assert_eq!(solved.objective, 16.0);
             assert_eq!(solved.columns, vec![3.0, 7.0]);
             assert_eq!(solved.row_activity, vec![10.0, 3.0, 14.0, -7.0]);
             assert_eq!(solved.row_duals, vec![3.0, 0.0, -1.0, 0.0]);
+            let ranging = solved.ranging.unwrap();
+            assert_eq!(
+                [ranging.bound_low[0], ranging.bound_low[2]],
+                [7.0, 8.0],
+                "fold {fold}"
+            );
+            assert_eq!(
+                [ranging.bound_high[0], ranging.bound_high[2]],
+                [13.0, 16.0],
+                "fold {fold}"
+            );
+            if fold {
+                assert_eq!([ranging.bound_low[1], ranging.bound_low[3]], [3.0, -INF]);
+                assert_eq!([ranging.bound_high[1], ranging.bound_high[3]], [INF, -7.0]);
+            }
         }
-        assert_eq!(iterations, 0);
+    }
+
+    /// Demand met exactly by a cap: `x0 + x1 >= 10`, `x0 <= 10`,
+    /// `x1 <= 3`, costs (1, 2). Raising the cap saves nothing and lowering
+    /// it costs 1 per tonne (x1 takes over): the cap's dual per unit
+    /// increase is 0, valid from 10 upwards. The folded LP says so; HiGHS
+    /// on the whole LP reports the same dual but claims it holds down to 7.
+    #[test]
+    fn a_cap_met_exactly_by_demand_has_the_dual_of_an_increase() {
+        let exact = lp(
+            &[1.0, 2.0],
+            &[&[(0, 1.0), (1, 1.0)], &[(0, 1.0), (2, 1.0)]],
+            &[(10.0, INF), (-INF, 10.0), (-INF, 3.0)],
+        );
+        let solved = solve(&exact, true);
+        assert_eq!(solved.columns, vec![10.0, 0.0]);
+        assert_eq!(solved.row_duals, vec![1.0, 0.0, 0.0]);
+        let ranging = solved.ranging.unwrap();
+        assert_eq!((ranging.bound_low[1], ranging.bound_high[1]), (10.0, INF));
+        let mut lower = exact.clone();
+        lower.row_upper[1] = 9.0;
+        assert_eq!(solve(&lower, true).objective, solved.objective + 1.0);
+    }
+
+    /// `x0 = 4` as a row of one non-zero (a fixed yes/no decision's shape)
+    /// under `x0 + x1 >= 10`, x0 the dearer: the row's dual is what one
+    /// more unit of x0 costs over x1 (5 - 2 = 3), and holds while x1 = 10 - b
+    /// stays at or above 0.
+    #[test]
+    fn an_equality_row_of_one_non_zero_fixes_its_column() {
+        let fixed = lp(
+            &[5.0, 2.0],
+            &[&[(0, 1.0), (1, 1.0)], &[(0, 1.0)]],
+            &[(10.0, INF), (4.0, 4.0)],
+        );
+        for fold in [true, false] {
+            let solved = solve(&fixed, fold);
+            assert_eq!(solved.columns, vec![4.0, 6.0]);
+            assert_eq!(solved.row_duals, vec![2.0, 3.0]);
+            assert_eq!(solved.column_duals, vec![0.0, 0.0]);
+            let ranging = solved.ranging.unwrap();
+            assert_eq!(
+                (ranging.bound_low[1], ranging.bound_high[1]),
+                (0.0, 10.0),
+                "fold {fold}"
+            );
+        }
+    }
+
+    /// A random LP with a known feasible point: `columns` columns, a few
+    /// rows over several columns (`>=`, `<=` or both, each with slack at
+    /// the point), and rows of one non-zero of either sign on most
+    /// columns, some of them two or three on one column.
+    fn random_lp() -> impl Strategy<Value = Lp> {
+        let column = (1.0..10.0f64, 0.0..2.0f64); // cost, feasible value
+        let wide = (
+            prop::collection::vec((0usize..8, 0.2..2.0f64), 2..5),
+            0..3u8,
+            0.1..3.0f64,
+        );
+        let single = (
+            0usize..8,
+            prop_oneof![0.5..3.0f64, -3.0..-0.5f64],
+            0..3u8,
+            0.1..3.0f64,
+        );
+        (
+            prop::collection::vec(column, 8),
+            prop::collection::vec(wide, 1..5),
+            prop::collection::vec(single, 0..16),
+        )
+            .prop_map(|(columns, wides, singles)| {
+                let point: Vec<f64> = columns.iter().map(|c| c.1).collect();
+                let mut entries: Vec<Vec<(i32, f64)>> = vec![Vec::new(); columns.len()];
+                let mut rows = Vec::new();
+                let bound = |rows: &mut Vec<(f64, f64)>, activity: f64, sense: u8, slack: f64| match sense {
+                    0 => rows.push((activity - slack, INF)),
+                    1 => rows.push((-INF, activity + slack)),
+                    _ => rows.push((activity - slack, activity + slack)),
+                };
+                for (terms, sense, slack) in wides {
+                    let row = rows.len() as i32;
+                    let mut activity = 0.0;
+                    for (j, value) in terms {
+                        if entries[j].last().is_some_and(|e| e.0 == row) {
+                            continue;
+                        }
+                        entries[j].push((row, value));
+                        activity += value * point[j];
+                    }
+                    bound(&mut rows, activity, sense, slack);
+                }
+                for (j, value, sense, slack) in singles {
+                    entries[j].push((rows.len() as i32, value));
+                    bound(&mut rows, value * point[j], sense, slack);
+                }
+                let costs: Vec<f64> = columns.iter().map(|c| c.0).collect();
+                let columns: Vec<&[(i32, f64)]> = entries.iter().map(|e| e.as_slice()).collect();
+                lp(&costs, &columns, &rows)
+            })
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        a == b || (a.is_finite() && b.is_finite() && (a - b).abs() <= 1e-7 * a.abs().max(b.abs()).max(1.0))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// On LPs of random numbers (so almost surely one optimal basis),
+        /// the folded LP's plan, activities, duals and ranges are the
+        /// whole LP's; and each folded row's dual is the objective's rate
+        /// of change when its bound moves inside its range.
+        #[test]
+        fn folded_results_are_the_whole_lps(lp in random_lp()) {
+            let (whole, folded) = (solve(&lp, false), solve(&lp, true));
+            prop_assert!(close(whole.objective, folded.objective));
+            let pairs = [
+                ("column", &whole.columns, &folded.columns),
+                ("activity", &whole.row_activity, &folded.row_activity),
+                ("dual", &whole.row_duals, &folded.row_duals),
+                ("reduced cost", &whole.column_duals, &folded.column_duals),
+            ];
+            for (what, a, b) in pairs {
+                for (i, (x, y)) in a.iter().zip(b.iter()).enumerate() {
+                    prop_assert!(close(*x, *y), "{what} {i}: whole {x}, folded {y}");
+                }
+            }
+            let (w, f) = (whole.ranging.unwrap(), folded.ranging.unwrap());
+            let costs = [("cost low", &w.cost_low, &f.cost_low), ("cost high", &w.cost_high, &f.cost_high)];
+            for (what, a, b) in costs {
+                for (j, (x, y)) in a.iter().zip(b.iter()).enumerate() {
+                    prop_assert!(close(*x, *y), "{what} {j}: whole {x}, folded {y}");
+                }
+            }
+            // Bound ranges of binding rows only: a slack row's zero price
+            // holds from its activity outwards (`Outcome::bound_range`).
+            for (i, &activity) in whole.row_activity.iter().enumerate() {
+                if !close(activity, lp.row_lower[i]) && !close(activity, lp.row_upper[i]) {
+                    continue;
+                }
+                let (low, high) = ((w.bound_low[i], f.bound_low[i]), (w.bound_high[i], f.bound_high[i]));
+                prop_assert!(close(low.0, low.1), "bound low {i}: whole {}, folded {}", low.0, low.1);
+                prop_assert!(close(high.0, high.1), "bound high {i}: whole {}, folded {}", high.0, high.1);
+            }
+            let (_, folding) = super::fold(&lp);
+            for single in &folding.singles {
+                let i = single.row;
+                let finite = |v: f64| v.is_finite().then_some(v);
+                let (low, high) = (finite(f.bound_low[i]), finite(f.bound_high[i]));
+                let bound = match (lp.row_lower[i].is_finite(), lp.row_upper[i].is_finite()) {
+                    (true, false) => lp.row_lower[i],
+                    (false, true) => lp.row_upper[i],
+                    _ => continue,
+                };
+                let target = match (low, high) {
+                    (_, Some(high)) if high > bound => (bound + high) / 2.0,
+                    (Some(low), _) if low < bound => (bound + low) / 2.0,
+                    _ => continue,
+                };
+                let mut moved = lp.clone();
+                match lp.row_lower[i].is_finite() {
+                    true => moved.row_lower[i] = target,
+                    false => moved.row_upper[i] = target,
+                }
+                let expected = folded.objective + folded.row_duals[i] * (target - bound);
+                let objective = solve(&moved, false).objective;
+                prop_assert!(close(objective, expected), "row {i} moved to {target}: {objective}, not {expected}");
+            }
+        }
     }
 }

@@ -36,10 +36,10 @@ pub struct SolveOptions<'a> {
     /// when it holds a model of the same matrix (only the costs and bounds
     /// change): a sweep's worker keeps one instance for all its points.
     pub reuse_instance: bool,
-    /// Hand HiGHS an LP's rows of one non-zero as column bounds while rows
-    /// are added and the LP solved again (the HHI caps' cut rounds), then
-    /// solve the whole LP once more from where that ended, for the plan,
-    /// duals and ranging reported.
+    /// Hand HiGHS an LP's rows of one non-zero as column bounds, and read
+    /// their activities, duals and ranges back from the columns' (see
+    /// [`folding`]); off, HiGHS gets every row as a row. A MIP is always
+    /// handed over whole.
     pub fold_single_rows: bool,
 }
 
@@ -53,7 +53,7 @@ impl Default for SolveOptions<'_> {
             ranging: true,
             interior_point: false,
             reuse_instance: false,
-            fold_single_rows: false,
+            fold_single_rows: true,
         }
     }
 }
@@ -129,6 +129,12 @@ pub struct Ranging {
     pub bound_low: Vec<f64>,
     /// Per row: highest bound over which its dual stays valid.
     pub bound_high: Vec<f64>,
+    /// Per column: lowest value its bound can take before the basis
+    /// changes (for a column at a bound).
+    pub column_bound_low: Vec<f64>,
+    /// Per column: highest value its bound can take before the basis
+    /// changes (for a column at a bound).
+    pub column_bound_high: Vec<f64>,
 }
 
 /// A solve that produced no plan.
@@ -197,16 +203,9 @@ pub struct Session {
     /// The matrix the instance holds, when it goes back to the thread's
     /// [`RESIDENT`] once the session ends.
     keep: Option<Structure>,
-    /// With [`SolveOptions::fold_single_rows`]: the whole LP, the rows
-    /// added since, and how HiGHS's LP was folded from them.
-    folded: Option<Folded>,
-}
-
-/// The whole LP of a session whose HiGHS instance holds it folded.
-struct Folded {
-    lp: Lp,
-    added: Vec<(Vec<usize>, Vec<f64>, f64, f64)>,
-    folding: Folding,
+    /// With [`SolveOptions::fold_single_rows`]: how HiGHS's LP was folded
+    /// from the model's.
+    folding: Option<Folding>,
 }
 
 impl Session {
@@ -215,11 +214,10 @@ impl Session {
     /// time limit and MIP gap, and the warm start when the shapes match.
     pub fn new(lp: &Lp, is_mip: bool, options: &SolveOptions) -> Result<Session, SolveError> {
         let reuse = options.reuse_instance && !is_mip;
-        let fold = options.fold_single_rows && !is_mip && !reuse;
-        let (whole, lp) = match fold {
+        let (folding, lp) = match options.fold_single_rows && !is_mip {
             true => {
                 let (folded, folding) = folding::fold(lp);
-                (Some((lp, folding)), std::borrow::Cow::Owned(folded))
+                (Some(folding), std::borrow::Cow::Owned(folded))
             }
             false => (None, std::borrow::Cow::Borrowed(lp)),
         };
@@ -270,11 +268,7 @@ impl Session {
             is_mip,
             ranging: options.ranging,
             keep: reuse.then(|| lp.structure.clone()),
-            folded: whole.map(|(lp, folding)| Folded {
-                lp: lp.clone(),
-                added: Vec::new(),
-                folding,
-            }),
+            folding,
         };
         if let (Some(basis), false) = (options.warm_start, is_mip) {
             session.set_basis(basis);
@@ -344,14 +338,19 @@ impl Session {
             gap: solved.mip_gap(),
             dual_bound: solved.double_info_value(c"mip_dual_bound").unwrap_or(f64::NAN),
         });
+        let folded_basis = match (&self.folding, status) {
+            (Some(_), Status::Optimal) => basis(solved),
+            _ => None,
+        };
         let solution = solved.get_solution();
         let mut column_duals = solution.dual_columns().to_vec();
-        let (row_activity, row_duals) = match &self.folded {
-            Some(folded) => folded.folding.unfold_solution(
+        let (row_activity, row_duals) = match &mut self.folding {
+            Some(folding) => folding.unfold_solution(
                 solution.columns(),
                 solution.rows(),
                 solution.dual_rows(),
                 &mut column_duals,
+                folded_basis.as_ref(),
             ),
             None => (solution.rows().to_vec(), solution.dual_rows().to_vec()),
         };
@@ -388,9 +387,8 @@ impl Session {
         let mut model = self.take_model();
         // Its matrix is no longer the one kept instances are matched on.
         self.keep = None;
-        if let Some(folded) = &mut self.folded {
-            folded.folding.add_rows(rows.len());
-            folded.added.extend_from_slice(rows);
+        if let Some(folding) = &mut self.folding {
+            folding.add_rows(rows.len());
         }
         // SAFETY: a live instance; `lower`, `upper` and `starts` hold one
         // entry per row, `indices` and `values` one per non-zero, and every
@@ -420,85 +418,33 @@ impl Session {
     }
 
     /// The last solve, with its ranging (when asked for) and its basis,
-    /// for an LP solved to optimality. A folded LP's optimum is first
-    /// solved again as the whole LP, from the matching basis (no pivots
-    /// when HiGHS agrees it is optimal): the plan and duals reported are
-    /// the whole LP's.
-    pub fn finish(&mut self, solved: Solved) -> Solved {
-        let solved = match self.folded.take() {
-            Some(folded) if solved.status == Status::Optimal => self.solve_whole(folded, solved),
-            _ => solved,
-        };
-        self.finish_whole(solved)
-    }
-
-    /// HiGHS's ranging of the solved LP the session holds (after
-    /// [`Session::finish`], for a session started without
-    /// [`SolveOptions::ranging`]); `None` for a MIP or when HiGHS cannot
-    /// give it.
-    pub fn range(&mut self) -> Option<Ranging> {
-        match (self.solved.as_mut(), self.is_mip) {
-            (Some(model), false) => ranging(model),
-            _ => None,
-        }
-    }
-
-    /// [`Session::finish`] once the instance holds the whole LP.
-    fn finish_whole(&mut self, mut solved: Solved) -> Solved {
-        if let (Some(model), false, Status::Optimal) = (self.solved.as_mut(), self.is_mip, solved.status) {
+    /// for an LP solved to optimality.
+    pub fn finish(&mut self, mut solved: Solved) -> Solved {
+        if let (false, Status::Optimal) = (self.is_mip, solved.status) {
             // Ranging is HiGHS's work too: it counts as solver time.
             let start = Instant::now();
             if self.ranging {
-                solved.ranging = ranging(model);
+                solved.ranging = self.range();
             }
-            solved.basis = basis(model);
+            solved.basis = self.solved.as_mut().and_then(basis);
             solved.seconds += start.elapsed().as_secs_f64();
         }
         solved
     }
 
-    /// Replaces the folded instance by the whole LP (`folded`, with the
-    /// rows added since) started from the folded optimum's basis, and
-    /// solves it. Should that fail, the folded solve stands, without
-    /// ranging.
-    fn solve_whole(&mut self, folded: Folded, last: Solved) -> Solved {
-        let Some(folded_basis) = self.solved.as_mut().and_then(basis) else {
-            return Solved {
-                ranging: None,
-                ..last
-            };
+    /// HiGHS's ranging of the solved LP the session holds (after
+    /// [`Session::finish`], for a session started without
+    /// [`SolveOptions::ranging`]), with the folded rows' read back; `None`
+    /// for a MIP or when HiGHS cannot give it.
+    pub fn range(&mut self) -> Option<Ranging> {
+        let ranging = match (self.solved.as_mut(), self.is_mip) {
+            (Some(model), false) => ranging(model)?,
+            _ => return None,
         };
-        let start_basis = folded.folding.full_basis(&folded_basis);
-        // The folded instance is done with: free it before loading the whole.
-        (self.model, self.solved) = (None, None);
-        let options = SolveOptions {
-            ranging: self.ranging,
-            ..SolveOptions::default()
-        };
-        let whole = Session::new(&folded.lp, false, &options).and_then(|mut session| {
-            if !folded.added.is_empty() {
-                session.add_rows(&folded.added)?;
-            }
-            session.set_basis(&start_basis);
-            let solved = session.solve()?;
-            Ok((session, solved))
-        });
-        match whole {
-            Ok((session, solved)) if solved.status == Status::Optimal => {
-                let (seconds, iterations) =
-                    (last.seconds + solved.seconds, last.iterations + solved.iterations);
-                *self = session;
-                Solved {
-                    seconds,
-                    iterations,
-                    ..solved
-                }
-            }
-            _ => Solved {
-                ranging: None,
-                ..last
-            },
-        }
+        Some(match &self.folding {
+            Some(folding) => folding.unfold_ranging(ranging),
+            None => ranging,
+        })
     }
 
     /// Starts the next solve from `basis` (when HiGHS accepts it: a basis
@@ -718,6 +664,8 @@ unsafe fn ranging_of(ptr: *mut std::ffi::c_void) -> Option<Ranging> {
         cost_high: cu,
         bound_low: rd,
         bound_high: ru,
+        column_bound_low: bd,
+        column_bound_high: bu,
     })
 }
 
