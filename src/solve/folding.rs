@@ -429,6 +429,29 @@ mod tests {
         assert_eq!(ranging.bound_high, vec![5.0, INF, INF]);
     }
 
+    /// A floor of 5 and a cap of 3 on one column fold into bounds that
+    /// cross: HiGHS calls that LP infeasible, as it does the whole one.
+    #[test]
+    fn crossing_rows_of_one_non_zero_are_infeasible() {
+        let crossing = lp(
+            &[1.0, 1.0],
+            &[&[(0, 1.0), (1, 1.0), (2, 1.0)], &[(0, 1.0)]],
+            &[(1.0, INF), (5.0, INF), (-INF, 3.0)],
+        );
+        for fold in [true, false] {
+            let options = SolveOptions {
+                fold_single_rows: fold,
+                ..SolveOptions::default()
+            };
+            let solved = Session::new(&crossing, false, &options).and_then(|mut s| s.solve());
+            assert_eq!(
+                solved.err(),
+                Some(super::super::SolveError::Infeasible),
+                "fold {fold}"
+            );
+        }
+    }
+
     /// Two columns and four rows, three of them of one non-zero:
     /// `x0 + x1 = 10` (demand), `x0 <= 6`, `2 x1 <= 14` and `-x1 >= -8`.
     fn two_caps(costs: [f64; 2]) -> Lp {
