@@ -309,23 +309,23 @@ impl Folding {
             let source = self.sources[j];
             let (l, h) = match *standing {
                 Standing::Resting { at_upper: true } => {
-                    let own_lower = match source.lower == Some(s) {
+                    let other_lower = match source.lower == Some(s) {
                         true => source.next_lower,
                         false => self.column_lower[j],
                     };
                     single.row_range(
-                        folded.column_bound_low[j].max(own_lower),
+                        folded.column_bound_low[j].max(other_lower),
                         folded.column_bound_high[j].min(source.next_upper),
                     )
                 }
                 Standing::Resting { at_upper: false } => {
-                    let own_upper = match source.upper == Some(s) {
+                    let other_upper = match source.upper == Some(s) {
                         true => source.next_upper,
                         false => self.column_upper[j],
                     };
                     single.row_range(
                         folded.column_bound_low[j].max(source.next_lower),
-                        folded.column_bound_high[j].min(own_upper),
+                        folded.column_bound_high[j].min(other_upper),
                     )
                 }
                 Standing::Slack { activity } => (
