@@ -371,7 +371,7 @@ fn trim(value: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Session, SolveOptions, Solved};
+    use super::super::{SolveError, SolveOptions, Solved};
     use crate::model::{Lp, Structure};
     use proptest::prelude::*;
 
@@ -405,15 +405,18 @@ mod tests {
 
     /// `lp` solved to optimality with ranging, folded or whole.
     fn solve(lp: &Lp, fold: bool) -> Solved {
+        let solved = try_solve(lp, fold).unwrap();
+        assert!(solved.ranging.is_some(), "no ranging (fold {fold}): {lp:?}");
+        solved
+    }
+
+    /// `lp` solved folded or whole, as remopt solves an LP.
+    fn try_solve(lp: &Lp, fold: bool) -> Result<Solved, SolveError> {
         let options = SolveOptions {
             fold_single_rows: fold,
             ..SolveOptions::default()
         };
-        let mut session = Session::new(lp, false, &options).unwrap();
-        let solved = session.solve().unwrap();
-        let solved = session.finish(solved);
-        assert!(solved.ranging.is_some(), "no ranging (fold {fold}): {lp:?}");
-        solved
+        super::super::solve(lp, false, &options)
     }
 
     /// `x0 >= 2`, `x1 >= 3` and `x0 <= 5`: each row of one non-zero. HiGHS
@@ -448,14 +451,9 @@ mod tests {
             &[(1.0, INF), (5.0, INF), (-INF, 3.0)],
         );
         for fold in [true, false] {
-            let options = SolveOptions {
-                fold_single_rows: fold,
-                ..SolveOptions::default()
-            };
-            let solved = Session::new(&crossing, false, &options).and_then(|mut s| s.solve());
             assert_eq!(
-                solved.err(),
-                Some(super::super::SolveError::Infeasible),
+                try_solve(&crossing, fold).err(),
+                Some(SolveError::Infeasible),
                 "fold {fold}"
             );
         }
